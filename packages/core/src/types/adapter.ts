@@ -1,0 +1,107 @@
+import type { InvocationMessage } from '../protocol.js';
+
+/** A CloudFormation template as a plain object: no macros, no transforms. */
+export interface CloudFormationTemplate {
+  AWSTemplateFormatVersion: '2010-09-09';
+  Description?: string;
+  Parameters?: Record<string, CloudFormationParameter>;
+  Resources: Record<string, CloudFormationResource>;
+  Outputs?: Record<string, CloudFormationOutput>;
+}
+
+export interface CloudFormationParameter {
+  Type: string;
+  Description?: string;
+  Default?: string | number;
+}
+
+export interface CloudFormationResource {
+  Type: string;
+  Properties?: Record<string, unknown>;
+  DependsOn?: string | string[];
+  DeletionPolicy?: 'Delete' | 'Retain' | 'Snapshot';
+  UpdateReplacePolicy?: 'Delete' | 'Retain' | 'Snapshot';
+}
+
+export interface CloudFormationOutput {
+  Description?: string;
+  Value: unknown;
+  Export?: { Name: unknown };
+}
+
+/** A file an adapter needs uploaded to the artifacts bucket before its stack deploys. */
+export interface Artifact {
+  /** Logical name, e.g. `container-agent`. */
+  readonly name: string;
+  /** S3 key; content-addressed so a changed artifact never overwrites one in use. */
+  readonly key: string;
+  readonly body: Uint8Array;
+  /** Hex SHA-256 of `body`. */
+  readonly sha256: string;
+  readonly contentType: string;
+}
+
+/** The deployed core resources, as names (not ARNs) where AWS APIs take names. */
+export interface CoreResources {
+  readonly routesTable: string;
+  readonly resultsTable: string;
+  readonly artifactsBucket: string;
+}
+
+/** What an adapter's `template()` is given. */
+export interface TemplateContext {
+  /** The harness stack name (the base of every stack and resource name). */
+  readonly stackName: string;
+  readonly core: CoreResources;
+  /** The artifacts this adapter declared, as uploaded (key and SHA-256). */
+  readonly artifacts: Readonly<Record<string, Pick<Artifact, 'key' | 'sha256'>>>;
+}
+
+/** A registered double's answer to one invocation. */
+export type InvocationHandler = (invocation: InvocationMessage) => Promise<unknown>;
+
+/** What the harness gives an adapter's mock API to work with. */
+export interface AdapterSession {
+  /** This session's id (also in every route it owns). */
+  readonly id: string;
+  /** The harness stack name. */
+  readonly stackName: string;
+  /** The stack outputs of this adapter's stack (empty on the local target). */
+  readonly outputs: Readonly<Record<string, string>>;
+  /**
+   * Routes a double to this session: takes its route (waiting for another
+   * live session that holds it) and answers its invocations with `handle`.
+   */
+  register(double: string, handle: InvocationHandler): Promise<void>;
+  /** Releases a double's route. */
+  unregister(double: string): Promise<void>;
+}
+
+/**
+ * The contract every adapter implements. Core never lists adapters by name:
+ * they are handed to `createHarness` or found in the {@link AdapterRegistry}.
+ *
+ * @typeParam TName - the adapter's name; also the property of the harness that holds its mock API.
+ * @typeParam TConfig - the adapter's validated configuration.
+ * @typeParam TApi - the mock API the adapter adds to the harness.
+ */
+export interface TestDoubleAdapter<TName extends string = string, TConfig = unknown, TApi = unknown> {
+  readonly name: TName;
+  /** Validates raw configuration (from `harness.config.json`); errors name the bad field. */
+  parseConfig(raw: unknown): TConfig;
+  /** The CloudFormation resources and outputs of this adapter's doubles. */
+  template(config: TConfig, context: TemplateContext): CloudFormationTemplate;
+  /** Files to upload to the artifacts bucket before deploy. */
+  artifacts(config: TConfig): Promise<readonly Artifact[]>;
+  /** The mock API this adapter adds to the harness (`harness.ecs`, `harness.lambda`…). */
+  createApi(session: AdapterSession, config: TConfig): TApi;
+}
+
+/** Any adapter, whatever its config and API types. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- variance: adapters differ in config and API types
+export type AnyAdapter = TestDoubleAdapter<string, any, any>;
+
+/** The mock APIs a list of adapters adds to the harness, keyed by adapter name. */
+export type AdapterApis<TAdapters extends readonly AnyAdapter[]> = {
+  readonly [A in TAdapters[number] as A['name']]: ReturnType<A['createApi']>;
+};

@@ -1,0 +1,9 @@
+export {
+  defaultMotoExecutable,
+  findRepoRoot,
+  motoEnvironment,
+  resetMoto,
+  startMotoServer,
+} from './moto-server.js';
+export type { MotoServer, StartMotoServerOptions } from './moto-server.js';
+export { uniqueName } from './names.js';
