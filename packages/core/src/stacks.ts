@@ -1,3 +1,5 @@
+import { ConfigError } from './errors.js';
+
 /**
  * Stack naming: one core stack per harness stack name, one stack per adapter,
  * so adapters deploy, update and destroy independently.
@@ -30,8 +32,8 @@ const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,39}$/;
 /** Checks a harness stack name; the error says what is allowed. */
 export function validateStackName(stack: string): string {
   if (!STACK_NAME.test(stack)) {
-    throw new Error(
-      `'${stack}' is not a valid harness stack name: use 1-40 letters, digits and hyphens, starting with a letter (it prefixes stack, table, queue and bucket names).`,
+    throw new ConfigError(
+      `'${stack}' is not a valid harness stack name. To fix this, use 1-40 letters, digits and hyphens, starting with a letter (it prefixes stack, table, queue and bucket names).`,
     );
   }
   return stack;

@@ -1,0 +1,54 @@
+export { createHarness } from './harness.js';
+export type { CreateHarnessOptions, Harness, HarnessBase, HarnessConfigInput } from './harness.js';
+export {
+  ConfigError,
+  HarnessError,
+  RouteBusyError,
+  SessionClosedError,
+  StackNotReadyError,
+  UnknownAdapterError,
+  WaitTimeoutError,
+} from './errors.js';
+export { InvocationLog } from './invocation-log.js';
+export type { WaitForInvocationOptions } from './invocation-log.js';
+export { AdapterRegistry } from './registry.js';
+export type { ModuleImporter } from './registry.js';
+export {
+  adapterStackName,
+  CORE_OUTPUTS,
+  coreStackName,
+  sessionQueuePrefix,
+  validateStackName,
+} from './stacks.js';
+export { AwsTransport } from './transport/aws-transport.js';
+export type { AwsTransportOptions } from './transport/aws-transport.js';
+export type { Dispatch, DroppedMessage, SessionTransport } from './transport/transport.js';
+export {
+  AGENT_EXIT_CODES,
+  doubleId,
+  HARNESS_ENV,
+  PROTOCOL_VERSION,
+} from './protocol.js';
+export type {
+  EcsContainerOverride,
+  EcsInvocationPayload,
+  EcsResultValue,
+  InvocationMessage,
+  InvocationResult,
+  TaskCallback,
+  WireError,
+} from './protocol.js';
+export type {
+  AdapterApis,
+  AdapterSession,
+  AnyAdapter,
+  Artifact,
+  CloudFormationOutput,
+  CloudFormationParameter,
+  CloudFormationResource,
+  CloudFormationTemplate,
+  CoreResources,
+  InvocationHandler,
+  TemplateContext,
+  TestDoubleAdapter,
+} from './types/adapter.js';

@@ -1,0 +1,173 @@
+import {
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import {
+  CreateQueueCommand,
+  DeleteMessageCommand,
+  DeleteQueueCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { RouteBusyError } from '../../src/errors.js';
+import { PROTOCOL_VERSION, type InvocationMessage } from '../../src/protocol.js';
+import { AwsTransport } from '../../src/transport/aws-transport.js';
+
+const sqsMock = mockClient(SQSClient);
+const dynamoMock = mockClient(DynamoDBClient);
+const core = { routesTable: 'routes', resultsTable: 'results', artifactsBucket: 'bucket' };
+
+function transport(overrides: Partial<ConstructorParameters<typeof AwsTransport>[0]> = {}): AwsTransport {
+  return new AwsTransport({
+    stackName: 'hx',
+    session: 's1',
+    core,
+    sqs: new SQSClient({ region: 'us-east-1' }),
+    dynamodb: new DynamoDBClient({ region: 'us-east-1' }),
+    heartbeatIntervalMs: 60_000,
+    receiveWaitSeconds: 0,
+    ...overrides,
+  });
+}
+
+function message(invocationId: string, session = 's1'): { Body: string; ReceiptHandle: string } {
+  const body: InvocationMessage = {
+    v: PROTOCOL_VERSION,
+    invocationId,
+    double: 'ecs:RenderPdf',
+    session,
+    payload: {},
+    sentAt: new Date().toISOString(),
+  };
+  return { Body: JSON.stringify(body), ReceiptHandle: `rh-${invocationId}-${Math.random()}` };
+}
+
+/** Delivers the given batches once each, then empty receives. */
+function deliver(...batches: { Body: string; ReceiptHandle: string }[][]): void {
+  const queue = [...batches];
+  sqsMock.on(ReceiveMessageCommand).callsFake(async () => {
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    return { Messages: queue.shift() ?? [] };
+  });
+}
+
+describe('Class: AwsTransport', () => {
+  beforeEach(() => {
+    sqsMock.reset();
+    dynamoMock.reset();
+    sqsMock.on(CreateQueueCommand).resolves({ QueueUrl: 'http://q/hx-session-s1' });
+    sqsMock.on(DeleteQueueCommand).resolves({});
+    sqsMock.on(DeleteMessageCommand).resolves({});
+    dynamoMock.on(PutItemCommand).resolves({});
+    dynamoMock.on(DeleteItemCommand).resolves({});
+  });
+  afterEach(() => vi.useRealTimers());
+
+  describe('Method: start', () => {
+    it('creates the session queue under the stack prefix, encrypted, with long polling', async () => {
+      deliver();
+      const subject = transport();
+
+      await subject.start(async () => ({ status: 'ok', value: null }));
+      await subject.close();
+
+      const input = sqsMock.commandCalls(CreateQueueCommand)[0]?.args[0].input;
+      expect(input?.QueueName).toBe('hx-session-s1');
+      expect(input?.Attributes).toMatchObject({ SqsManagedSseEnabled: 'true', ReceiveMessageWaitTimeSeconds: '20' });
+      expect(sqsMock.commandCalls(DeleteQueueCommand)).toHaveLength(1);
+    });
+  });
+
+  describe('Method: claimRoute', () => {
+    it('writes the route with a condition that only an absent, own or expired route satisfies', async () => {
+      deliver();
+      const subject = transport();
+      await subject.start(async () => ({ status: 'ok', value: null }));
+
+      await subject.claimRoute('ecs:RenderPdf');
+      await subject.close();
+
+      const put = dynamoMock.commandCalls(PutItemCommand)[0]?.args[0].input;
+      expect(put?.TableName).toBe('routes');
+      expect(put?.Item).toMatchObject({ double: { S: 'ecs:RenderPdf' }, session: { S: 's1' }, queueUrl: { S: 'http://q/hx-session-s1' } });
+      expect(put?.ConditionExpression).toBe('attribute_not_exists(#double) OR #session = :session OR #expiresAt < :now');
+      // close() releases the route, only if still ours.
+      const release = dynamoMock.commandCalls(DeleteItemCommand)[0]?.args[0].input;
+      expect(release?.ConditionExpression).toBe('#session = :session');
+    });
+
+    it('waits for a live holder, then fails naming it', async () => {
+      deliver();
+      dynamoMock
+        .on(PutItemCommand)
+        .rejects(new ConditionalCheckFailedException({ message: 'held', $metadata: {} }));
+      dynamoMock.on(GetItemCommand).resolves({ Item: { session: { S: 's-other' } } });
+      const subject = transport({ routeWaitTimeoutMs: 250 });
+      await subject.start(async () => ({ status: 'ok', value: null }));
+
+      const claim = subject.claimRoute('ecs:RenderPdf');
+
+      await expect(claim).rejects.toBeInstanceOf(RouteBusyError);
+      await expect(claim).rejects.toThrow(/Session s1 waited \d+ ms for double ecs:RenderPdf, which session s-other still holds/);
+      expect(dynamoMock.commandCalls(PutItemCommand).length).toBeGreaterThan(1);
+      await subject.close();
+    });
+  });
+
+  describe('Method: listen', () => {
+    it('answers an invocation delivered twice exactly once, with a conditional put', async () => {
+      const duplicate = message('i-1');
+      deliver([duplicate, { ...duplicate, ReceiptHandle: 'rh-again' }]);
+      const dispatch = vi.fn(async () => {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        return { status: 'ok' as const, value: { exitCode: 0 } };
+      });
+      const subject = transport();
+
+      await subject.start(dispatch);
+      await vi.waitFor(() => expect(sqsMock.commandCalls(DeleteMessageCommand)).toHaveLength(2));
+      await subject.close();
+
+      expect(dispatch).toHaveBeenCalledTimes(1);
+      const results = dynamoMock.commandCalls(PutItemCommand).map((call) => call.args[0].input);
+      expect(results).toHaveLength(1);
+      expect(results[0]?.TableName).toBe('results');
+      expect(results[0]?.ConditionExpression).toBe('attribute_not_exists(invocationId)');
+      expect(JSON.parse(results[0]?.Item?.result?.S ?? '')).toEqual({ status: 'ok', value: { exitCode: 0 } });
+    });
+
+    it('drops messages of other sessions and malformed ones without crashing, and keeps them for diagnosis', async () => {
+      deliver([message('i-2', 's-dead'), { Body: 'not json', ReceiptHandle: 'rh-x' }], [message('i-3')]);
+      const dispatch = vi.fn(async () => ({ status: 'ok' as const, value: 1 }));
+      const subject = transport();
+
+      await subject.start(dispatch);
+      await vi.waitFor(() => expect(dispatch).toHaveBeenCalledTimes(1));
+      await subject.close();
+
+      expect(subject.dropped.map((dropped) => dropped.reason)).toEqual([
+        'addressed to session s-dead, not s1',
+        expect.stringMatching(/not JSON/),
+      ]);
+      expect(sqsMock.commandCalls(DeleteMessageCommand).length).toBeGreaterThanOrEqual(3);
+    });
+
+    it('answers with an error when the result is too large for DynamoDB', async () => {
+      deliver([message('i-4')]);
+      const subject = transport();
+
+      await subject.start(async () => ({ status: 'ok', value: 'x'.repeat(400_000) }));
+      await vi.waitFor(() => expect(dynamoMock.commandCalls(PutItemCommand)).toHaveLength(1));
+      await subject.close();
+
+      const stored = JSON.parse(dynamoMock.commandCalls(PutItemCommand)[0]?.args[0].input.Item?.result?.S ?? '');
+      expect(stored).toMatchObject({ status: 'error', error: { name: 'ResultTooLargeError' } });
+      expect(stored.error.message).toMatch(/over the 380000-byte limit/);
+    });
+  });
+});

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import {
+  doubleId,
+  encodeJson,
+  parseDoubleId,
+  parseInvocationMessage,
+  parseInvocationResult,
+  PROTOCOL_VERSION,
+} from '../../src/protocol.js';
+
+const valid = { v: PROTOCOL_VERSION, invocationId: 'i-1', double: 'ecs:RenderPdf', session: 's1', payload: {}, sentAt: '2026-01-01T00:00:00Z' };
+
+describe('Module: protocol', () => {
+  it('builds and splits double ids', () => {
+    expect(doubleId('ecs', 'RenderPdf')).toBe('ecs:RenderPdf');
+    expect(parseDoubleId('stepfunctions:Child:v2')).toEqual({ kind: 'stepfunctions', name: 'Child:v2' });
+    expect(() => parseDoubleId('RenderPdf')).toThrow(/not a double id/);
+  });
+
+  it('parses a valid invocation message', () => {
+    expect(parseInvocationMessage(JSON.stringify(valid))).toEqual(valid);
+  });
+
+  it.each([
+    ['not JSON', '{', /not JSON/],
+    ['an array', '[]', /not an object/],
+    ['another version', JSON.stringify({ ...valid, v: 2 }), /protocol version 2, this harness speaks 1/],
+    ['no invocation id', JSON.stringify({ ...valid, invocationId: '' }), /has no 'invocationId'/],
+    ['no session', JSON.stringify({ ...valid, session: undefined }), /has no 'session'/],
+  ])('refuses %s', (_, body, expected) => {
+    expect(() => parseInvocationMessage(body)).toThrow(expected);
+  });
+
+  it('parses ok and error results and refuses anything else', () => {
+    expect(parseInvocationResult('{"status":"ok","value":{"exitCode":0}}')).toEqual({ status: 'ok', value: { exitCode: 0 } });
+    expect(parseInvocationResult('{"status":"error","error":{"name":"E","message":"m"}}')).toMatchObject({ status: 'error' });
+    expect(() => parseInvocationResult('{"status":"ok"}')).toThrow(/neither/);
+  });
+
+  it('counts UTF-8 bytes when enforcing a size limit', () => {
+    expect(encodeJson('é', 4, 'x')).toBe('"é"');
+    expect(() => encodeJson('éé', 5, 'the payload')).toThrow('the payload is 6 bytes, over the 5-byte limit');
+    expect(() => encodeJson('😀', 5, 'x')).toThrow('x is 6 bytes');
+  });
+});
