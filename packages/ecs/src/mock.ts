@@ -1,0 +1,223 @@
+import {
+  doubleId,
+  InvocationLog,
+  type AdapterSession,
+  type EcsContainerOverride,
+  type EcsInvocationPayload,
+  type InvocationMessage,
+  type WaitForInvocationOptions,
+} from '@harness/core';
+import { UnknownEcsDoubleError } from './mock-errors.js';
+import { toResultValue, type EcsHandlerResult } from './results.js';
+
+/** One container of one task run, as the ECS double's handler receives it. */
+export interface EcsInvocation {
+  readonly invocationId: string;
+  readonly family: string;
+  readonly revision?: number;
+  readonly taskArn: string;
+  readonly clusterArn?: string;
+  /** The container's name in the task definition. */
+  readonly container: string;
+  /** The container's command: the task definition's, or RunTask's override. */
+  readonly command: readonly string[];
+  /** The container's environment (harness-internal and credential variables removed). */
+  readonly environment: Readonly<Record<string, string>>;
+  /** This container's entry of RunTask's `containerOverrides`, when the agent could read it. */
+  readonly overrides?: EcsContainerOverride;
+  /** The task token of a `.waitForTaskToken` state, when the workflow passed one. */
+  readonly taskToken?: string;
+  readonly startedBy?: string;
+  readonly sentAt: Date;
+}
+
+/** Decides how one container of a task double ends. */
+export type EcsHandler = (invocation: EcsInvocation) => EcsHandlerResult | Promise<EcsHandlerResult>;
+
+/** A recorded invocation: what the container sent, and what the handler made of it. */
+export interface RecordedEcsInvocation extends EcsInvocation {
+  /** The exit code the container was told to use. */
+  readonly exitCode: number;
+  /** The error the handler threw (the container then exits 1). */
+  readonly error?: Error;
+}
+
+/** A mocked ECS task family: what its containers received, and a bounded wait for more. */
+export interface TaskMock {
+  readonly family: string;
+  /** Every container run so far, oldest first. */
+  readonly invocations: readonly RecordedEcsInvocation[];
+  /** Errors the handlers threw. Each also made its container exit non-zero. */
+  readonly errors: readonly Error[];
+  /** The runs of one container. */
+  invocationsOf(container: string): readonly RecordedEcsInvocation[];
+  /** Resolves with the first run that matches, or fails after the timeout listing what it saw. */
+  waitForInvocation(options?: WaitForInvocationOptions<RecordedEcsInvocation>): Promise<RecordedEcsInvocation>;
+  /** Forgets recorded invocations and errors; the handlers stay. */
+  clear(): void;
+  /** Stops mocking this family: releases its route so another session may take it. */
+  restore(): Promise<void>;
+}
+
+/** `harness.ecs`: mocks for ECS task doubles. */
+export interface EcsMockApi {
+  /**
+   * Mocks every container of an ECS task family with one handler.
+   *
+   * @example
+   * const render = await harness.ecs.mockTask('RenderPdf', ({ command }) => (command.includes('--fail') ? 1 : exit(0)));
+   */
+  mockTask(family: string, handler: EcsHandler): Promise<TaskMock>;
+  /**
+   * Mocks one container of a family; other containers use the family's
+   * `mockTask` handler, if any. Returns the family's mock.
+   *
+   * @example
+   * await harness.ecs.mockContainer('RenderPdf', 'Sidecar', () => exit(0));
+   */
+  mockContainer(family: string, container: string, handler: EcsHandler): Promise<TaskMock>;
+}
+
+/** The families and container names the doubles have, when known (config or stack outputs). */
+export type KnownFamilies = ReadonlyMap<string, readonly string[]>;
+
+class FamilyMock implements TaskMock {
+  readonly log: InvocationLog<RecordedEcsInvocation>;
+  readonly errors: Error[] = [];
+  taskHandler: EcsHandler | undefined;
+  readonly containerHandlers = new Map<string, EcsHandler>();
+  restored = false;
+
+  constructor(
+    readonly family: string,
+    private readonly release: () => Promise<void>,
+  ) {
+    this.log = new InvocationLog(`ECS task double ${family}`);
+  }
+
+  get invocations(): readonly RecordedEcsInvocation[] {
+    return this.log.invocations;
+  }
+
+  invocationsOf(container: string): readonly RecordedEcsInvocation[] {
+    return this.log.invocations.filter((invocation) => invocation.container === container);
+  }
+
+  waitForInvocation(options?: WaitForInvocationOptions<RecordedEcsInvocation>): Promise<RecordedEcsInvocation> {
+    return this.log.waitForInvocation(options);
+  }
+
+  clear(): void {
+    this.log.clear();
+    this.errors.length = 0;
+  }
+
+  async restore(): Promise<void> {
+    if (this.restored) return;
+    this.restored = true;
+    await this.release();
+  }
+
+  async handle(message: InvocationMessage): Promise<unknown> {
+    const invocation = toInvocation(message);
+    const handler = this.containerHandlers.get(invocation.container) ?? this.taskHandler;
+    if (!handler) {
+      const error = new UnknownEcsDoubleError(
+        `ECS task double ${this.family} has no handler for container ${invocation.container} ` +
+          `(handlers: ${[...this.containerHandlers.keys()].join(', ') || 'none'}). ` +
+          `To fix this, add harness.ecs.mockContainer('${this.family}', '${invocation.container}', handler) or a mockTask handler.`,
+      );
+      this.errors.push(error);
+      this.log.record({ ...invocation, exitCode: 1, error });
+      throw error;
+    }
+    try {
+      const value = toResultValue(await handler(invocation), `ECS task double ${this.family} (container ${invocation.container})`);
+      this.log.record({ ...invocation, exitCode: value.exitCode });
+      return value;
+    } catch (thrown) {
+      const error = thrown instanceof Error ? thrown : new Error(String(thrown));
+      this.errors.push(error);
+      this.log.record({ ...invocation, exitCode: 1, error });
+      throw error;
+    }
+  }
+}
+
+function toInvocation(message: InvocationMessage): EcsInvocation {
+  const payload = message.payload as EcsInvocationPayload;
+  return {
+    invocationId: message.invocationId,
+    family: payload.family,
+    ...(payload.revision !== undefined ? { revision: payload.revision } : {}),
+    taskArn: payload.taskArn,
+    ...(payload.clusterArn !== undefined ? { clusterArn: payload.clusterArn } : {}),
+    container: payload.container,
+    command: payload.command ?? [],
+    environment: payload.environment ?? {},
+    ...(payload.overrides !== undefined ? { overrides: payload.overrides } : {}),
+    ...(payload.taskToken !== undefined ? { taskToken: payload.taskToken } : {}),
+    ...(payload.startedBy !== undefined ? { startedBy: payload.startedBy } : {}),
+    sentAt: new Date(message.sentAt),
+  };
+}
+
+/** Builds `harness.ecs` for one session. */
+export function createEcsMockApi(session: AdapterSession, known: KnownFamilies): EcsMockApi {
+  const families = new Map<string, FamilyMock>();
+
+  function checkFamily(family: string, container?: string): void {
+    if (known.size === 0) return;
+    const containers = known.get(family);
+    if (!containers) {
+      throw new UnknownEcsDoubleError(
+        `'${family}' is not an ECS task double of stack ${session.stackName} (doubles: ${[...known.keys()].join(', ')}). ` +
+          `To fix this, add it under adapters.ecs.families in harness.config.json and run \`npx harness deploy --adapters ecs\`.`,
+      );
+    }
+    if (container !== undefined && !containers.includes(container)) {
+      throw new UnknownEcsDoubleError(
+        `ECS task double ${family} has no container '${container}' (its containers: ${containers.join(', ')}). ` +
+          'To fix this, use one of those names, or add the container to the family in harness.config.json and redeploy.',
+      );
+    }
+  }
+
+  /** Finds or creates the family's mock; `configure` runs before its route exists, so no invocation meets a half-set mock. */
+  async function familyMock(family: string, configure: (mock: FamilyMock) => void): Promise<FamilyMock> {
+    const existing = families.get(family);
+    if (existing && !existing.restored) {
+      configure(existing);
+      return existing;
+    }
+    const double = doubleId('ecs', family);
+    const mock = new FamilyMock(family, async () => {
+      families.delete(family);
+      await session.unregister(double);
+    });
+    configure(mock);
+    families.set(family, mock);
+    try {
+      await session.register(double, (message) => mock.handle(message));
+    } catch (error) {
+      families.delete(family);
+      throw error;
+    }
+    return mock;
+  }
+
+  return {
+    async mockTask(family, handler) {
+      checkFamily(family);
+      return familyMock(family, (mock) => {
+        mock.taskHandler = handler;
+      });
+    },
+    async mockContainer(family, container, handler) {
+      checkFamily(family, container);
+      return familyMock(family, (mock) => {
+        mock.containerHandlers.set(container, handler);
+      });
+    },
+  };
+}
