@@ -7,3 +7,5 @@ export {
 } from './moto-server.js';
 export type { MotoServer, StartMotoServerOptions } from './moto-server.js';
 export { uniqueName } from './names.js';
+export { createTaskNetwork } from './moto-network.js';
+export type { TaskNetwork } from './moto-network.js';
