@@ -1,0 +1,445 @@
+/**
+ * Tiny AWS clients over `fetch` and the hand-written SigV4 signer: just the
+ * calls the container agent and its bootstrap make, with no dependency.
+ */
+import { AgentConfigurationError, AwsRequestError, ContainerAgentError, CredentialsError } from './errors.js';
+import { EMPTY_PAYLOAD_SHA256, encodeRfc3986, signRequest, type AwsCredentials } from './sigv4.js';
+
+/** An environment: `process.env`, or a test's own. */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** The part of `fetch` these clients use; tests pass a fake. */
+export type FetchLike = (url: string, init?: RequestInit) => Promise<Response>;
+
+/** The services the agent talks to. */
+export type AwsService = 'sqs' | 'dynamodb' | 's3' | 'sfn' | 'ecs';
+
+// JSON-protocol services: `X-Amz-Target` prefix and the JSON version of the
+// content type, as each service's API model declares it (awsJson1_0 or
+// awsJson1_1); ECS is the odd one out.
+const JSON_PROTOCOL: Readonly<Record<Exclude<AwsService, 's3'>, readonly [target: string, version: string]>> = {
+  sqs: ['AmazonSQS', '1.0'],
+  dynamodb: ['DynamoDB_20120810', '1.0'],
+  sfn: ['AWSStepFunctions', '1.0'],
+  ecs: ['AmazonEC2ContainerServiceV20141113', '1.1'],
+};
+
+/** Where to send a service's requests and how to sign them. */
+export interface ResolvedEndpoint {
+  /** Base URL without a trailing slash, e.g. `https://sqs.eu-west-1.amazonaws.com` or `http://127.0.0.1:5000`. */
+  readonly url: string;
+  readonly region: string;
+  /** SigV4 signing name, also the host prefix: the service's name, but `states` for Step Functions. */
+  readonly signingName: string;
+  /** True when set by `AWS_ENDPOINT_URL[_<SERVICE>]` (moto, LocalStack…). */
+  readonly custom: boolean;
+}
+
+/** `AWS_REGION`, else `AWS_DEFAULT_REGION`. */
+export function resolveRegion(env: Env): string | undefined {
+  return env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined;
+}
+
+/**
+ * Resolves a service's endpoint: `AWS_ENDPOINT_URL_<SERVICE>`, else
+ * `AWS_ENDPOINT_URL`, else the regional AWS endpoint.
+ *
+ * @example
+ * resolveEndpoint('sfn', { AWS_REGION: 'eu-west-1' }).url; // 'https://states.eu-west-1.amazonaws.com'
+ */
+export function resolveEndpoint(service: AwsService, env: Env): ResolvedEndpoint {
+  // The SDKs' service ids, upper case, name the variables: AWS_ENDPOINT_URL_SQS … _SFN, _ECS.
+  const custom = env[`AWS_ENDPOINT_URL_${service.toUpperCase()}`] || env.AWS_ENDPOINT_URL;
+  const region = resolveRegion(env);
+  const signingName = service === 'sfn' ? 'states' : service;
+  if (custom) {
+    // A custom endpoint still needs a region in the signature; moto and LocalStack accept any.
+    return { url: custom.replace(/\/+$/, ''), region: region ?? 'us-east-1', signingName, custom: true };
+  }
+  if (!region) {
+    throw new AgentConfigurationError('AWS_REGION', `no AWS region for ${service}: set AWS_REGION (ECS sets it in every task), or AWS_ENDPOINT_URL.`);
+  }
+  return { url: `https://${signingName}.${region}.${dnsSuffix(region)}`, region, signingName, custom: false };
+}
+
+function dnsSuffix(region: string): string {
+  return region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
+}
+
+/**
+ * The URL of an S3 object: path style under a custom endpoint
+ * (`<endpoint>/<bucket>/<key>`), virtual-hosted on AWS
+ * (`https://<bucket>.s3.<region>.amazonaws.com/<key>`), or path style on AWS
+ * for bucket names with dots (a virtual host would not match the TLS certificate).
+ */
+export function s3ObjectUrl(endpoint: ResolvedEndpoint, bucket: string, key: string): string {
+  const path = key.split('/').map(encodeRfc3986).join('/');
+  if (endpoint.custom || bucket.includes('.')) return `${endpoint.url}/${encodeRfc3986(bucket)}/${path}`;
+  return `https://${bucket}.s3.${endpoint.region}.${dnsSuffix(endpoint.region)}/${path}`;
+}
+
+// ----- credentials -----
+
+/** Returns credentials, cached and refreshed as needed. */
+export type CredentialProvider = () => Promise<AwsCredentials>;
+
+export interface CredentialProviderOptions {
+  readonly env: Env;
+  readonly fetch?: FetchLike;
+  /** Clock in epoch milliseconds; tests move it. */
+  readonly now?: () => number;
+}
+
+/** How long before `Expiration` cached credentials are refreshed. */
+export const CREDENTIALS_REFRESH_MARGIN_MS = 5 * 60_000;
+
+/**
+ * Resolves credentials, in order, from:
+ * 1. `AWS_CONTAINER_CREDENTIALS_FULL_URI`, with `AWS_CONTAINER_AUTHORIZATION_TOKEN` as the `Authorization` header;
+ * 2. `http://169.254.170.2` + `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` (an ECS task role);
+ * 3. `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` / `AWS_SESSION_TOKEN`.
+ *
+ * Endpoint credentials are cached until {@link CREDENTIALS_REFRESH_MARGIN_MS} before their `Expiration`.
+ *
+ * @example
+ * const credentials = createCredentialProvider({ env: process.env });
+ * signRequest({ ...request, credentials: await credentials() });
+ */
+export function createCredentialProvider(options: CredentialProviderOptions): CredentialProvider {
+  const { env, fetch: fetchImpl = fetch, now = Date.now } = options;
+  let cached: { credentials: AwsCredentials; refreshAt: number } | undefined;
+  let pending: Promise<AwsCredentials> | undefined;
+
+  const load = async (): Promise<AwsCredentials> => {
+    const full = env.AWS_CONTAINER_CREDENTIALS_FULL_URI;
+    const relative = env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI;
+    let credentials: AwsCredentials;
+    let refreshAt = Number.POSITIVE_INFINITY;
+    if (full || relative) {
+      const token = full && env.AWS_CONTAINER_AUTHORIZATION_TOKEN;
+      const body = await getJson(
+        fetchImpl,
+        full ? checkCredentialsUrl(full) : `http://169.254.170.2${relative}`,
+        token ? { authorization: token } : {},
+      );
+      const { AccessKeyId, SecretAccessKey, Token, Expiration } = body;
+      if (typeof AccessKeyId !== 'string' || !AccessKeyId || typeof SecretAccessKey !== 'string' || !SecretAccessKey) {
+        throw new CredentialsError('the container credentials endpoint answered without AccessKeyId and SecretAccessKey.');
+      }
+      credentials = toCredentials(AccessKeyId, SecretAccessKey, Token);
+      const expiresAt = Date.parse(String(Expiration));
+      if (expiresAt) refreshAt = expiresAt - CREDENTIALS_REFRESH_MARGIN_MS;
+    } else if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
+      credentials = toCredentials(env.AWS_ACCESS_KEY_ID, env.AWS_SECRET_ACCESS_KEY, env.AWS_SESSION_TOKEN);
+    } else {
+      throw new CredentialsError(
+        'no AWS credentials: set AWS_CONTAINER_CREDENTIALS_FULL_URI, AWS_CONTAINER_CREDENTIALS_RELATIVE_URI (ECS sets it for a task role) or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY. To fix this, give the task definition a task role.',
+      );
+    }
+    cached = { credentials, refreshAt };
+    return credentials;
+  };
+
+  return async () => {
+    if (cached && now() < cached.refreshAt) return cached.credentials;
+    pending ??= load().finally(() => {
+      pending = undefined;
+    });
+    return pending;
+  };
+}
+
+function toCredentials(accessKeyId: string, secretAccessKey: string, sessionToken: unknown): AwsCredentials {
+  return typeof sessionToken === 'string' && sessionToken ? { accessKeyId, secretAccessKey, sessionToken } : { accessKeyId, secretAccessKey };
+}
+
+// The authorization token must only go to the container's own credentials
+// agent: plain HTTP is accepted for loopback and the ECS/EKS link-local hosts only.
+function checkCredentialsUrl(raw: string): string {
+  const url = new URL(raw);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && /^(localhost|127(\.\d+){3}|\[::1\]|169\.254\.170\.23?|\[fd00:ec2::23\])$/.test(url.hostname))) {
+    throw new CredentialsError(`AWS_CONTAINER_CREDENTIALS_FULL_URI must be https, or http on loopback or the ECS credentials host, not ${url.protocol}//${url.hostname}.`);
+  }
+  return raw;
+}
+
+/**
+ * GETs a JSON document from a local agent endpoint (credentials, task
+ * metadata), retrying network errors and 5xx answers. Errors name the URL
+ * without its query and never quote the body.
+ */
+export async function getJson(fetchImpl: FetchLike, url: string, headers: Record<string, string> = {}): Promise<Record<string, unknown>> {
+  const where = new URL(url);
+  let problem = '';
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    if (attempt > 1) await sleep(100 * attempt);
+    try {
+      const response = await fetchImpl(url, { headers, signal: AbortSignal.timeout(5_000) });
+      if (response.ok) return (await response.json()) as Record<string, unknown>;
+      await response.arrayBuffer();
+      problem = `HTTP ${response.status}`;
+      if (response.status < 500) break;
+    } catch (error) {
+      problem = fetchFailure(error);
+    }
+  }
+  throw new ContainerAgentError(`GET ${where.origin}${where.pathname} failed: ${problem}`);
+}
+
+// ----- requests -----
+
+/** What every call needs: the environment, a fetch and credentials. */
+export interface AwsContext {
+  readonly env: Env;
+  readonly fetch: FetchLike;
+  readonly credentials: CredentialProvider;
+}
+
+/** A context over `env` with the credential chain of {@link createCredentialProvider}. */
+export function createAwsContext(env: Env, options: { fetch?: FetchLike; credentials?: CredentialProvider } = {}): AwsContext {
+  const fetchImpl = options.fetch ?? fetch;
+  return { env, fetch: fetchImpl, credentials: options.credentials ?? createCredentialProvider({ env, fetch: fetchImpl }) };
+}
+
+const ATTEMPTS = 3;
+const REQUEST_TIMEOUT_MS = 15_000;
+const THROTTLING = /Throttl|RequestLimitExceeded|ProvisionedThroughputExceeded|TooManyRequests|SlowDown|RequestThrottled/;
+
+interface SendOptions {
+  readonly service: AwsService;
+  readonly operation: string;
+  readonly method: string;
+  readonly url: string;
+  readonly endpoint: ResolvedEndpoint;
+  readonly headers: Record<string, string>;
+  readonly body?: string;
+}
+
+async function send(context: AwsContext, options: SendOptions): Promise<Response> {
+  const { service, operation } = options;
+  let lastError: AwsRequestError | undefined;
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    if (attempt > 1) await sleep(50 * 4 ** (attempt - 2));
+    const credentials = await context.credentials();
+    const signed = signRequest({
+      method: options.method,
+      url: options.url,
+      headers: options.headers,
+      service: options.endpoint.signingName,
+      region: options.endpoint.region,
+      credentials,
+      ...(options.body === undefined ? {} : { body: options.body }),
+    });
+    // fetch derives Host from the URL and ignores this header.
+    delete signed.host;
+    let response: Response;
+    try {
+      response = await context.fetch(options.url, {
+        method: options.method,
+        headers: signed,
+        ...(options.body === undefined ? {} : { body: options.body }),
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+    } catch (error) {
+      lastError = new AwsRequestError(
+        { service, operation, status: 0 },
+        `${service} ${operation} could not reach ${options.endpoint.url}: ${fetchFailure(error)}`,
+        { cause: error },
+      );
+      continue;
+    }
+    if (response.ok) return response;
+    lastError = await toAwsError(service, operation, response, credentials);
+    const retryable = response.status >= 500 || THROTTLING.test(lastError.errorType ?? '');
+    if (!retryable) throw lastError;
+  }
+  throw lastError as AwsRequestError;
+}
+
+async function toAwsError(service: string, operation: string, response: Response, credentials: AwsCredentials): Promise<AwsRequestError> {
+  // A signature mismatch answer can quote the canonical request, signed
+  // session token included: neither may reach a log.
+  let text = (await response.text().catch(() => '')).replace(/The Canonical String[^"<]*/, '(canonical request not shown)');
+  for (const secret of [credentials.sessionToken, credentials.secretAccessKey]) {
+    if (secret) text = text.split(secret).join('<redacted>');
+  }
+  let errorType: string | undefined;
+  let awsMessage: string | undefined;
+  try {
+    const body = JSON.parse(text) as Record<string, unknown>;
+    if (typeof body.__type === 'string') errorType = body.__type;
+    const message = body.message ?? body.Message;
+    if (typeof message === 'string') awsMessage = message;
+  } catch {
+    // S3 answers XML: <Error><Code>NoSuchKey</Code><Message>…</Message></Error>
+    errorType = /<Code>([^<]*)<\/Code>/.exec(text)?.[1];
+    awsMessage = /<Message>([^<]*)<\/Message>/.exec(text)?.[1];
+  }
+  errorType ??= response.headers.get('x-amzn-errortype') ?? undefined;
+  // `com.amazonaws.dynamodb.v20120810#ResourceNotFoundException`, `Name:http://…` → the bare name.
+  if (errorType) errorType = errorType.slice(errorType.lastIndexOf('#') + 1).split(':')[0];
+  const details = `HTTP ${response.status}${errorType ? ` ${errorType}` : ''}${awsMessage ? `: ${awsMessage}` : ''}`;
+  return new AwsRequestError(
+    { service, operation, status: response.status, ...(errorType ? { errorType } : {}), ...(awsMessage ? { awsMessage } : {}) },
+    `${service} ${operation} failed: ${details}`,
+  );
+}
+
+/**
+ * Calls an operation of a JSON-protocol service (`POST /` with `X-Amz-Target`)
+ * and returns the parsed answer.
+ *
+ * @example
+ * await callJson(context, 'sfn', 'SendTaskSuccess', { taskToken, output: '{}' });
+ */
+export async function callJson<T = Record<string, unknown>>(
+  context: AwsContext,
+  service: Exclude<AwsService, 's3'>,
+  operation: string,
+  input: unknown,
+): Promise<T> {
+  const [target, version] = JSON_PROTOCOL[service];
+  const endpoint = resolveEndpoint(service, context.env);
+  const response = await send(context, {
+    service,
+    operation,
+    method: 'POST',
+    url: `${endpoint.url}/`,
+    endpoint,
+    headers: {
+      'content-type': `application/x-amz-json-${version}`,
+      'x-amz-target': `${target}.${operation}`,
+    },
+    body: JSON.stringify(input),
+  });
+  const text = await response.text();
+  return (text ? JSON.parse(text) : {}) as T;
+}
+
+/** S3 GetObject: the object's bytes. */
+export async function s3GetObject(context: AwsContext, bucket: string, key: string): Promise<Uint8Array> {
+  const endpoint = resolveEndpoint('s3', context.env);
+  const response = await send(context, {
+    service: 's3',
+    operation: 'GetObject',
+    method: 'GET',
+    url: s3ObjectUrl(endpoint, bucket, key),
+    endpoint,
+    headers: { 'x-amz-content-sha256': EMPTY_PAYLOAD_SHA256 },
+  });
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+// ----- DynamoDB -----
+
+/** A DynamoDB attribute value, as the JSON protocol carries it. */
+export interface AttributeValue {
+  readonly S?: string;
+  readonly N?: string;
+  readonly BOOL?: boolean;
+  readonly NULL?: boolean;
+  readonly M?: Readonly<Record<string, AttributeValue>>;
+  readonly L?: readonly AttributeValue[];
+  readonly SS?: readonly string[];
+  readonly NS?: readonly string[];
+  readonly B?: string;
+}
+
+/** Converts an attribute value to plain JSON (numbers as numbers, binary as its base64 string). */
+export function fromAttributeValue(value: AttributeValue): unknown {
+  if (value.S !== undefined) return value.S;
+  if (value.N !== undefined) return Number(value.N);
+  if (value.BOOL !== undefined) return value.BOOL;
+  if (value.NULL !== undefined) return null;
+  if (value.M !== undefined) return fromItem(value.M);
+  if (value.L !== undefined) return value.L.map(fromAttributeValue);
+  if (value.SS !== undefined) return [...value.SS];
+  if (value.NS !== undefined) return value.NS.map(Number);
+  return value.B;
+}
+
+function fromItem(item: Readonly<Record<string, AttributeValue>>): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(item)) result[name] = fromAttributeValue(value);
+  return result;
+}
+
+/** DynamoDB GetItem with a consistent read on a key of string attributes; `undefined` when there is no item. */
+export async function getItem(
+  context: AwsContext,
+  table: string,
+  key: Readonly<Record<string, string>>,
+): Promise<Record<string, unknown> | undefined> {
+  const keyAttributes: Record<string, AttributeValue> = {};
+  for (const [name, value] of Object.entries(key)) keyAttributes[name] = { S: value };
+  const answer = await callJson<{ Item?: Record<string, AttributeValue> }>(context, 'dynamodb', 'GetItem', {
+    TableName: table,
+    Key: keyAttributes,
+    ConsistentRead: true,
+  });
+  return answer.Item ? fromItem(answer.Item) : undefined;
+}
+
+// ----- SQS, Step Functions, ECS -----
+
+/** SQS SendMessage; FIFO queues get a group id and a deduplication id. Returns the message id. */
+export async function sendMessage(
+  context: AwsContext,
+  queueUrl: string,
+  body: string,
+  fifo?: { groupId: string; deduplicationId: string },
+): Promise<string | undefined> {
+  const input: Record<string, string> = { QueueUrl: queueUrl, MessageBody: body };
+  if (fifo && queueUrl.endsWith('.fifo')) {
+    input.MessageGroupId = fifo.groupId;
+    input.MessageDeduplicationId = fifo.deduplicationId;
+  }
+  const answer = await callJson<{ MessageId?: string }>(context, 'sqs', 'SendMessage', input);
+  return answer.MessageId;
+}
+
+/** Step Functions SendTaskSuccess; `output` is the JSON text the state outputs. */
+export async function sendTaskSuccess(context: AwsContext, taskToken: string, output: string): Promise<void> {
+  await callJson(context, 'sfn', 'SendTaskSuccess', { taskToken, output });
+}
+
+/** Step Functions SendTaskFailure; absent `error` / `cause` are left out of the request. */
+export async function sendTaskFailure(context: AwsContext, taskToken: string, error?: string, cause?: string): Promise<void> {
+  await callJson(context, 'sfn', 'SendTaskFailure', {
+    taskToken,
+    ...(error === undefined ? {} : { error }),
+    ...(cause === undefined ? {} : { cause }),
+  });
+}
+
+/** The parts of an ECS DescribeTasks task the agent reads. */
+export interface DescribedTask {
+  readonly taskArn?: string;
+  readonly startedBy?: string;
+  readonly overrides?: {
+    readonly containerOverrides?: readonly {
+      readonly name?: string;
+      readonly command?: readonly string[];
+      readonly environment?: readonly { readonly name?: string; readonly value?: string }[];
+      readonly cpu?: number;
+      readonly memory?: number;
+    }[];
+  };
+}
+
+/** ECS DescribeTasks for one task; `undefined` when ECS does not know it. */
+export async function describeTask(context: AwsContext, cluster: string, taskArn: string): Promise<DescribedTask | undefined> {
+  const answer = await callJson<{ tasks?: DescribedTask[] }>(context, 'ecs', 'DescribeTasks', { cluster, tasks: [taskArn] });
+  return answer.tasks?.[0];
+}
+
+/** `fetch failed (connect ECONNREFUSED 127.0.0.1:9)`: undici hides the useful part in `cause`. */
+export function fetchFailure(error: unknown): string {
+  const { message, cause } = error as { message?: string; cause?: { message?: string } };
+  return cause?.message ? `${message} (${cause.message})` : String(message);
+}
+
+/** Waits `ms` milliseconds. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,57 @@
+import { readFileSync, rmSync } from 'node:fs';
+import { build, defineConfig, type Options } from 'tsup';
+
+// Everything the agent and the bootstrap run must be inlined: they run in a
+// bare node:20-slim container with no node_modules. The wire format comes from
+// @harness/core's source (tsconfig `paths`), so this package builds whether or
+// not core has been built, and always from the protocol it was typechecked against.
+const shared: Options = {
+  platform: 'node',
+  target: 'node20',
+  noExternal: ['@harness/core'],
+  clean: false,
+  silent: true,
+  removeNodeProtocol: false,
+};
+
+export default defineConfig(async (): Promise<Options[]> => {
+  rmSync('dist', { recursive: true, force: true });
+
+  // The bootstrap first: the index inlines its text. CommonJS, because
+  // `node -e` evaluates a script (no top-level await, `require` available).
+  await build({
+    ...shared,
+    config: false,
+    entry: { bootstrap: 'src/bootstrap.ts' },
+    format: ['cjs'],
+    minify: true,
+    sourcemap: false,
+    dts: false,
+    outExtension: () => ({ js: '.cjs' }),
+  });
+  const bootstrapScript = readFileSync('dist/bootstrap.cjs', 'utf8').trim();
+
+  return [
+    {
+      ...shared,
+      entry: { index: 'src/index.ts' },
+      format: ['esm', 'cjs'],
+      dts: true,
+      sourcemap: true,
+      // import.meta.url in the CommonJS build (agentArtifactPath).
+      shims: true,
+      define: { __HARNESS_BOOTSTRAP_SCRIPT__: JSON.stringify(bootstrapScript) },
+    },
+    {
+      ...shared,
+      // A single ES module with no import but node: built-ins, readable in a
+      // stack trace: not minified.
+      entry: { agent: 'src/agent.ts' },
+      format: ['esm'],
+      splitting: false,
+      sourcemap: false,
+      dts: false,
+      outExtension: () => ({ js: '.mjs' }),
+    },
+  ];
+});
