@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { adapterConfig, DEFAULT_CONFIG_FILE, loadConfig } from './config.js';
 import { ConfigError, HarnessError, SessionClosedError, StackNotReadyError } from './errors.js';
 import type { InvocationMessage, InvocationResult } from './protocol.js';
 import { adapterStackName, CORE_OUTPUTS, coreStackName, validateStackName } from './stacks.js';
@@ -78,7 +79,7 @@ export type Harness<TAdapters extends readonly AnyAdapter[]> = HarnessBase & Ada
 export async function createHarness<const TAdapters extends readonly AnyAdapter[]>(
   options: CreateHarnessOptions<TAdapters>,
 ): Promise<Harness<TAdapters>> {
-  const config = readConfig(options.config);
+  const { config, source } = await readConfig(options.config);
   const stack = validateStackName(
     options.stack ??
       config.stack ??
@@ -120,8 +121,8 @@ export async function createHarness<const TAdapters extends readonly AnyAdapter[
 
   const apis: Record<string, unknown> = {};
   options.adapters.forEach((adapter, index) => {
-    const adapterConfig: unknown = adapter.parseConfig(config.adapters?.[adapter.name] ?? {});
-    apis[adapter.name] = adapter.createApi(session.forAdapter(adapterOutputs[index] ?? {}), adapterConfig);
+    const parsed: unknown = adapterConfig({ stack, adapters: config.adapters ?? {} }, adapter, source);
+    apis[adapter.name] = adapter.createApi(session.forAdapter(adapterOutputs[index] ?? {}), parsed);
   });
 
   const base: HarnessBase = {
@@ -204,22 +205,13 @@ function newSessionId(): string {
   return `s${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
 }
 
-function readConfig(input: HarnessConfigInput | string | undefined): HarnessConfigInput {
-  if (typeof input === 'object') return input;
-  const path = resolve(input ?? 'harness.config.json');
-  if (input === undefined && !existsSync(path)) return {};
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new ConfigError(`Cannot read harness config ${path}: ${(error as Error).message}. To fix this, make it a valid JSON file.`, {
-      cause: error,
-    });
-  }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new ConfigError(`Harness config ${path} is not a JSON object. To fix this, see the README's "Configuration".`);
-  }
-  return raw as HarnessConfigInput;
+async function readConfig(
+  input: HarnessConfigInput | string | undefined,
+): Promise<{ config: HarnessConfigInput; source: string }> {
+  if (typeof input === 'object') return { config: input, source: 'the config passed to createHarness' };
+  const path = resolve(input ?? DEFAULT_CONFIG_FILE);
+  if (input === undefined && !existsSync(path)) return { config: {}, source: 'the default config (no harness.config.json)' };
+  return { config: await loadConfig(path), source: path };
 }
 
 function assertDistinctAdapters(adapters: readonly AnyAdapter[]): void {

@@ -52,3 +52,7 @@ export type {
   TemplateContext,
   TestDoubleAdapter,
 } from './types/adapter.js';
+export { adapterConfig, DEFAULT_CONFIG_FILE, loadConfig, parseHarnessConfig } from './config.js';
+export type { HarnessConfig } from './config.js';
+export { ConfigFileNotFoundError, InvalidConfigError } from './errors-config.js';
+export { CORE_RESOURCES, coreTemplate } from './template.js';
