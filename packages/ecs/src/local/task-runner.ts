@@ -114,7 +114,7 @@ export async function runTaskLocally(options: RunTaskLocallyOptions): Promise<Lo
   const authorization = randomBytes(16).toString('hex');
   const startedAt = new Date();
 
-  const ids = definitions.map(() => randomUUID());
+  const ids: string[] = definitions.map(() => randomUUID());
   const metadataOf = (index: number): Record<string, unknown> => {
     const container = definitions[index] ?? {};
     return {

@@ -1,0 +1,31 @@
+export { ecsAdapter, harnessAdapter, knownFamilies } from './adapter.js';
+export { parseEcsConfig, ECS_DEFAULTS, FARGATE_SIZES } from './config.js';
+export type { EcsConfig, EcsContainerConfig, EcsFamilyConfig } from './config.js';
+export { EcsConfigError } from './errors.js';
+export { EcsHandlerResultError, UnknownEcsDoubleError } from './mock-errors.js';
+export { createEcsMockApi } from './mock.js';
+export type { EcsHandler, EcsInvocation, EcsMockApi, KnownFamilies, RecordedEcsInvocation, TaskMock } from './mock.js';
+export { exit, sendTaskFailure, sendTaskSuccess } from './results.js';
+export type { CallbackOptions, EcsHandlerResult, EcsResult, ExitOptions } from './results.js';
+export {
+  AGENT_ARTIFACT,
+  containerNamesOutputKey,
+  ECS_OUTPUTS,
+  ecsArtifacts,
+  ecsClusterName,
+  ecsLogGroupName,
+  ecsTemplate,
+  taskDefinitionOutputKey,
+} from './template.js';
+export { runTaskLocally } from './local/task-runner.js';
+export type {
+  LocalContainerDefinition,
+  LocalContainerResult,
+  LocalCredentials,
+  LocalTaskDefinition,
+  LocalTaskOverrides,
+  LocalTaskResult,
+  RunTaskLocallyOptions,
+} from './local/task-runner.js';
+export { startTaskExecutor } from './local/task-executor.js';
+export type { TaskExecutor, TaskExecutorOptions } from './local/task-executor.js';
