@@ -1,0 +1,33 @@
+import type { Argv, CommandModule } from 'yargs';
+import {
+  withAdaptersOption,
+  withJsonOption,
+  withTimeoutOption,
+  type AdaptersArgs,
+  type GlobalArgs,
+  type JsonArgs,
+  type TimeoutArgs,
+} from '../../options.js';
+import type { CliRuntime } from '../../runtime.js';
+
+export type DeployArgs = GlobalArgs & AdaptersArgs & JsonArgs & TimeoutArgs;
+
+export function withDeployOptions<T extends GlobalArgs>(yargs: Argv<T>): Argv<T & DeployArgs> {
+  return withTimeoutOption(withJsonOption(withAdaptersOption(yargs, 'Adapters to deploy, comma-separated (default: every adapter of the config)')))
+    .example('$0 deploy --adapters ecs', 'Deploy the core stack and the ECS doubles of harness.config.json')
+    .example('$0 deploy --stack harness-ci --region eu-west-1 --json', 'Deploy another stack and print its outputs as JSON')
+    .example('AWS_ENDPOINT_URL=http://127.0.0.1:5000 $0 deploy', 'Deploy to moto or LocalStack') as Argv<T & DeployArgs>;
+}
+
+/** `harness deploy`: the core stack, the adapters' artifacts, then each adapter's stack. */
+export function deployCommand(runtime: CliRuntime): CommandModule<GlobalArgs, DeployArgs> {
+  return {
+    command: 'deploy',
+    describe: 'Create or update the core stack and the stacks of the test doubles',
+    builder: (yargs) => withDeployOptions(yargs),
+    handler: async (args) => {
+      const { deployHandler } = await import('./handler.js');
+      await deployHandler(args, runtime);
+    },
+  };
+}
