@@ -1,0 +1,107 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import {
+  CloudFormationClient,
+  CreateStackCommand,
+  DescribeStacksCommand,
+  waitUntilStackCreateComplete,
+} from '@aws-sdk/client-cloudformation';
+import { adapterStackName, createHarness, type Harness } from '@harness/core';
+import { ECS_OUTPUTS, ecsAdapter, exit, startTaskExecutor, taskDefinitionOutputKey, type TaskExecutor } from '@harness/ecs';
+import { orderServiceTemplate, ORDER_SERVICE_OUTPUTS } from '@harness/infrastructure';
+import { createTaskNetwork, findRepoRoot, uniqueName } from '@harness/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OrderService } from '../../src/index.js';
+
+const run = promisify(execFile);
+const cli = join(findRepoRoot(), 'packages', 'cli', 'dist', 'bin.js');
+const cloudformation = new CloudFormationClient({});
+
+// The example's own harness.config.json, deployed under a stack name of this run.
+const stack = uniqueName('example');
+const configPath = join(mkdtempSync(join(tmpdir(), 'harness-example-')), 'harness.config.json');
+writeFileSync(configPath, JSON.stringify({ ...JSON.parse(readFileSync(new URL('../../harness.config.json', import.meta.url), 'utf8')), stack }));
+
+let harness: Harness<[typeof ecsAdapter]>;
+let executor: TaskExecutor;
+let orders: OrderService;
+
+async function outputsOf(stackName: string): Promise<Record<string, string>> {
+  const described = await cloudformation.send(new DescribeStacksCommand({ StackName: stackName }));
+  return Object.fromEntries((described.Stacks?.[0]?.Outputs ?? []).map((output) => [output.OutputKey ?? '', output.OutputValue ?? '']));
+}
+
+beforeAll(async () => {
+  // 1. The doubles, deployed by the harness CLI as a user would.
+  await run(process.execPath, [cli, 'deploy', '--adapters', 'ecs', '--config', configPath]);
+  const doubles = await outputsOf(adapterStackName(stack, 'ecs'));
+
+  // 2. The app's own stack, wired to the doubles.
+  const appStack = `${stack}-app`;
+  await cloudformation.send(
+    new CreateStackCommand({
+      StackName: appStack,
+      Capabilities: ['CAPABILITY_IAM'],
+      TemplateBody: JSON.stringify(
+        orderServiceTemplate({
+          clusterArn: doubles[ECS_OUTPUTS.clusterArn] ?? '',
+          renderTaskDefinitionArn: doubles[taskDefinitionOutputKey('RenderPdf')] ?? '',
+          taskRoleArns: [doubles[ECS_OUTPUTS.taskRoleArn] ?? '', doubles[ECS_OUTPUTS.executionRoleArn] ?? ''],
+        }),
+      ),
+    }),
+  );
+  await waitUntilStackCreateComplete({ client: cloudformation, maxWaitTime: 120, minDelay: 1, maxDelay: 2 }, { StackName: appStack });
+  const app = await outputsOf(appStack);
+
+  // 3. moto records RunTask calls; the executor runs the recorded tasks' containers here.
+  executor = startTaskExecutor({
+    cluster: app[ORDER_SERVICE_OUTPUTS.clusterArn] ?? '',
+    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    environment: { AWS_ENDPOINT_URL: process.env.AWS_ENDPOINT_URL ?? '' },
+  });
+  const network = await createTaskNetwork();
+  orders = new OrderService({
+    cluster: app[ORDER_SERVICE_OUTPUTS.clusterArn] ?? '',
+    renderTaskDefinition: app[ORDER_SERVICE_OUTPUTS.renderTaskDefinitionArn] ?? '',
+    subnets: [network.subnetId],
+    securityGroups: [network.securityGroupId],
+  });
+  harness = await createHarness({ adapters: [ecsAdapter], config: configPath });
+});
+
+afterAll(async () => {
+  await executor?.stop();
+  await harness?.close();
+  await run(process.execPath, [cli, 'destroy', '--adapters', 'ecs', '--config', configPath, '--yes']);
+});
+
+describe('Order service renders orders with the RenderPdf task', () => {
+  it('passes the order to the render task', async () => {
+    const render = await harness.ecs.mockTask('RenderPdf', () => exit(0));
+
+    const taskArn = await orders.requestRender({ id: 'o-1' });
+    const task = await executor.waitForTask(taskArn);
+
+    expect(task.containers[0]?.exitCode).toBe(0);
+    const invocation = await render.waitForInvocation({ timeoutMs: 5_000 });
+    expect(invocation.command).toEqual(['--order', 'o-1']);
+    expect(invocation.environment.ORDER_ID).toBe('o-1');
+    expect(invocation.startedBy).toBe('order-service');
+    await render.restore();
+  });
+
+  it('sees a failed render as the task exit code the double chose', async () => {
+    const render = await harness.ecs.mockTask('RenderPdf', ({ command }) => (command.includes('--draft') ? exit(3, { logs: ['watermark font missing'] }) : exit(0)));
+
+    const task = await executor.waitForTask(await orders.requestRender({ id: 'o-2', draft: true }));
+
+    expect(task.containers[0]?.exitCode).toBe(3);
+    expect(task.containers[0]?.stdout).toContain('watermark font missing');
+    expect(render.invocations.map((invocation) => invocation.command)).toEqual([['--order', 'o-2', '--draft']]);
+    await render.restore();
+  });
+});
