@@ -157,6 +157,22 @@ describe('Function: createHarness (aws target, moto)', () => {
   });
 });
 
+describe('Harness: Symbol.asyncDispose', () => {
+  it('closes the session at the end of an `await using` block', async () => {
+    let session = '';
+    {
+      await using scoped = await createHarness({ adapters: [probeAdapter], stack, config: {} });
+      session = scoped.session;
+      await scoped.probe.mock('Scoped', () => 1);
+      expect(await invoke('probe:Scoped', {})).toEqual({ status: 'ok', value: 1 });
+    }
+
+    await expect(sqs.send(new GetQueueUrlCommand({ QueueName: `${stack}-session-${session}` }))).rejects.toThrow();
+    const route = await dynamodb.send(new GetItemCommand({ TableName: routesTable, Key: { double: { S: 'probe:Scoped' } }, ConsistentRead: true }));
+    expect(route.Item).toBeUndefined();
+  });
+});
+
 describe('Function: createHarness with a missing stack', () => {
   it('says which stack is missing and how to deploy it', async () => {
     const missing = createHarness({ adapters: [probeAdapter], stack: 'hx-never-deployed', config: {} });

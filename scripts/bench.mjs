@@ -1,0 +1,145 @@
+#!/usr/bin/env node
+// `npm run bench`: what an ECS task double costs, on a moto server on loopback.
+//
+// 1. Round trip per invocation, 200 runs one after another: the container
+//    agent (dist/agent.mjs, in this process) sends the invocation, the test's
+//    handler answers, the agent has the result. Median and p95 of the agent's
+//    own `roundTripMs`, and of the whole agent run (metadata, route, send, poll).
+// 2. 100 concurrent invocations of one family: each answered exactly once
+//    (100 distinct invocations recorded, 100 exit codes as chosen), wall time.
+// 3. Bootstrap to first request and peak RSS of a real container process
+//    (packages/container-agent/scripts/measure-footprint.mjs).
+//
+// Node built-ins and the built packages only. `--json` prints one object.
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const json = process.argv.includes('--json');
+const say = json ? () => {} : (line) => console.log(line);
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+const { startMotoServer, motoEnvironment } = await import(pathToFileURL(join(root, 'packages/testing/dist/index.js')).href);
+const { createHarness } = await import(pathToFileURL(join(root, 'packages/core/dist/index.js')).href);
+const { ecsAdapter, exit } = await import(pathToFileURL(join(root, 'packages/ecs/dist/index.js')).href);
+
+const moto = await startMotoServer();
+Object.assign(process.env, motoEnvironment(moto.endpoint));
+say(`moto server on ${moto.endpoint}`);
+
+const stack = `bench-${Date.now().toString(36)}`;
+const configPath = join(mkdtempSync(join(tmpdir(), 'harness-bench-')), 'harness.config.json');
+writeFileSync(configPath, JSON.stringify({ stack, adapters: { ecs: { families: { Bench: { containers: ['Main'] } } } } }));
+const deployStarted = performance.now();
+await promisify(execFile)(process.execPath, [join(root, 'packages/cli/dist/bin.js'), 'deploy', '--adapters', 'ecs', '--config', configPath]);
+const deployMs = performance.now() - deployStarted;
+say(`deployed ${stack} (core + ecs) in ${deployMs.toFixed(0)} ms`);
+
+// The agent runs in this process: a loopback task metadata endpoint stands in for ECS.
+const metadata = createServer((request, response) => {
+  const task = request.url.endsWith('/task');
+  response.writeHead(200, { 'content-type': 'application/json' });
+  response.end(
+    JSON.stringify(
+      task
+        ? { Cluster: 'bench', TaskARN: `arn:aws:ecs:us-east-1:000000000000:task/bench/${request.url.split('/')[2]}`, Family: 'Bench', Revision: '1', Containers: [] }
+        : { Name: 'Main', DockerId: 'bench' },
+    ),
+  );
+});
+await new Promise((resolve) => metadata.listen(0, '127.0.0.1', resolve));
+const metadataBase = `http://127.0.0.1:${metadata.address().port}`;
+
+const { DescribeTaskDefinitionCommand, ECSClient } = createRequire(import.meta.url)('@aws-sdk/client-ecs');
+const described = await new ECSClient({}).send(new DescribeTaskDefinitionCommand({ taskDefinition: 'Bench' }));
+const taskEnvironment = Object.fromEntries(
+  (described.taskDefinition.containerDefinitions[0].environment ?? []).map((variable) => [variable.name, variable.value]),
+);
+const { main } = await import(pathToFileURL(join(root, 'packages/container-agent/dist/agent.mjs')).href);
+
+// The agent logs JSON lines to stdout; the bench keeps them instead of printing them.
+let captured = [];
+const realWrite = process.stdout.write.bind(process.stdout);
+process.stdout.write = (chunk, ...rest) => {
+  const text = String(chunk);
+  if (!text.startsWith('{"time"')) return realWrite(chunk, ...rest);
+  captured.push(...text.split('\n').filter(Boolean).map((line) => JSON.parse(line)));
+  return true;
+};
+
+/** Runs the agent once in this process; returns its exit code and (when alone) its log lines. */
+async function runAgent(id, command) {
+  captured = [];
+  const code = await main(command, {
+    ...taskEnvironment,
+    ...motoEnvironment(moto.endpoint),
+    HARNESS_LOG_LEVEL: 'debug',
+    ECS_CONTAINER_METADATA_URI_V4: `${metadataBase}/v4/${id}`,
+  });
+  return { code, logs: captured };
+}
+
+const percentile = (values, p) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+};
+const fieldOf = (logs, message, field) => logs.find((line) => line.message === message)?.[field];
+
+const harness = await createHarness({ adapters: [ecsAdapter], config: configPath });
+const results = { deployMs: Math.round(deployMs) };
+try {
+  // ----- 1. round trip -----
+  const bench = await harness.ecs.mockTask('Bench', ({ command }) => exit(Number(command[0] ?? 0)));
+  await runAgent('warm-up', ['0']);
+  const roundTrips = [];
+  const agentRuns = [];
+  for (let i = 0; i < 200; i++) {
+    const { code, logs } = await runAgent(`rt-${i}`, [String(i % 7)]);
+    if (code !== i % 7) throw new Error(`run ${i} exited ${code}, expected ${i % 7}: ${JSON.stringify(logs)}`);
+    const roundTrip = fieldOf(logs, 'result received', 'roundTripMs') ?? fieldOf(logs, 'result received', 'waitedMs');
+    roundTrips.push(roundTrip);
+    agentRuns.push(fieldOf(logs, 'agent finished', 'durationMs'));
+  }
+  results.roundTrip = {
+    runs: roundTrips.length,
+    medianMs: percentile(roundTrips, 50),
+    p95Ms: percentile(roundTrips, 95),
+    agentRunMedianMs: percentile(agentRuns, 50),
+    agentRunP95Ms: percentile(agentRuns, 95),
+  };
+  say(`round trip (send → handler → result), ${roundTrips.length} runs: median ${results.roundTrip.medianMs} ms, p95 ${results.roundTrip.p95Ms} ms`);
+  say(`whole agent run (metadata, route, send, poll):  median ${results.roundTrip.agentRunMedianMs} ms, p95 ${results.roundTrip.agentRunP95Ms} ms`);
+
+  // ----- 2. 100 concurrent -----
+  bench.clear();
+  const started = performance.now();
+  const concurrent = await Promise.all(Array.from({ length: 100 }, (_, i) => runAgent(`c-${i}`, [String(i % 5)])));
+  const wallMs = performance.now() - started;
+  const wrong = concurrent.filter((run, i) => run.code !== i % 5).length;
+  const distinct = new Set(bench.invocations.map((invocation) => invocation.invocationId)).size;
+  results.concurrent = { invocations: 100, wallMs: Math.round(wallMs), recorded: bench.invocations.length, distinct, wrongExitCodes: wrong };
+  say(`100 concurrent invocations: ${bench.invocations.length} recorded, ${distinct} distinct, ${wrong} wrong exit codes, wall ${results.concurrent.wallMs} ms`);
+  if (bench.invocations.length !== 100 || distinct !== 100 || wrong !== 0) throw new Error('not every invocation was answered exactly once');
+} finally {
+  process.stdout.write = realWrite;
+  await harness.close();
+  metadata.close();
+  await moto.stop();
+}
+
+// ----- 3. bootstrap and footprint of a real container process -----
+const footprint = spawnSync(process.execPath, [join(root, 'packages/container-agent/scripts/measure-footprint.mjs'), '--json'], {
+  encoding: 'utf8',
+  env: process.env,
+});
+if (footprint.status !== 0) throw new Error(`measure-footprint failed: ${footprint.stderr}`);
+results.container = JSON.parse(footprint.stdout);
+say(`container process (bootstrap + agent): ${JSON.stringify(results.container)}`);
+
+if (json) console.log(JSON.stringify(results, null, 2));
