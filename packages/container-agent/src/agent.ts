@@ -39,6 +39,7 @@ import {
   type Env,
   type FetchLike,
 } from './aws.js';
+import { httpFetch } from './http.js';
 import { AgentConfigurationError, ContainerAgentError } from './errors.js';
 
 /** How long the agent waits for its result when `HARNESS_TIMEOUT_MS` is not set: 15 minutes. */
@@ -82,17 +83,18 @@ function createLogger(env: Env): Logger {
  *
  * @param command The container's command (what follows the entry point).
  * @param env The container's environment.
+ * @param options `fetch`: the HTTP client for the metadata endpoint and AWS (default {@link httpFetch}; tests pass a fake).
  *
  * @example
  * // what `node agent.mjs --order o-1` does
  * process.exit(await main(['--order', 'o-1']));
  */
-export async function main(command: readonly string[], env: Env = process.env): Promise<number> {
+export async function main(command: readonly string[], env: Env = process.env, options: { fetch?: FetchLike } = {}): Promise<number> {
   const startedAt = Date.now();
   const log = createLogger(env);
   let exitCode: number;
   try {
-    exitCode = await run(command, env, log);
+    exitCode = await run(command, env, log, options.fetch ?? httpFetch);
   } catch (error) {
     log.error(`the container agent failed: ${(error as Error).message}`, { error: describeError(error) });
     exitCode = AGENT_EXIT_CODES.internalError;
@@ -105,18 +107,18 @@ export async function main(command: readonly string[], env: Env = process.env): 
   return exitCode;
 }
 
-async function run(command: readonly string[], env: Env, log: Logger): Promise<number> {
+async function run(command: readonly string[], env: Env, log: Logger, fetchImpl: FetchLike): Promise<number> {
   const double = required(env, HARNESS_ENV.double);
   log.with({ double });
   const routesTable = required(env, HARNESS_ENV.routesTable);
   const resultsTable = required(env, HARNESS_ENV.resultsTable);
   const timeoutMs = parseTimeout(env[HARNESS_ENV.timeoutMs]);
   const { name } = parseDoubleId(double);
-  const aws = createAwsContext(env);
+  const aws = createAwsContext(env, { fetch: fetchImpl });
 
   // Metadata and DescribeTasks run while the route is read: a missing route
   // must fail at once, and a found one should not wait for them.
-  const metadata = readTaskMetadata(env, fetch);
+  const metadata = readTaskMetadata(env, fetchImpl);
   const described = metadata.then(
     (task) => describeTaskBestEffort(aws, task, log),
     () => undefined,
@@ -163,6 +165,7 @@ async function run(command: readonly string[], env: Env, log: Logger): Promise<n
     return AGENT_EXIT_CODES.internalError;
   }
   log.debug('sending invocation', { queueUrl, bytes: Buffer.byteLength(body) });
+  const sendStartedAt = Date.now();
   await sendMessage(aws, queueUrl, body, { groupId: double, deduplicationId: invocationId });
   const sentAt = Date.now();
   log.info('invocation sent');
@@ -186,7 +189,8 @@ async function run(command: readonly string[], env: Env, log: Logger): Promise<n
     await sleep(Math.min(delay, remaining));
     delay = Math.min(delay * RESULT_POLL_BACKOFF.factor, RESULT_POLL_BACKOFF.maxMs);
   }
-  log.debug('result received', { polls, waitedMs: Date.now() - sentAt });
+  // roundTripMs: invocation sent → handler → result in hand, as the bench reports it.
+  log.debug('result received', { polls, waitedMs: Date.now() - sentAt, roundTripMs: Date.now() - sendStartedAt });
 
   let result: InvocationResult;
   try {
@@ -262,7 +266,7 @@ export interface TaskMetadata {
 }
 
 /** Reads this container's name and its task's ARN, family, revision and cluster from `ECS_CONTAINER_METADATA_URI_V4`. */
-export async function readTaskMetadata(env: Env, fetchImpl: FetchLike = fetch): Promise<TaskMetadata> {
+export async function readTaskMetadata(env: Env, fetchImpl: FetchLike = httpFetch): Promise<TaskMetadata> {
   const uri = env.ECS_CONTAINER_METADATA_URI_V4;
   if (!uri) {
     throw new AgentConfigurationError(

@@ -1,15 +1,16 @@
 /**
- * Tiny AWS clients over `fetch` and the hand-written SigV4 signer: just the
- * calls the container agent and its bootstrap make, with no dependency.
+ * Tiny AWS clients over {@link httpFetch} (`node:http`) and the hand-written
+ * SigV4 signer: just the calls the container agent and its bootstrap make,
+ * with no dependency.
  */
 import { AgentConfigurationError, AwsRequestError, ContainerAgentError, CredentialsError } from './errors.js';
-import { EMPTY_PAYLOAD_SHA256, encodeRfc3986, signRequest, type AwsCredentials } from './sigv4.js';
+import { httpFetch, type FetchLike, type HttpResponse } from './http.js';
+import { encodeRfc3986, signRequest, type AwsCredentials } from './sigv4.js';
+
+export type { FetchLike, HttpRequestInit, HttpResponse } from './http.js';
 
 /** An environment: `process.env`, or a test's own. */
 export type Env = Readonly<Record<string, string | undefined>>;
-
-/** The part of `fetch` these clients use; tests pass a fake. */
-export type FetchLike = (url: string, init?: RequestInit) => Promise<Response>;
 
 /** The services the agent talks to. */
 export type AwsService = 'sqs' | 'dynamodb' | 's3' | 'sfn' | 'ecs';
@@ -35,11 +36,6 @@ export interface ResolvedEndpoint {
   readonly custom: boolean;
 }
 
-/** `AWS_REGION`, else `AWS_DEFAULT_REGION`. */
-export function resolveRegion(env: Env): string | undefined {
-  return env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined;
-}
-
 /**
  * Resolves a service's endpoint: `AWS_ENDPOINT_URL_<SERVICE>`, else
  * `AWS_ENDPOINT_URL`, else the regional AWS endpoint.
@@ -50,20 +46,20 @@ export function resolveRegion(env: Env): string | undefined {
 export function resolveEndpoint(service: AwsService, env: Env): ResolvedEndpoint {
   // The SDKs' service ids, upper case, name the variables: AWS_ENDPOINT_URL_SQS … _SFN, _ECS.
   const custom = env[`AWS_ENDPOINT_URL_${service.toUpperCase()}`] || env.AWS_ENDPOINT_URL;
-  const region = resolveRegion(env);
+  const region = env.AWS_REGION || env.AWS_DEFAULT_REGION;
   const signingName = service === 'sfn' ? 'states' : service;
   if (custom) {
     // A custom endpoint still needs a region in the signature; moto and LocalStack accept any.
-    return { url: custom.replace(/\/+$/, ''), region: region ?? 'us-east-1', signingName, custom: true };
+    return { url: custom.replace(/\/+$/, ''), region: region || 'us-east-1', signingName, custom: true };
   }
   if (!region) {
-    throw new AgentConfigurationError('AWS_REGION', `no AWS region for ${service}: set AWS_REGION (ECS sets it in every task), or AWS_ENDPOINT_URL.`);
+    throw new AgentConfigurationError('AWS_REGION', `no AWS region for ${service}: set AWS_REGION (ECS does) or AWS_ENDPOINT_URL.`);
   }
   return { url: `https://${signingName}.${region}.${dnsSuffix(region)}`, region, signingName, custom: false };
 }
 
 function dnsSuffix(region: string): string {
-  return region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
+  return `amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`;
 }
 
 /**
@@ -106,59 +102,65 @@ export const CREDENTIALS_REFRESH_MARGIN_MS = 5 * 60_000;
  * signRequest({ ...request, credentials: await credentials() });
  */
 export function createCredentialProvider(options: CredentialProviderOptions): CredentialProvider {
-  const { env, fetch: fetchImpl = fetch, now = Date.now } = options;
-  let cached: { credentials: AwsCredentials; refreshAt: number } | undefined;
-  let pending: Promise<AwsCredentials> | undefined;
-
-  const load = async (): Promise<AwsCredentials> => {
-    const full = env.AWS_CONTAINER_CREDENTIALS_FULL_URI;
-    const relative = env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI;
-    let credentials: AwsCredentials;
-    let refreshAt = Number.POSITIVE_INFINITY;
-    if (full || relative) {
-      const token = full && env.AWS_CONTAINER_AUTHORIZATION_TOKEN;
-      const body = await getJson(
-        fetchImpl,
-        full ? checkCredentialsUrl(full) : `http://169.254.170.2${relative}`,
-        token ? { authorization: token } : {},
-      );
-      const { AccessKeyId, SecretAccessKey, Token, Expiration } = body;
-      if (typeof AccessKeyId !== 'string' || !AccessKeyId || typeof SecretAccessKey !== 'string' || !SecretAccessKey) {
-        throw new CredentialsError('the container credentials endpoint answered without AccessKeyId and SecretAccessKey.');
-      }
-      credentials = toCredentials(AccessKeyId, SecretAccessKey, Token);
-      const expiresAt = Date.parse(String(Expiration));
-      if (expiresAt) refreshAt = expiresAt - CREDENTIALS_REFRESH_MARGIN_MS;
-    } else if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
-      credentials = toCredentials(env.AWS_ACCESS_KEY_ID, env.AWS_SECRET_ACCESS_KEY, env.AWS_SESSION_TOKEN);
-    } else {
-      throw new CredentialsError(
-        'no AWS credentials: set AWS_CONTAINER_CREDENTIALS_FULL_URI, AWS_CONTAINER_CREDENTIALS_RELATIVE_URI (ECS sets it for a task role) or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY. To fix this, give the task definition a task role.',
+  const { env, fetch: fetchImpl = httpFetch, now = Date.now } = options;
+  let credentials: Promise<AwsCredentials> | undefined;
+  let refreshAt = 0;
+  return () => {
+    if (!credentials || now() >= refreshAt) {
+      // Concurrent callers share the pending load; a failed one is not cached.
+      refreshAt = Infinity;
+      credentials = loadCredentials(env, fetchImpl).then(
+        (loaded) => {
+          refreshAt = loaded.expiresAt - CREDENTIALS_REFRESH_MARGIN_MS;
+          return loaded.credentials;
+        },
+        (error: unknown) => {
+          credentials = undefined;
+          throw error;
+        },
       );
     }
-    cached = { credentials, refreshAt };
     return credentials;
-  };
-
-  return async () => {
-    if (cached && now() < cached.refreshAt) return cached.credentials;
-    pending ??= load().finally(() => {
-      pending = undefined;
-    });
-    return pending;
   };
 }
 
-function toCredentials(accessKeyId: string, secretAccessKey: string, sessionToken: unknown): AwsCredentials {
-  return typeof sessionToken === 'string' && sessionToken ? { accessKeyId, secretAccessKey, sessionToken } : { accessKeyId, secretAccessKey };
+/** What the chain found, and when it expires (`Infinity`: kept for the life of the process). */
+interface LoadedCredentials {
+  readonly credentials: AwsCredentials;
+  readonly expiresAt: number;
+}
+
+async function loadCredentials(env: Env, fetchImpl: FetchLike): Promise<LoadedCredentials> {
+  const full = env.AWS_CONTAINER_CREDENTIALS_FULL_URI;
+  const relative = env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI;
+  let answer: Record<string, unknown>;
+  if (full || relative) {
+    const token = full && env.AWS_CONTAINER_AUTHORIZATION_TOKEN;
+    answer = await getJson(fetchImpl, full ? checkCredentialsUrl(full) : `http://169.254.170.2${relative}`, token ? { authorization: token } : {});
+  } else if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
+    // Read as an endpoint's answer would be, without Expiration.
+    answer = { AccessKeyId: env.AWS_ACCESS_KEY_ID, SecretAccessKey: env.AWS_SECRET_ACCESS_KEY, Token: env.AWS_SESSION_TOKEN };
+  } else {
+    throw new CredentialsError(
+      'no AWS credentials (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI, _FULL_URI, AWS_ACCESS_KEY_ID). To fix this, give the task definition a task role.',
+    );
+  }
+  const { AccessKeyId, SecretAccessKey, Token, Expiration } = answer;
+  if (typeof AccessKeyId !== 'string' || !AccessKeyId || typeof SecretAccessKey !== 'string' || !SecretAccessKey) {
+    throw new CredentialsError('the credentials endpoint answered without AccessKeyId or SecretAccessKey.');
+  }
+  return {
+    credentials: { accessKeyId: AccessKeyId, secretAccessKey: SecretAccessKey, ...(typeof Token === 'string' && Token ? { sessionToken: Token } : {}) },
+    expiresAt: Date.parse(String(Expiration)) || Infinity,
+  };
 }
 
 // The authorization token must only go to the container's own credentials
 // agent: plain HTTP is accepted for loopback and the ECS/EKS link-local hosts only.
 function checkCredentialsUrl(raw: string): string {
-  const url = new URL(raw);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && /^(localhost|127(\.\d+){3}|\[::1\]|169\.254\.170\.23?|\[fd00:ec2::23\])$/.test(url.hostname))) {
-    throw new CredentialsError(`AWS_CONTAINER_CREDENTIALS_FULL_URI must be https, or http on loopback or the ECS credentials host, not ${url.protocol}//${url.hostname}.`);
+  const { protocol, hostname } = new URL(raw);
+  if (protocol !== 'https:' && !(protocol === 'http:' && /^(localhost|127(\.\d+){3}|\[::1\]|169\.254\.170\.23?|\[fd00:ec2::23\])$/.test(hostname))) {
+    throw new CredentialsError(`AWS_CONTAINER_CREDENTIALS_FULL_URI must be https, or http on loopback or the ECS host, not ${protocol}//${hostname}.`);
   }
   return raw;
 }
@@ -169,21 +171,22 @@ function checkCredentialsUrl(raw: string): string {
  * without its query and never quote the body.
  */
 export async function getJson(fetchImpl: FetchLike, url: string, headers: Record<string, string> = {}): Promise<Record<string, unknown>> {
-  const where = new URL(url);
   let problem = '';
   for (let attempt = 1; attempt <= 3; attempt++) {
     if (attempt > 1) await sleep(100 * attempt);
     try {
       const response = await fetchImpl(url, { headers, signal: AbortSignal.timeout(5_000) });
-      if (response.ok) return (await response.json()) as Record<string, unknown>;
-      await response.arrayBuffer();
+      // Read in full either way: a real fetch keeps the connection until the body is read.
+      const text = await response.text();
+      if (response.ok) return JSON.parse(text) as Record<string, unknown>;
       problem = `HTTP ${response.status}`;
       if (response.status < 500) break;
     } catch (error) {
       problem = fetchFailure(error);
     }
   }
-  throw new ContainerAgentError(`GET ${where.origin}${where.pathname} failed: ${problem}`);
+  const { origin, pathname } = new URL(url);
+  throw new ContainerAgentError(`GET ${origin}${pathname} failed: ${problem}`);
 }
 
 // ----- requests -----
@@ -197,13 +200,14 @@ export interface AwsContext {
 
 /** A context over `env` with the credential chain of {@link createCredentialProvider}. */
 export function createAwsContext(env: Env, options: { fetch?: FetchLike; credentials?: CredentialProvider } = {}): AwsContext {
-  const fetchImpl = options.fetch ?? fetch;
+  const fetchImpl = options.fetch ?? httpFetch;
   return { env, fetch: fetchImpl, credentials: options.credentials ?? createCredentialProvider({ env, fetch: fetchImpl }) };
 }
 
 const ATTEMPTS = 3;
 const REQUEST_TIMEOUT_MS = 15_000;
-const THROTTLING = /Throttl|RequestLimitExceeded|ProvisionedThroughputExceeded|TooManyRequests|SlowDown|RequestThrottled/;
+// Error codes of throttling answers (RequestThrottled, ThrottlingException… all match `Throttl`).
+const THROTTLING = /Throttl|RequestLimitExceeded|ProvisionedThroughputExceeded|TooManyRequests|SlowDown/;
 
 interface SendOptions {
   readonly service: AwsService;
@@ -211,35 +215,25 @@ interface SendOptions {
   readonly method: string;
   readonly url: string;
   readonly endpoint: ResolvedEndpoint;
-  readonly headers: Record<string, string>;
+  readonly headers?: Record<string, string>;
   readonly body?: string;
+  /** How the service's protocol writes errors. */
+  readonly readError: ErrorReader;
 }
 
-async function send(context: AwsContext, options: SendOptions): Promise<Response> {
-  const { service, operation } = options;
+async function send(context: AwsContext, options: SendOptions): Promise<HttpResponse> {
+  const { service, operation, method, url, body } = options;
   let lastError: AwsRequestError | undefined;
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     if (attempt > 1) await sleep(50 * 4 ** (attempt - 2));
     const credentials = await context.credentials();
-    const signed = signRequest({
-      method: options.method,
-      url: options.url,
-      headers: options.headers,
-      service: options.endpoint.signingName,
-      region: options.endpoint.region,
-      credentials,
-      ...(options.body === undefined ? {} : { body: options.body }),
-    });
-    // fetch derives Host from the URL and ignores this header.
-    delete signed.host;
-    let response: Response;
+    const { signingName, region } = options.endpoint;
+    const headers = signRequest({ method, url, headers: options.headers, service: signingName, region, credentials, body });
+    // The HTTP client derives Host from the URL, as signed.
+    delete headers.host;
+    let response: HttpResponse;
     try {
-      response = await context.fetch(options.url, {
-        method: options.method,
-        headers: signed,
-        ...(options.body === undefined ? {} : { body: options.body }),
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-      });
+      response = await context.fetch(url, { method, headers, body, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
     } catch (error) {
       lastError = new AwsRequestError(
         { service, operation, status: 0 },
@@ -249,41 +243,58 @@ async function send(context: AwsContext, options: SendOptions): Promise<Response
       continue;
     }
     if (response.ok) return response;
-    lastError = await toAwsError(service, operation, response, credentials);
+    lastError = await toAwsError(options, response, credentials);
     const retryable = response.status >= 500 || THROTTLING.test(lastError.errorType ?? '');
     if (!retryable) throw lastError;
   }
   throw lastError as AwsRequestError;
 }
 
-async function toAwsError(service: string, operation: string, response: Response, credentials: AwsCredentials): Promise<AwsRequestError> {
+async function toAwsError(options: SendOptions, response: HttpResponse, credentials: AwsCredentials): Promise<AwsRequestError> {
+  const { service, operation } = options;
   // A signature mismatch answer can quote the canonical request, signed
   // session token included: neither may reach a log.
   let text = (await response.text().catch(() => '')).replace(/The Canonical String[^"<]*/, '(canonical request not shown)');
   for (const secret of [credentials.sessionToken, credentials.secretAccessKey]) {
-    if (secret) text = text.split(secret).join('<redacted>');
+    if (secret) text = text.replaceAll(secret, '<redacted>');
   }
-  let errorType: string | undefined;
-  let awsMessage: string | undefined;
-  try {
-    const body = JSON.parse(text) as Record<string, unknown>;
-    if (typeof body.__type === 'string') errorType = body.__type;
-    const message = body.message ?? body.Message;
-    if (typeof message === 'string') awsMessage = message;
-  } catch {
-    // S3 answers XML: <Error><Code>NoSuchKey</Code><Message>…</Message></Error>
-    errorType = /<Code>([^<]*)<\/Code>/.exec(text)?.[1];
-    awsMessage = /<Message>([^<]*)<\/Message>/.exec(text)?.[1];
-  }
-  errorType ??= response.headers.get('x-amzn-errortype') ?? undefined;
-  // `com.amazonaws.dynamodb.v20120810#ResourceNotFoundException`, `Name:http://…` → the bare name.
-  if (errorType) errorType = errorType.slice(errorType.lastIndexOf('#') + 1).split(':')[0];
+  const { errorType, awsMessage } = options.readError(text, response);
   const details = `HTTP ${response.status}${errorType ? ` ${errorType}` : ''}${awsMessage ? `: ${awsMessage}` : ''}`;
   return new AwsRequestError(
     { service, operation, status: response.status, ...(errorType ? { errorType } : {}), ...(awsMessage ? { awsMessage } : {}) },
     `${service} ${operation} failed: ${details}`,
   );
 }
+
+/**
+ * Reads the AWS error code and message of a failed answer from its body
+ * (scrubbed of secrets). One per protocol, passed by the caller: the bootstrap
+ * only talks to S3 and bundles only the XML one.
+ */
+type ErrorReader = (text: string, response: HttpResponse) => { errorType?: string | undefined; awsMessage?: string | undefined };
+
+// awsJson: {"__type":"com.amazonaws.dynamodb.v20120810#ResourceNotFoundException","message":"…"},
+// or only an x-amzn-ErrorType header (`Name:http://…`); either way, the bare name.
+const readJsonError: ErrorReader = (text, response) => {
+  let body: Record<string, unknown> | undefined;
+  try {
+    body = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    // Not JSON (a proxy's error page): no code, no message.
+  }
+  const type = body?.__type;
+  const message = body?.message ?? body?.Message;
+  return {
+    errorType: (typeof type === 'string' ? type : response.headers.get('x-amzn-errortype'))?.replace(/^.*#|:.*$/g, '') || undefined,
+    awsMessage: typeof message === 'string' ? message : undefined,
+  };
+};
+
+// REST-XML (S3): <Error><Code>NoSuchKey</Code><Message>…</Message></Error>
+const readXmlError: ErrorReader = (text) => ({
+  errorType: /<Code>([^<]*)<\/Code>/.exec(text)?.[1],
+  awsMessage: /<Message>([^<]*)<\/Message>/.exec(text)?.[1],
+});
 
 /**
  * Calls an operation of a JSON-protocol service (`POST /` with `X-Amz-Target`)
@@ -311,6 +322,7 @@ export async function callJson<T = Record<string, unknown>>(
       'x-amz-target': `${target}.${operation}`,
     },
     body: JSON.stringify(input),
+    readError: readJsonError,
   });
   const text = await response.text();
   return (text ? JSON.parse(text) : {}) as T;
@@ -319,13 +331,14 @@ export async function callJson<T = Record<string, unknown>>(
 /** S3 GetObject: the object's bytes. */
 export async function s3GetObject(context: AwsContext, bucket: string, key: string): Promise<Uint8Array> {
   const endpoint = resolveEndpoint('s3', context.env);
+  // No body: the signer sends and signs `x-amz-content-sha256` = the empty payload's hash (S3 requires it).
   const response = await send(context, {
     service: 's3',
     operation: 'GetObject',
     method: 'GET',
     url: s3ObjectUrl(endpoint, bucket, key),
     endpoint,
-    headers: { 'x-amz-content-sha256': EMPTY_PAYLOAD_SHA256 },
+    readError: readXmlError,
   });
   return new Uint8Array(await response.arrayBuffer());
 }
@@ -433,10 +446,14 @@ export async function describeTask(context: AwsContext, cluster: string, taskArn
   return answer.tasks?.[0];
 }
 
-/** `fetch failed (connect ECONNREFUSED 127.0.0.1:9)`: undici hides the useful part in `cause`. */
+/**
+ * A network failure as text: `connect ECONNREFUSED 127.0.0.1:9`, or its
+ * `cause` when it has one (`The operation was aborted due to timeout`; a
+ * `fetch` passed as {@link FetchLike} says `fetch failed` and puts the useful part there).
+ */
 export function fetchFailure(error: unknown): string {
   const { message, cause } = error as { message?: string; cause?: { message?: string } };
-  return cause?.message ? `${message} (${cause.message})` : String(message);
+  return String(cause?.message ?? message);
 }
 
 /** Waits `ms` milliseconds. */

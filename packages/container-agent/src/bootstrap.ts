@@ -6,52 +6,61 @@
  */
 import { renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { AGENT_EXIT_CODES, HARNESS_ENV } from '@harness/core/protocol';
+import type { AGENT_EXIT_CODES, HARNESS_ENV } from '@harness/core/protocol';
 import { createAwsContext, s3GetObject } from './aws.js';
 import { sha256Hex } from './sigv4.js';
 
-function log(level: 'error' | 'debug', message: string, fields: Record<string, unknown>): void {
-  if (level === 'debug' && process.env[HARNESS_ENV.logLevel] !== 'debug') return;
-  process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), level, message, component: 'bootstrap', ...fields })}\n`);
+// The protocol's names and codes, checked against it by the compiler but not
+// bundled: the whole HARNESS_ENV and AGENT_EXIT_CODES objects would add ~400
+// bytes to every task definition.
+const AGENT_BUCKET: typeof HARNESS_ENV.agentBucket = 'HARNESS_AGENT_BUCKET';
+const AGENT_KEY: typeof HARNESS_ENV.agentKey = 'HARNESS_AGENT_KEY';
+const AGENT_SHA256: typeof HARNESS_ENV.agentSha256 = 'HARNESS_AGENT_SHA256';
+const DOUBLE: typeof HARNESS_ENV.double = 'HARNESS_DOUBLE';
+const LOG_LEVEL: typeof HARNESS_ENV.logLevel = 'HARNESS_LOG_LEVEL';
+const INTERNAL_ERROR: typeof AGENT_EXIT_CODES.internalError = 70;
+const INTEGRITY_ERROR: typeof AGENT_EXIT_CODES.integrityError = 77;
+
+const env = process.env;
+const double = env[DOUBLE];
+
+function log(level: 'error' | 'debug', message: string, fields?: Record<string, unknown>): void {
+  if (level === 'debug' && env[LOG_LEVEL] !== 'debug') return;
+  console.log(JSON.stringify({ time: new Date().toISOString(), level, message, component: 'bootstrap', double, ...fields }));
 }
 
 async function bootstrap(): Promise<number> {
-  const env = process.env;
-  const bucket = env[HARNESS_ENV.agentBucket];
-  const key = env[HARNESS_ENV.agentKey];
-  const pinned = env[HARNESS_ENV.agentSha256]?.toLowerCase();
-  const double = env[HARNESS_ENV.double];
+  const bucket = env[AGENT_BUCKET];
+  const key = env[AGENT_KEY];
+  const pinned = env[AGENT_SHA256]?.toLowerCase();
   if (!bucket || !key || !pinned || !/^[0-9a-f]{64}$/.test(pinned)) {
-    log('error', `${HARNESS_ENV.agentBucket}, ${HARNESS_ENV.agentKey} and ${HARNESS_ENV.agentSha256} (64 hex digits) must be set; the task definition of the double sets them. To fix this, run \`harness deploy\` again.`, {
-      double,
-    });
-    return AGENT_EXIT_CODES.internalError;
+    log('error', `${AGENT_BUCKET}, ${AGENT_KEY} and ${AGENT_SHA256} (64 hex digits) must be set. To fix this, run \`harness deploy\` again.`);
+    return INTERNAL_ERROR;
   }
   const location = `s3://${bucket}/${key}`;
   let body: Uint8Array;
   try {
     body = await s3GetObject(createAwsContext(env), bucket, key);
   } catch (error) {
-    log('error', `could not fetch the container agent from ${location}: ${(error as Error).message}`, { double, bucket, key });
-    return AGENT_EXIT_CODES.internalError;
+    log('error', `could not fetch the container agent from ${location}: ${(error as Error).message}`, { bucket, key });
+    return INTERNAL_ERROR;
   }
   const actual = sha256Hex(body);
   if (actual !== pinned) {
     log(
       'error',
-      `refusing to run the container agent from ${location}: its SHA-256 is ${actual}, the task definition pins ${pinned}. To fix this, run \`harness deploy\` again so the uploaded agent and the pinned hash agree.`,
-      { double, bucket, key, expectedSha256: pinned, actualSha256: actual },
+      `refusing to run the container agent from ${location}: its SHA-256 is ${actual}, not the pinned ${pinned}. To fix this, run \`harness deploy\` again.`,
+      { bucket, key, expectedSha256: pinned, actualSha256: actual },
     );
-    return AGENT_EXIT_CODES.integrityError;
+    return INTEGRITY_ERROR;
   }
   // Containers of one host may share the temporary directory: write aside, then rename (atomic).
-  const file = join(tmpdir(), `harness-agent-${actual}.mjs`);
+  const file = `${tmpdir()}/harness-agent-${actual}.mjs`;
   const partial = `${file}.${process.pid}.partial`;
   writeFileSync(partial, body);
   renameSync(partial, file);
-  log('debug', 'agent verified', { double, location, sha256: actual, bytes: body.byteLength, file });
+  log('debug', 'agent verified', { file });
   const agent = (await import(pathToFileURL(file).href)) as { main?: (command: string[]) => Promise<number> };
   if (typeof agent.main !== 'function') throw new Error(`the agent at ${location} exports no main()`);
   // `node -e <script> -- a b` → process.argv is [node, 'a', 'b'].
@@ -61,7 +70,7 @@ async function bootstrap(): Promise<number> {
 bootstrap().then(
   (code) => process.exit(code),
   (error: Error) => {
-    log('error', `the bootstrap failed: ${error.message}`, { double: process.env[HARNESS_ENV.double] });
-    process.exit(AGENT_EXIT_CODES.internalError);
+    log('error', `the bootstrap failed: ${error.message}`);
+    process.exit(INTERNAL_ERROR);
   },
 );

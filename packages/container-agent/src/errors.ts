@@ -1,29 +1,28 @@
+// Names are class fields, not constructor code: the bootstrap bundles these
+// classes into every task definition, where each byte counts.
+
 /** Base class of every error the container agent package throws. */
 export class ContainerAgentError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'ContainerAgentError';
-  }
+  override name = 'ContainerAgentError';
 }
 
 /** The agent's environment is incomplete or wrong (a missing `HARNESS_*` variable, no region…). */
 export class AgentConfigurationError extends ContainerAgentError {
-  /** The environment variable at fault. */
-  readonly variable: string;
+  override name = 'AgentConfigurationError';
 
-  constructor(variable: string, message: string, options?: ErrorOptions) {
+  constructor(
+    /** The environment variable at fault. */
+    readonly variable: string,
+    message: string,
+    options?: ErrorOptions,
+  ) {
     super(message, options);
-    this.name = 'AgentConfigurationError';
-    this.variable = variable;
   }
 }
 
 /** No AWS credentials could be obtained. Never carries the credentials or the authorization token. */
 export class CredentialsError extends ContainerAgentError {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'CredentialsError';
-  }
+  override name = 'CredentialsError';
 }
 
 /** What identifies a failed AWS call. */
@@ -48,15 +47,17 @@ export class AwsRequestError extends ContainerAgentError implements AwsRequestEr
   declare readonly errorType?: string;
   declare readonly awsMessage?: string;
 
+  override name = 'AwsRequestError';
+
   constructor(details: AwsRequestErrorDetails, message: string, options?: ErrorOptions) {
     super(message, options);
-    this.name = 'AwsRequestError';
     Object.assign(this, details);
   }
 }
 
 /** The built agent (`dist/agent.mjs`) is not where the package expects it. */
 export class AgentArtifactMissingError extends ContainerAgentError {
+  override name = 'AgentArtifactMissingError';
   readonly path: string;
 
   constructor(path: string, options?: ErrorOptions) {
@@ -64,7 +65,6 @@ export class AgentArtifactMissingError extends ContainerAgentError {
       `The container agent artifact is missing at ${path}. To fix this, build @harness/container-agent (\`npx nx run container-agent:build\`, or \`npx tsup\` in packages/container-agent).`,
       options,
     );
-    this.name = 'AgentArtifactMissingError';
     this.path = path;
   }
 }

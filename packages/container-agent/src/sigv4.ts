@@ -40,26 +40,12 @@ export const EMPTY_PAYLOAD_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649
 export const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
 
 const ALGORITHM = 'AWS4-HMAC-SHA256';
+const CONTENT_SHA256 = 'x-amz-content-sha256';
 
 // Headers that proxies and HTTP stacks add, drop or rewrite in flight: signing
 // them would make a valid request fail verification on the way.
-const UNSIGNED_HEADERS = new Set([
-  'authorization',
-  'cache-control',
-  'connection',
-  'expect',
-  'from',
-  'keep-alive',
-  'max-forwards',
-  'pragma',
-  'referer',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'user-agent',
-  'x-amzn-trace-id',
-]);
+const UNSIGNED_HEADERS =
+  /^(authorization|cache-control|connection|expect|from|keep-alive|max-forwards|pragma|referer|te|trailer|transfer-encoding|upgrade|user-agent|x-amzn-trace-id|proxy-.*|sec-.*)$/;
 
 /**
  * Signs a request with AWS Signature Version 4 (header-based) and returns the
@@ -83,41 +69,39 @@ const UNSIGNED_HEADERS = new Set([
  * await fetch(url, { method: 'POST', headers, body });
  */
 export function signRequest(input: SignRequestInput): SignedHeaders {
+  const { service, region, credentials } = input;
   const url = new URL(input.url);
-  const method = input.method.toUpperCase();
   const headers: SignedHeaders = {};
   for (const [name, value] of Object.entries(input.headers ?? {})) {
     if (value !== undefined) headers[name.toLowerCase()] = value;
   }
   headers.host ??= url.host;
-  const amzDate = toAmzDate(input.date ?? new Date());
+  const amzDate = (input.date ?? new Date()).toISOString().replace(/[-:]|\.\d{3}/g, '');
   headers['x-amz-date'] = amzDate;
-  if (input.credentials.sessionToken) headers['x-amz-security-token'] = input.credentials.sessionToken;
-  const payloadHash = headers['x-amz-content-sha256'] ?? sha256Hex(input.body ?? '');
-  if (input.service === 's3') headers['x-amz-content-sha256'] = payloadHash;
+  if (credentials.sessionToken) headers['x-amz-security-token'] = credentials.sessionToken;
+  const payloadHash = headers[CONTENT_SHA256] ?? sha256Hex(input.body ?? '');
+  if (service === 's3') headers[CONTENT_SHA256] = payloadHash;
 
   const signedNames = Object.keys(headers)
-    .filter((name) => !UNSIGNED_HEADERS.has(name) && !name.startsWith('proxy-') && !name.startsWith('sec-'))
+    .filter((name) => !UNSIGNED_HEADERS.test(name))
     .sort();
+  const signedHeaders = signedNames.join(';');
   const canonicalRequest = [
-    method,
-    canonicalUri(url.pathname, input.service === 's3'),
+    input.method.toUpperCase(),
+    canonicalUri(url.pathname, service === 's3'),
     canonicalQueryString(url.search),
     signedNames.map((name) => `${name}:${canonicalHeaderValue(headers[name] ?? '')}\n`).join(''),
-    signedNames.join(';'),
+    signedHeaders,
     payloadHash,
   ].join('\n');
 
   const day = amzDate.slice(0, 8);
-  const scope = `${day}/${input.region}/${input.service}/aws4_request`;
-  const stringToSign = [ALGORITHM, amzDate, scope, sha256Hex(canonicalRequest)].join('\n');
-  let key: Buffer = hmac(`AWS4${input.credentials.secretAccessKey}`, day);
-  for (const part of [input.region, input.service, 'aws4_request']) key = hmac(key, part);
-  const signature = createHmac('sha256', key).update(stringToSign, 'utf8').digest('hex');
+  const scope = `${day}/${region}/${service}/aws4_request`;
+  let key: Buffer = hmac(`AWS4${credentials.secretAccessKey}`, day);
+  for (const part of [region, service, 'aws4_request']) key = hmac(key, part);
+  const signature = hmac(key, [ALGORITHM, amzDate, scope, sha256Hex(canonicalRequest)].join('\n')).toString('hex');
 
-  headers.authorization =
-    `${ALGORITHM} Credential=${input.credentials.accessKeyId}/${scope}, ` +
-    `SignedHeaders=${signedNames.join(';')}, Signature=${signature}`;
+  headers.authorization = `${ALGORITHM} Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
   return headers;
 }
 
@@ -132,11 +116,7 @@ export function sha256Hex(data: string | Uint8Array): string {
 }
 
 function hmac(key: string | Buffer, data: string): Buffer {
-  return createHmac('sha256', key).update(data, 'utf8').digest();
-}
-
-function toAmzDate(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return createHmac('sha256', key).update(data).digest();
 }
 
 // The server decodes the query it receives and encodes it again; a malformed
@@ -167,19 +147,17 @@ function canonicalUri(pathname: string, s3: boolean): string {
 }
 
 function canonicalQueryString(search: string): string {
-  if (search.length <= 1) return '';
-  const pairs = search
+  return search
     .slice(1)
     .split('&')
     .filter((pair) => pair !== '')
     .map((pair): [string, string] => {
-      const equals = pair.indexOf('=');
-      const name = equals < 0 ? pair : pair.slice(0, equals);
-      const value = equals < 0 ? '' : pair.slice(equals + 1);
-      return [encodeRfc3986(decode(name)), encodeRfc3986(decode(value))];
-    });
-  pairs.sort(([nameA, valueA], [nameB, valueB]) => compare(nameA, nameB) || compare(valueA, valueB));
-  return pairs.map(([name, value]) => `${name}=${value}`).join('&');
+      const [name = '', ...value] = pair.split('=');
+      return [encodeRfc3986(decode(name)), encodeRfc3986(decode(value.join('=')))];
+    })
+    .sort(([nameA, valueA], [nameB, valueB]) => compare(nameA, nameB) || compare(valueA, valueB))
+    .map(([name, value]) => `${name}=${value}`)
+    .join('&');
 }
 
 function compare(a: string, b: string): number {

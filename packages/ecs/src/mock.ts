@@ -34,13 +34,20 @@ export interface EcsInvocation {
 /** Decides how one container of a task double ends. */
 export type EcsHandler = (invocation: EcsInvocation) => EcsHandlerResult | Promise<EcsHandlerResult>;
 
-/** A recorded invocation: what the container sent, and what the handler made of it. */
+/**
+ * A recorded invocation: what the container sent, and what the handler made
+ * of it. It is recorded when it arrives (so a test can wait for a double to
+ * be invoked while its handler still runs); `exitCode` is set when the
+ * handler has answered.
+ */
 export interface RecordedEcsInvocation extends EcsInvocation {
-  /** The exit code the container was told to use. */
-  readonly exitCode: number;
+  /** The exit code the container was told to use; undefined while the handler runs. */
+  readonly exitCode?: number;
   /** The error the handler threw (the container then exits 1). */
   readonly error?: Error;
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** A mocked ECS task family: what its containers received, and a bounded wait for more. */
 export interface TaskMock {
@@ -120,25 +127,25 @@ class FamilyMock implements TaskMock {
 
   async handle(message: InvocationMessage): Promise<unknown> {
     const invocation = toInvocation(message);
+    const record: Mutable<RecordedEcsInvocation> = { ...invocation };
+    this.log.record(record);
     const handler = this.containerHandlers.get(invocation.container) ?? this.taskHandler;
-    if (!handler) {
-      const error = new UnknownEcsDoubleError(
-        `ECS task double ${this.family} has no handler for container ${invocation.container} ` +
-          `(handlers: ${[...this.containerHandlers.keys()].join(', ') || 'none'}). ` +
-          `To fix this, add harness.ecs.mockContainer('${this.family}', '${invocation.container}', handler) or a mockTask handler.`,
-      );
-      this.errors.push(error);
-      this.log.record({ ...invocation, exitCode: 1, error });
-      throw error;
-    }
     try {
+      if (!handler) {
+        throw new UnknownEcsDoubleError(
+          `ECS task double ${this.family} has no handler for container ${invocation.container} ` +
+            `(handlers: ${[...this.containerHandlers.keys()].join(', ') || 'none'}). ` +
+            `To fix this, add harness.ecs.mockContainer('${this.family}', '${invocation.container}', handler) or a mockTask handler.`,
+        );
+      }
       const value = toResultValue(await handler(invocation), `ECS task double ${this.family} (container ${invocation.container})`);
-      this.log.record({ ...invocation, exitCode: value.exitCode });
+      record.exitCode = value.exitCode;
       return value;
     } catch (thrown) {
       const error = thrown instanceof Error ? thrown : new Error(String(thrown));
       this.errors.push(error);
-      this.log.record({ ...invocation, exitCode: 1, error });
+      record.exitCode = 1;
+      record.error = error;
       throw error;
     }
   }

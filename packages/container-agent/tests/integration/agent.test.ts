@@ -252,7 +252,8 @@ describe('Bootstrap + agent, end to end on loopback moto', () => {
     expect(timeToSendMessageMs).toBeGreaterThan(0);
     expect(timeToSendMessageMs).toBeLessThan(10_000);
     expect(peakRssKb).toBeGreaterThan(10_000);
-    expect(peakRssKb).toBeLessThan(200_000);
+    // ~48 MB measured (bare node ~40 MB); the global fetch alone took it to ~86 MB.
+    expect(peakRssKb).toBeLessThan(70_000);
     console.info(
       `[measurement] bootstrap ${Buffer.byteLength(pkg.BOOTSTRAP_SCRIPT)} bytes; spawn → SendMessage done ${timeToSendMessageMs} ms; ` +
         `whole run ${run.durationMs} ms; peak RSS ${peakRssKb} KB`,

@@ -127,8 +127,9 @@ function logLines(): Record<string, unknown>[] {
 }
 
 function runAgent(aws: FakeAws, env: Env = BASE_ENV, command: string[] = ['--order', 'o-1']): Promise<number> {
-  vi.stubGlobal('fetch', aws.fetch);
-  return main(command, env);
+  // The global fetch loads undici (~12 MB): the agent must use the fetch it is given.
+  vi.stubGlobal('fetch', () => Promise.reject(new Error('the agent called the global fetch')));
+  return main(command, env, { fetch: aws.fetch });
 }
 
 describe('Function: main', () => {

@@ -72,8 +72,10 @@ describe('ECS task double over moto (SQS, DynamoDB, S3)', () => {
   it('runs a handler per container of a multi-container task', async () => {
     const pipeline = await harness.ecs.mockContainer('Pipeline', 'Sidecar', () => exit(0));
     await harness.ecs.mockContainer('Pipeline', 'Main', async () => {
-      // Main is essential: the sidecar must have been answered before Main exits, or ECS stops it.
+      // Main is essential: when it exits, ECS stops the sidecar. Give the sidecar's agent time to
+      // read its answer (it polls every 200 ms at most) before Main exits.
       await pipeline.waitForInvocation({ where: (invocation) => invocation.container === 'Sidecar', timeoutMs: 10_000 });
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
       return exit(5);
     });
 
@@ -84,6 +86,24 @@ describe('ECS task double over moto (SQS, DynamoDB, S3)', () => {
     expect(pipeline.invocationsOf('Main')).toHaveLength(1);
     expect(pipeline.invocationsOf('Sidecar')).toHaveLength(1);
     expect(new Set(pipeline.invocations.map((invocation) => invocation.taskArn)).size).toBe(1);
+    await pipeline.restore();
+  });
+
+  it('stops the other containers when the essential one exits, as ECS does', async () => {
+    let release: () => void = () => {};
+    const pipeline = await harness.ecs.mockContainer('Pipeline', 'Sidecar', () => new Promise<number>((resolve) => (release = () => resolve(0))));
+    await harness.ecs.mockContainer('Pipeline', 'Main', async () => {
+      await pipeline.waitForInvocation({ where: (invocation) => invocation.container === 'Sidecar', timeoutMs: 10_000 });
+      return exit(0);
+    });
+
+    const task = await ecs.runTask('Pipeline');
+    release();
+
+    const sidecar = task.containers.find((container) => container.name === 'Sidecar');
+    expect(task.containers.find((container) => container.name === 'Main')?.exitCode).toBe(0);
+    expect(sidecar).toMatchObject({ exitCode: null, signal: 'SIGTERM', reason: 'Essential container in task exited' });
+    expect(task.stopCode).toBe('EssentialContainerExited');
     await pipeline.restore();
   });
 

@@ -59,6 +59,21 @@ describe('Function: createEcsMockApi', () => {
     expect(mock.invocationsOf('Sidecar')[0]?.sentAt).toEqual(new Date('2026-11-25T00:00:00.000Z'));
   });
 
+  it('records an invocation as it arrives, and its exit code once the handler answers', async () => {
+    const session = fakeSession();
+    let answer: (code: number) => void = () => {};
+    const mock = await createEcsMockApi(session, known).mockTask('RenderPdf', () => new Promise<number>((resolve) => (answer = resolve)));
+
+    const pending = session.invoke('Main');
+    const arrived = await mock.waitForInvocation({ timeoutMs: 1_000 });
+    const exitCodeWhileRunning = arrived.exitCode;
+    answer(4);
+    await pending;
+
+    expect(exitCodeWhileRunning).toBeUndefined();
+    expect(mock.invocations[0]?.exitCode).toBe(4);
+  });
+
   it('records a throwing handler as exit code 1 and rethrows for the container', async () => {
     const session = fakeSession();
     const mock = await createEcsMockApi(session, known).mockTask('RenderPdf', () => {
