@@ -1,3 +1,4 @@
+import { describeJsonValue, isRecord } from './validation.js';
 import { readFile } from 'node:fs/promises';
 import { ConfigFileNotFoundError, InvalidConfigError } from './errors-config.js';
 import type { AnyAdapter } from './types/adapter.js';
@@ -73,7 +74,7 @@ export function parseHarnessConfig(raw: unknown, source: string): HarnessConfig 
     throw new InvalidConfigError(
       source,
       '',
-      `must be a JSON object, not ${describe(raw)}`,
+      `must be a JSON object, not ${describeJsonValue(raw)}`,
       'write {"stack": "harness-dev", "adapters": {}}',
     );
   }
@@ -96,7 +97,7 @@ export function parseHarnessConfig(raw: unknown, source: string): HarnessConfig 
     throw new InvalidConfigError(
       source,
       'stack',
-      `is ${describe(stack)}, not a valid harness stack name`,
+      `is ${describeJsonValue(stack)}, not a valid harness stack name`,
       'use 1-40 letters, digits and hyphens, starting with a letter (it prefixes stack, table, queue and bucket names)',
     );
   }
@@ -105,7 +106,7 @@ export function parseHarnessConfig(raw: unknown, source: string): HarnessConfig 
     throw new InvalidConfigError(
       source,
       'region',
-      `is ${describe(region)}, not an AWS region`,
+      `is ${describeJsonValue(region)}, not an AWS region`,
       'use a region code such as "us-east-1", or remove the field to use AWS_REGION',
     );
   }
@@ -117,7 +118,7 @@ export function parseHarnessConfig(raw: unknown, source: string): HarnessConfig 
     throw new InvalidConfigError(
       source,
       'adapters',
-      `must be an object of adapter name to adapter config, not ${describe(adapters)}`,
+      `must be an object of adapter name to adapter config, not ${describeJsonValue(adapters)}`,
       'write e.g. "adapters": {"ecs": {"families": {"RenderPdf": {"containers": ["Main"]}}}}',
     );
   }
@@ -185,14 +186,3 @@ function fixOf(message: string): string | undefined {
   return at >= 0 ? message.slice(at + FIX_MARK.length).replace(/\.$/, '') : undefined;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'object') return 'an object';
-  return String(value);
-}

@@ -56,3 +56,4 @@ export { adapterConfig, DEFAULT_CONFIG_FILE, loadConfig, parseHarnessConfig } fr
 export type { HarnessConfig } from './config.js';
 export { ConfigFileNotFoundError, InvalidConfigError } from './errors-config.js';
 export { CORE_RESOURCES, coreTemplate } from './template.js';
+export { describeJsonValue, isRecord } from './validation.js';

@@ -15,6 +15,8 @@
  * 4. the double polls for that result and acts on it.
  */
 
+import { isRecord } from './validation.js';
+
 /** Version of this wire format. A message of another version is refused, never guessed at. */
 export const PROTOCOL_VERSION = 1 as const;
 
@@ -215,8 +217,4 @@ export function parseInvocationResult(json: string): InvocationResult {
   if (isRecord(parsed) && parsed.status === 'ok' && 'value' in parsed) return parsed as InvocationResult;
   if (isRecord(parsed) && parsed.status === 'error' && isRecord(parsed.error)) return parsed as InvocationResult;
   throw new Error(`result is neither {status:'ok',value} nor {status:'error',error}: ${json.slice(0, 200)}`);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,3 +1,4 @@
+import { describeJsonValue, isRecord } from '@harness/core';
 import { EcsConfigError } from './errors.js';
 
 /** One container of an ECS task double, as the real task definition names it. */
@@ -84,7 +85,7 @@ const CONTAINER_FIELDS = ['name', 'essential'] as const;
  */
 export function parseEcsConfig(raw: unknown): EcsConfig {
   if (!isRecord(raw)) {
-    throw new EcsConfigError(ROOT, `must be an object, not ${describe(raw)}`, 'write {"families": {"RenderPdf": {"containers": ["Main"]}}}');
+    throw new EcsConfigError(ROOT, `must be an object, not ${describeJsonValue(raw)}`, 'write {"families": {"RenderPdf": {"containers": ["Main"]}}}');
   }
   checkFields(raw, CONFIG_FIELDS, ROOT);
 
@@ -95,7 +96,7 @@ export function parseEcsConfig(raw: unknown): EcsConfig {
     if (typeof raw.logRetentionDays !== 'number' || !LOG_RETENTION_DAYS.includes(raw.logRetentionDays)) {
       throw new EcsConfigError(
         `${ROOT}.logRetentionDays`,
-        `is ${describe(raw.logRetentionDays)}, which CloudWatch Logs does not accept`,
+        `is ${describeJsonValue(raw.logRetentionDays)}, which CloudWatch Logs does not accept`,
         `use one of ${LOG_RETENTION_DAYS.join(', ')}`,
       );
     }
@@ -113,7 +114,7 @@ export function parseEcsConfig(raw: unknown): EcsConfig {
   if (!isRecord(families) || Object.keys(families).length === 0) {
     throw new EcsConfigError(
       `${ROOT}.families`,
-      `must be an object with at least one family, not ${isRecord(families) ? 'an empty object' : describe(families)}`,
+      `must be an object with at least one family, not ${isRecord(families) ? 'an empty object' : describeJsonValue(families)}`,
       'add the task families your workflow runs, e.g. "families": {"RenderPdf": {"containers": ["Main"]}}',
     );
   }
@@ -159,7 +160,7 @@ export function parseEcsConfig(raw: unknown): EcsConfig {
 
 function parseFamily(family: string, raw: unknown, field: string, defaultImage: string): EcsFamilyConfig {
   if (!isRecord(raw)) {
-    throw new EcsConfigError(field, `must be an object, not ${describe(raw)}`, 'write {"containers": ["Main"]}', family);
+    throw new EcsConfigError(field, `must be an object, not ${describeJsonValue(raw)}`, 'write {"containers": ["Main"]}', family);
   }
   checkFields(raw, FAMILY_FIELDS, field, family);
 
@@ -172,7 +173,7 @@ function parseFamily(family: string, raw: unknown, field: string, defaultImage: 
     if (!isInteger(raw.timeoutSeconds) || raw.timeoutSeconds < 1 || raw.timeoutSeconds > MAX_TIMEOUT_SECONDS) {
       throw new EcsConfigError(
         `${field}.timeoutSeconds`,
-        `is ${describe(raw.timeoutSeconds)}`,
+        `is ${describeJsonValue(raw.timeoutSeconds)}`,
         `use a whole number of seconds from 1 to ${MAX_TIMEOUT_SECONDS} (default ${ECS_DEFAULTS.timeoutSeconds})`,
         family,
       );
@@ -185,7 +186,7 @@ function parseFamily(family: string, raw: unknown, field: string, defaultImage: 
     if (typeof raw.taskTokenVariable !== 'string' || !ENV_NAME.test(raw.taskTokenVariable)) {
       throw new EcsConfigError(
         `${field}.taskTokenVariable`,
-        `is ${describe(raw.taskTokenVariable)}, not an environment variable name`,
+        `is ${describeJsonValue(raw.taskTokenVariable)}, not an environment variable name`,
         'use the name your workflow passes the task token in, e.g. "TASK_TOKEN" (letters, digits and underscores)',
         family,
       );
@@ -219,7 +220,7 @@ function parseContainers(family: string, raw: unknown, field: string): EcsContai
   if (!Array.isArray(raw) || raw.length === 0 || raw.length > MAX_CONTAINERS) {
     throw new EcsConfigError(
       field,
-      Array.isArray(raw) ? `has ${raw.length} containers` : `must be a list, not ${describe(raw)}`,
+      Array.isArray(raw) ? `has ${raw.length} containers` : `must be a list, not ${describeJsonValue(raw)}`,
       `list 1-${MAX_CONTAINERS} container names of the real task definition, e.g. ["Main", {"name": "Sidecar", "essential": false}]`,
       family,
     );
@@ -233,12 +234,12 @@ function parseContainers(family: string, raw: unknown, field: string): EcsContai
     } else if (isRecord(entry)) {
       checkFields(entry, CONTAINER_FIELDS, entryField, family);
       if (entry.essential !== undefined && typeof entry.essential !== 'boolean') {
-        throw new EcsConfigError(`${entryField}.essential`, `is ${describe(entry.essential)}`, 'use true or false (default true)', family);
+        throw new EcsConfigError(`${entryField}.essential`, `is ${describeJsonValue(entry.essential)}`, 'use true or false (default true)', family);
       }
       if (typeof entry.name !== 'string') {
         throw new EcsConfigError(
           `${entryField}.name`,
-          entry.name === undefined ? 'is missing' : `is ${describe(entry.name)}`,
+          entry.name === undefined ? 'is missing' : `is ${describeJsonValue(entry.name)}`,
           'give the container\'s name as a string, e.g. {"name": "Sidecar", "essential": false}',
           family,
         );
@@ -247,7 +248,7 @@ function parseContainers(family: string, raw: unknown, field: string): EcsContai
     } else {
       throw new EcsConfigError(
         entryField,
-        `is ${describe(entry)}`,
+        `is ${describeJsonValue(entry)}`,
         'give a container name ("Main") or {"name": "Sidecar", "essential": false}',
         family,
       );
@@ -279,10 +280,10 @@ function parseContainers(family: string, raw: unknown, field: string): EcsContai
 function parseSize(family: string, rawCpu: unknown, rawMemory: unknown, field: string): { cpu: number; memory: number } {
   const cpus = [...FARGATE_SIZES.keys()];
   if (rawCpu !== undefined && (!isInteger(rawCpu) || !FARGATE_SIZES.has(rawCpu))) {
-    throw new EcsConfigError(`${field}.cpu`, `is ${describe(rawCpu)}, which Fargate does not offer`, `use one of ${cpus.join(', ')}`, family);
+    throw new EcsConfigError(`${field}.cpu`, `is ${describeJsonValue(rawCpu)}, which Fargate does not offer`, `use one of ${cpus.join(', ')}`, family);
   }
   if (rawMemory !== undefined && !isInteger(rawMemory)) {
-    throw new EcsConfigError(`${field}.memory`, `is ${describe(rawMemory)}`, 'give the memory in MiB as a whole number, e.g. 512', family);
+    throw new EcsConfigError(`${field}.memory`, `is ${describeJsonValue(rawMemory)}`, 'give the memory in MiB as a whole number, e.g. 512', family);
   }
   if (rawCpu === undefined && rawMemory === undefined) return { cpu: ECS_DEFAULTS.cpu, memory: ECS_DEFAULTS.memory };
   if (rawCpu === undefined) {
@@ -317,7 +318,7 @@ function parseImage(raw: unknown, field: string, family?: string): string {
   if (typeof raw !== 'string' || raw.length === 0 || raw.length > 255 || /\s/.test(raw)) {
     throw new EcsConfigError(
       field,
-      `is ${describe(raw)}, not an image reference`,
+      `is ${describeJsonValue(raw)}, not an image reference`,
       `give an image that has node 20 or later, e.g. "${ECS_DEFAULTS.image}" (the default)`,
       family,
     );
@@ -352,14 +353,3 @@ function isInteger(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value);
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'object') return 'an object';
-  return String(value);
-}

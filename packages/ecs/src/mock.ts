@@ -2,7 +2,6 @@ import {
   doubleId,
   InvocationLog,
   type AdapterSession,
-  type EcsContainerOverride,
   type EcsInvocationPayload,
   type InvocationMessage,
   type WaitForInvocationOptions,
@@ -10,24 +9,13 @@ import {
 import { UnknownEcsDoubleError } from './mock-errors.js';
 import { toResultValue, type EcsHandlerResult } from './results.js';
 
-/** One container of one task run, as the ECS double's handler receives it. */
-export interface EcsInvocation {
+/**
+ * One container of one task run, as the ECS double's handler receives it:
+ * what the container agent sent (see `EcsInvocationPayload` in the wire
+ * format), with the invocation's id and the time the agent sent it.
+ */
+export interface EcsInvocation extends EcsInvocationPayload {
   readonly invocationId: string;
-  readonly family: string;
-  readonly revision?: number;
-  readonly taskArn: string;
-  readonly clusterArn?: string;
-  /** The container's name in the task definition. */
-  readonly container: string;
-  /** The container's command: the task definition's, or RunTask's override. */
-  readonly command: readonly string[];
-  /** The container's environment (harness-internal and credential variables removed). */
-  readonly environment: Readonly<Record<string, string>>;
-  /** This container's entry of RunTask's `containerOverrides`, when the agent could read it. */
-  readonly overrides?: EcsContainerOverride;
-  /** The task token of a `.waitForTaskToken` state, when the workflow passed one. */
-  readonly taskToken?: string;
-  readonly startedBy?: string;
   readonly sentAt: Date;
 }
 

@@ -150,7 +150,7 @@ describe('Function: parseEcsConfig', () => {
         "a family name of 256 characters": "adapters.ecs.families.Fx{255} is not a valid ECS task family name. To fix this, use 1-255 letters, digits, hyphens and underscores, exactly as the workflow names the family.",
         "a family name with a space": "adapters.ecs.families.Render Pdf is not a valid ECS task family name. To fix this, use 1-255 letters, digits, hyphens and underscores, exactly as the workflow names the family.",
         "a family name without letters or digits": "adapters.ecs.families.__ has no letter or digit, so it cannot name its stack outputs. To fix this, use a family name with 1-240 letters and digits.",
-        "a family that is a list": "adapters.ecs.families.RenderPdf must be an object, not a list. To fix this, write {"containers": ["Main"]}.",
+        "a family that is a list": "adapters.ecs.families.RenderPdf must be an object, not an array. To fix this, write {"containers": ["Main"]}.",
         "a fractional memory": "adapters.ecs.families.RenderPdf.memory is 512.5. To fix this, give the memory in MiB as a whole number, e.g. 512.",
         "a log retention CloudWatch refuses": "adapters.ecs.logRetentionDays is 2, which CloudWatch Logs does not accept. To fix this, use one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653.",
         "a repeated container name": "adapters.ecs.families.RenderPdf.containers[1] repeats the container name "Main". To fix this, give each container of a family its own name.",
