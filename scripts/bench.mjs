@@ -140,6 +140,11 @@ const footprint = spawnSync(process.execPath, [join(root, 'packages/container-ag
 });
 if (footprint.status !== 0) throw new Error(`measure-footprint failed: ${footprint.stderr}`);
 results.container = JSON.parse(footprint.stdout);
-say(`container process (bootstrap + agent): ${JSON.stringify(results.container)}`);
+const mb = (kb) => (kb / 1024).toFixed(1);
+say(
+  `container process (bootstrap + agent), ${results.container.runs} runs: bootstrap ${results.container.bootstrapBytes} B, ` +
+    `spawn → first request median ${results.container.spawnToSendMessageMs.median} ms (whole run ${results.container.wholeRunMs.median} ms), ` +
+    `peak RSS median ${mb(results.container.peakRssKb.median)} MB (bare node ${mb(results.container.bareNodeRssKb.median)} MB)`,
+);
 
 if (json) console.log(JSON.stringify(results, null, 2));
