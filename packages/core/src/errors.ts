@@ -73,3 +73,18 @@ export class UnknownAdapterError extends HarnessError {
     );
   }
 }
+
+/**
+ * A state failure as Step Functions reports it: an error name (`States.TaskFailed`,
+ * `Lambda.ResourceNotFoundException`, a thrown error's type…) and a cause.
+ * Local integrations throw it to fail a `Task` state; `Catch` and `Retry` match on `error`.
+ */
+export class StatesError extends HarnessError {
+  constructor(
+    readonly error: string,
+    // Step Functions' own word for it; a string here, as in a state's failure.
+    override readonly cause?: string,
+  ) {
+    super(cause === undefined ? error : `${error}: ${cause.length > 500 ? `${cause.slice(0, 500)}…` : cause}`);
+  }
+}

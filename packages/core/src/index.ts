@@ -6,6 +6,7 @@ export {
   RouteBusyError,
   SessionClosedError,
   StackNotReadyError,
+  StatesError,
   UnknownAdapterError,
   WaitTimeoutError,
 } from './errors.js';
@@ -57,3 +58,9 @@ export type { HarnessConfig } from './config.js';
 export { ConfigFileNotFoundError, InvalidConfigError } from './errors-config.js';
 export { CORE_RESOURCES, coreTemplate } from './template.js';
 export { describeJsonValue, isRecord } from './validation.js';
+export type {
+  LocalIntegrationContext,
+  LocalServiceIntegration,
+  LocalTaskInvocation,
+  TaskCallbacks,
+} from './types/local.js';

@@ -1,4 +1,5 @@
 import type { InvocationMessage } from '../protocol.js';
+import type { LocalIntegrationContext, LocalServiceIntegration } from './local.js';
 
 /** A CloudFormation template as a plain object: no macros, no transforms. */
 export interface CloudFormationTemplate {
@@ -95,6 +96,11 @@ export interface TestDoubleAdapter<TName extends string = string, TConfig = unkn
   artifacts(config: TConfig): Promise<readonly Artifact[]>;
   /** The mock API this adapter adds to the harness (`harness.ecs`, `harness.lambda`…). */
   createApi(session: AdapterSession, config: TConfig): TApi;
+  /**
+   * How the local target runs the `Task` states this adapter owns (optional:
+   * an adapter without it works on the aws target only).
+   */
+  localIntegrations?(config: TConfig, context: LocalIntegrationContext): readonly LocalServiceIntegration[];
 }
 
 /** Any adapter, whatever its config and API types. */
