@@ -153,7 +153,9 @@ class Session {
     return {
       id: this.id,
       stackName: this.stackName,
+      target: 'aws',
       outputs,
+      integrations: () => [],
       register: (double, handle) => this.register(double, handle),
       unregister: (double) => this.unregister(double),
     };

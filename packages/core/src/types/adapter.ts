@@ -67,8 +67,15 @@ export interface AdapterSession {
   readonly id: string;
   /** The harness stack name. */
   readonly stackName: string;
+  /** Where the doubles run: deployed stacks (`aws`) or this process (`local`). */
+  readonly target: 'aws' | 'local';
   /** The stack outputs of this adapter's stack (empty on the local target). */
   readonly outputs: Readonly<Record<string, string>>;
+  /**
+   * Every adapter's local integrations in this harness (empty on the aws
+   * target): what the workflow driver routes `Task` states to.
+   */
+  integrations(): readonly LocalServiceIntegration[];
   /**
    * Routes a double to this session: takes its route (waiting for another
    * live session that holds it) and answers its invocations with `handle`.

@@ -10,7 +10,9 @@ function fakeSession(): AdapterSession & { handlers: Map<string, InvocationHandl
   return {
     id: 's-test',
     stackName: 'hx',
+    target: 'aws',
     outputs: {},
+    integrations: () => [],
     handlers,
     async register(double, handle) {
       handlers.set(double, handle);
