@@ -91,7 +91,7 @@ const percentile = (values, p) => {
 };
 const fieldOf = (logs, message, field) => logs.find((line) => line.message === message)?.[field];
 
-const harness = await createHarness({ adapters: [ecsAdapter], config: configPath });
+const harness = await createHarness({ target: 'aws', adapters: [ecsAdapter], config: configPath });
 const results = { deployMs: Math.round(deployMs) };
 try {
   // ----- 1. round trip -----

@@ -9,6 +9,7 @@ import { ConfigError, HarnessError, SessionClosedError, StackNotReadyError } fro
 import type { InvocationMessage, InvocationResult } from './protocol.js';
 import { adapterStackName, CORE_OUTPUTS, coreStackName, validateStackName } from './stacks.js';
 import { AwsTransport } from './transport/aws-transport.js';
+import { LocalTransport } from './transport/local-transport.js';
 import type { DroppedMessage, SessionTransport } from './transport/transport.js';
 import type {
   AdapterApis,
@@ -17,12 +18,15 @@ import type {
   CoreResources,
   InvocationHandler,
 } from './types/adapter.js';
+import type { LocalIntegrationContext, LocalServiceIntegration } from './types/local.js';
 
 /** Options of {@link createHarness}. */
 export interface CreateHarnessOptions<TAdapters extends readonly AnyAdapter[]> {
   /** The adapters whose mock APIs the harness offers, e.g. `[ecsAdapter]`. */
   readonly adapters: TAdapters;
-  /** The harness stack name; defaults to the config file's `stack`, then `$HARNESS_STACK`. */
+  /** `local` (the default: no AWS at all) or `aws` (a stack deployed by `harness deploy`). Default: `$HARNESS_TARGET`, else `local`. */
+  readonly target?: HarnessTarget;
+  /** The harness stack name (aws target); defaults to the config file's `stack`, then `$HARNESS_STACK`. */
   readonly stack?: string;
   /**
    * The harness configuration, or the path of its JSON file.
@@ -56,7 +60,7 @@ export interface HarnessBase extends AsyncDisposable {
   /** This session's id: in its queue's name, its routes and every invocation it answers. */
   readonly session: string;
   readonly stack: string;
-  readonly target: 'aws';
+  readonly target: HarnessTarget;
   /** Messages the listener received and did not dispatch (from dead sessions, malformed…). */
   readonly dropped: readonly DroppedMessage[];
   /** Ends the session: stops listening, releases its routes, deletes its queue. Safe to call twice. */
@@ -66,8 +70,14 @@ export interface HarnessBase extends AsyncDisposable {
 /** A harness: the base plus one mock API per adapter (`harness.ecs`…). */
 export type Harness<TAdapters extends readonly AnyAdapter[]> = HarnessBase & AdapterApis<TAdapters>;
 
+/** Where the doubles run. */
+export type HarnessTarget = 'local' | 'aws';
+
 /**
- * Starts a test session against a deployed harness stack.
+ * Starts a test session. On the `local` target (the default) everything runs
+ * in this process and its children: no AWS account, no network. On the `aws`
+ * target the session talks to a stack deployed by `harness deploy`.
+ * `target` comes from the options, else `$HARNESS_TARGET`, else `local`.
  *
  * @example
  * import { createHarness } from '@harness/core';
@@ -79,19 +89,20 @@ export type Harness<TAdapters extends readonly AnyAdapter[]> = HarnessBase & Ada
 export async function createHarness<const TAdapters extends readonly AnyAdapter[]>(
   options: CreateHarnessOptions<TAdapters>,
 ): Promise<Harness<TAdapters>> {
+  const target = resolveTarget(options.target);
   const { config, source } = await readConfig(options.config);
+  assertDistinctAdapters(options.adapters);
+  const stackOption = options.stack ?? config.stack ?? process.env.HARNESS_STACK;
+  if (target === 'local') return createLocalHarness(options, config, source, validateStackName(stackOption ?? 'local'));
+
   const stack = validateStackName(
-    options.stack ??
-      config.stack ??
-      process.env.HARNESS_STACK ??
+    stackOption ??
       fail(
         new ConfigError(
-          'No harness stack name. To fix this, pass createHarness({ stack }), set "stack" in harness.config.json, or set HARNESS_STACK.',
+          'No harness stack name for the aws target. To fix this, pass createHarness({ stack }), set "stack" in harness.config.json, or set HARNESS_STACK.',
         ),
       ),
   );
-  assertDistinctAdapters(options.adapters);
-
   const cloudformation = options.clients?.cloudformation ?? new CloudFormationClient({});
   const coreOutputs = await stackOutputs(cloudformation, coreStackName(stack));
   const core: CoreResources = {
@@ -116,7 +127,7 @@ export async function createHarness<const TAdapters extends readonly AnyAdapter[
     routeWaitTimeoutMs: options.routeWaitTimeoutMs,
     onError,
   });
-  const session = new Session(sessionId, stack, transport);
+  const session = new Session(sessionId, stack, 'aws', transport);
   await transport.start((message) => session.dispatch(message));
 
   const apis: Record<string, unknown> = {};
@@ -124,13 +135,43 @@ export async function createHarness<const TAdapters extends readonly AnyAdapter[
     const parsed: unknown = adapterConfig({ stack, adapters: config.adapters ?? {} }, adapter, source);
     apis[adapter.name] = adapter.createApi(session.forAdapter(adapterOutputs[index] ?? {}), parsed);
   });
+  return assemble(apis, session, () => transport.dropped);
+}
 
-  const base: HarnessBase = {
+/** The local target: handlers in this process, each adapter's local integrations beside them. */
+async function createLocalHarness<const TAdapters extends readonly AnyAdapter[]>(
+  options: CreateHarnessOptions<TAdapters>,
+  config: HarnessConfigInput,
+  source: string,
+  stack: string,
+): Promise<Harness<TAdapters>> {
+  const sessionId = newSessionId();
+  const session = new Session(sessionId, stack, 'local', new LocalTransport());
+  const context: LocalIntegrationContext = {
     session: sessionId,
-    stack,
-    target: 'aws',
+    dispatch: (message) => session.dispatch(message),
+    isMocked: (double) => session.isMocked(double),
+  };
+  const apis: Record<string, unknown> = {};
+  for (const adapter of options.adapters) {
+    const parsed: unknown = adapterConfig({ stack, adapters: config.adapters ?? {} }, adapter, source);
+    apis[adapter.name] = adapter.createApi(session.forAdapter({}), parsed);
+    session.addIntegrations(adapter.localIntegrations?.(parsed, context) ?? []);
+  }
+  return assemble(apis, session, () => []);
+}
+
+function assemble<TAdapters extends readonly AnyAdapter[]>(
+  apis: Record<string, unknown>,
+  session: Session,
+  dropped: () => readonly DroppedMessage[],
+): Harness<TAdapters> {
+  const base: HarnessBase = {
+    session: session.id,
+    stack: session.stackName,
+    target: session.target,
     get dropped() {
-      return transport.dropped;
+      return dropped();
     },
     close: () => session.close(),
     [Symbol.asyncDispose]: () => session.close(),
@@ -138,24 +179,42 @@ export async function createHarness<const TAdapters extends readonly AnyAdapter[
   return Object.assign(Object.create(null) as object, apis, base) as Harness<TAdapters>;
 }
 
+function resolveTarget(option: HarnessTarget | undefined): HarnessTarget {
+  const target = option ?? process.env.HARNESS_TARGET ?? 'local';
+  if (target !== 'local' && target !== 'aws') {
+    throw new ConfigError(`HARNESS_TARGET is '${target}'. To fix this, set it to 'local' (the default) or 'aws'.`);
+  }
+  return target;
+}
+
 /** Routes invocations to the handlers registered for them. */
 class Session {
   private readonly handlers = new Map<string, InvocationHandler>();
+  private readonly localIntegrations: LocalServiceIntegration[] = [];
   private closing: Promise<void> | undefined;
 
   constructor(
     readonly id: string,
     readonly stackName: string,
+    readonly target: HarnessTarget,
     private readonly transport: SessionTransport,
   ) {}
+
+  addIntegrations(integrations: readonly LocalServiceIntegration[]): void {
+    this.localIntegrations.push(...integrations);
+  }
+
+  isMocked(double: string): boolean {
+    return this.handlers.has(double);
+  }
 
   forAdapter(outputs: Readonly<Record<string, string>>): AdapterSession {
     return {
       id: this.id,
       stackName: this.stackName,
-      target: 'aws',
+      target: this.target,
       outputs,
-      integrations: () => [],
+      integrations: () => this.localIntegrations,
       register: (double, handle) => this.register(double, handle),
       unregister: (double) => this.unregister(double),
     };
@@ -198,7 +257,12 @@ class Session {
   }
 
   close(): Promise<void> {
-    this.closing ??= this.transport.close();
+    this.closing ??= (async () => {
+      const disposals = await Promise.allSettled(this.localIntegrations.map((integration) => integration.dispose?.()));
+      await this.transport.close();
+      const failed = disposals.find((result) => result.status === 'rejected');
+      if (failed) throw (failed as PromiseRejectedResult).reason;
+    })();
     return this.closing;
   }
 }

@@ -1,5 +1,5 @@
 export { createHarness } from './harness.js';
-export type { CreateHarnessOptions, Harness, HarnessBase, HarnessConfigInput } from './harness.js';
+export type { CreateHarnessOptions, Harness, HarnessBase, HarnessConfigInput, HarnessTarget } from './harness.js';
 export {
   ConfigError,
   HarnessError,
@@ -22,6 +22,7 @@ export {
   validateStackName,
 } from './stacks.js';
 export { AwsTransport } from './transport/aws-transport.js';
+export { LocalTransport } from './transport/local-transport.js';
 export type { AwsTransportOptions } from './transport/aws-transport.js';
 export type { Dispatch, DroppedMessage, SessionTransport } from './transport/transport.js';
 export {

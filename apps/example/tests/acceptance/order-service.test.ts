@@ -70,7 +70,7 @@ beforeAll(async () => {
     subnets: [network.subnetId],
     securityGroups: [network.securityGroupId],
   });
-  harness = await createHarness({ adapters: [ecsAdapter], config: configPath });
+  harness = await createHarness({ target: 'aws', adapters: [ecsAdapter], config: configPath });
 });
 
 afterAll(async () => {

@@ -51,6 +51,8 @@ export interface LocalServiceIntegration {
   /** Whether this integration owns a `Resource`. */
   handles(resource: string): boolean;
   invoke(task: LocalTaskInvocation): Promise<unknown>;
+  /** Stops what the integration still runs (background tasks, servers); called by `harness.close()`. */
+  dispose?(): Promise<void>;
 }
 
 /** What an adapter's local integrations are given: the session's own dispatch, as the doubles' transport would reach it. */

@@ -82,7 +82,7 @@ describe('Function: createHarness (aws target, moto)', () => {
   afterAll(async () => harness?.close());
 
   it('routes a double to the session and answers its invocation through SQS and DynamoDB', async () => {
-    harness = await createHarness({ adapters: [probeAdapter], stack, config: {} });
+    harness = await createHarness({ target: 'aws', adapters: [probeAdapter], stack, config: {} });
     await harness.probe.mock('Echo', (payload) => ({ echoed: payload }));
 
     const result = await invoke('probe:Echo', { n: 1 });
@@ -125,7 +125,7 @@ describe('Function: createHarness (aws target, moto)', () => {
   });
 
   it('makes a second session wait for a held double, and fail naming the holder', async () => {
-    const second = await createHarness({ adapters: [probeAdapter], stack, config: {}, routeWaitTimeoutMs: 500 });
+    const second = await createHarness({ target: 'aws', adapters: [probeAdapter], stack, config: {}, routeWaitTimeoutMs: 500 });
     try {
       await expect(second.probe.mock('Echo', () => 0)).rejects.toBeInstanceOf(RouteBusyError);
       await expect(second.probe.mock('Echo', () => 0)).rejects.toThrow(`which session ${harness?.session} still holds`);
@@ -161,7 +161,7 @@ describe('Harness: Symbol.asyncDispose', () => {
   it('closes the session at the end of an `await using` block', async () => {
     let session = '';
     {
-      await using scoped = await createHarness({ adapters: [probeAdapter], stack, config: {} });
+      await using scoped = await createHarness({ target: 'aws', adapters: [probeAdapter], stack, config: {} });
       session = scoped.session;
       await scoped.probe.mock('Scoped', () => 1);
       expect(await invoke('probe:Scoped', {})).toEqual({ status: 'ok', value: 1 });
@@ -175,7 +175,7 @@ describe('Harness: Symbol.asyncDispose', () => {
 
 describe('Function: createHarness with a missing stack', () => {
   it('says which stack is missing and how to deploy it', async () => {
-    const missing = createHarness({ adapters: [probeAdapter], stack: 'hx-never-deployed', config: {} });
+    const missing = createHarness({ target: 'aws', adapters: [probeAdapter], stack: 'hx-never-deployed', config: {} });
 
     await expect(missing).rejects.toBeInstanceOf(StackNotReadyError);
     await expect(missing).rejects.toThrow('Stack hx-never-deployed-core does not exist. To fix this, deploy it with `npx harness deploy`');

@@ -22,7 +22,7 @@ beforeAll(async () => {
       },
     },
   });
-  harness = await createHarness({ adapters: [ecsAdapter], config: configPath });
+  harness = await createHarness({ target: 'aws', adapters: [ecsAdapter], config: configPath });
   ecs = new MotoEcs(stack);
 });
 
