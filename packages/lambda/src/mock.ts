@@ -1,0 +1,336 @@
+import {
+  doubleId,
+  InvocationLog,
+  type AdapterSession,
+  type InvocationMessage,
+  type TaskCallback,
+  type WaitForInvocationOptions,
+} from '@harness/core';
+import { FUNCTION_NAME_PATTERN, type LambdaConfig } from './config.js';
+import { STEP_FUNCTIONS_LIMITS } from './constants.js';
+import { LambdaCallbackError, LambdaHandlerResultError, LambdaNotSupportedError, UnknownLambdaFunctionError } from './errors.js';
+import { LambdaFunctionError } from './results.js';
+import { errorDocumentOf, type LambdaInvocationPayload, type LambdaResultValue } from './wire.js';
+
+/** What a Lambda handler is given besides the event. */
+export interface LambdaHandlerContext {
+  readonly functionName: string;
+  /** The invocation's id, which is also its Lambda request id (`SdkResponseMetadata.RequestId`). */
+  readonly invocationId: string;
+  /** The version or alias the caller named, if any. */
+  readonly qualifier?: string;
+  /** The token of the `.waitForTaskToken` state that invoked the function, if it was one. */
+  readonly taskToken?: string;
+  /**
+   * Calls `SendTaskSuccess` with this invocation's task token: the waiting
+   * state succeeds with `output`. Call it before the handler answers (keep its
+   * promise pending to call back later). Throws when there is no task token.
+   */
+  sendTaskSuccess(output: unknown): void;
+  /**
+   * Calls `SendTaskFailure` with this invocation's task token: the waiting
+   * state fails with `error` and `cause`, verbatim (both may be left out).
+   */
+  sendTaskFailure(error?: string, cause?: string): void;
+}
+
+/** Decides what one invocation of a function returns (or throws: see `fail` and `LambdaFunctionError`). */
+export type LambdaHandler<TEvent = unknown, TResult = unknown> = (
+  event: TEvent,
+  context: LambdaHandlerContext,
+) => TResult | Promise<TResult>;
+
+/** One invocation of a function, as its handler receives it. */
+export interface LambdaInvocation<TEvent = unknown> {
+  readonly invocationId: string;
+  readonly functionName: string;
+  readonly qualifier?: string;
+  readonly event: TEvent;
+  readonly taskToken?: string;
+  /** When the double sent the invocation. */
+  readonly sentAt: Date;
+}
+
+/**
+ * A recorded invocation. It is recorded when it arrives (so a test can wait
+ * for a function to be invoked while its handler still runs); `status` and
+ * `result` or `error` are set when the handler answers.
+ */
+export interface RecordedLambdaInvocation<TEvent = unknown, TResult = unknown> extends LambdaInvocation<TEvent> {
+  /** `running` until the handler answers, then `succeeded` (it returned) or `failed` (it threw). */
+  readonly status: 'running' | 'succeeded' | 'failed';
+  /** What the handler returned. */
+  readonly result?: TResult;
+  /** What the handler threw (a thrown non-`Error` is wrapped in one). */
+  readonly error?: Error;
+  /** The `SendTaskSuccess` / `SendTaskFailure` the handler performed, if any. */
+  readonly callback?: TaskCallback;
+}
+
+/** A mocked Lambda function: what it received, and a bounded wait for more. */
+export interface FunctionMock<TEvent = unknown, TResult = unknown> {
+  readonly functionName: string;
+  /** Every invocation so far, oldest first. */
+  readonly invocations: readonly RecordedLambdaInvocation<TEvent, TResult>[];
+  /** Errors the handler threw; each also made its invocation fail. */
+  readonly errors: readonly Error[];
+  /**
+   * Resolves with the first invocation that matches, or fails after the
+   * timeout listing what it saw.
+   *
+   * @example
+   * const charge = await chargeCard.waitForInvocation({ where: (i) => i.event.orderId === 'o-1', timeoutMs: 5_000 });
+   */
+  waitForInvocation(
+    options?: WaitForInvocationOptions<RecordedLambdaInvocation<TEvent, TResult>>,
+  ): Promise<RecordedLambdaInvocation<TEvent, TResult>>;
+  /** Forgets recorded invocations and errors; the handler stays. */
+  clear(): void;
+  /** Stops mocking this function: releases its route, so invoking it fails as a missing function would. */
+  restore(): Promise<void>;
+}
+
+/** `harness.lambda`: mocks for Lambda function doubles. */
+export interface LambdaMockApi {
+  /**
+   * Mocks a Lambda function: every invocation of it (by name, ARN or
+   * qualified name) runs `handler`. Mocking the same function again replaces
+   * its handler and keeps what it recorded.
+   *
+   * @example
+   * const chargeCard = await harness.lambda.mockFunction('ChargeCard', (event: { amount: number }) => ({ charged: event.amount }));
+   * // … run the workflow …
+   * expect(chargeCard.invocations[0]?.event).toEqual({ amount: 42 });
+   */
+  mockFunction<TEvent = unknown, TResult = unknown>(
+    functionName: string,
+    handler: LambdaHandler<TEvent, TResult>,
+  ): Promise<FunctionMock<TEvent, TResult>>;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+class LambdaFunctionMock implements FunctionMock {
+  readonly log: InvocationLog<RecordedLambdaInvocation>;
+  readonly errors: Error[] = [];
+  restored = false;
+
+  constructor(
+    readonly functionName: string,
+    public handler: LambdaHandler,
+    private readonly release: () => Promise<void>,
+  ) {
+    this.log = new InvocationLog(`Lambda function double ${functionName}`);
+  }
+
+  get invocations(): readonly RecordedLambdaInvocation[] {
+    return this.log.invocations;
+  }
+
+  waitForInvocation(options?: WaitForInvocationOptions<RecordedLambdaInvocation>): Promise<RecordedLambdaInvocation> {
+    return this.log.waitForInvocation(options);
+  }
+
+  clear(): void {
+    this.log.clear();
+    this.errors.length = 0;
+  }
+
+  async restore(): Promise<void> {
+    if (this.restored) return;
+    this.restored = true;
+    await this.release();
+  }
+
+  /** Runs the handler for one invocation. Never throws for what the handler does: a throw is the function's error. */
+  async handle(message: InvocationMessage): Promise<LambdaResultValue> {
+    const payload = message.payload as LambdaInvocationPayload;
+    const record: Mutable<RecordedLambdaInvocation> = {
+      invocationId: message.invocationId,
+      functionName: this.functionName,
+      ...(payload.qualifier !== undefined ? { qualifier: payload.qualifier } : {}),
+      event: payload.event,
+      ...(payload.taskToken !== undefined ? { taskToken: payload.taskToken } : {}),
+      sentAt: new Date(message.sentAt),
+      status: 'running',
+    };
+    this.log.record(record);
+
+    let answered = false;
+    let callback: TaskCallback | undefined;
+    const setCallback = (next: TaskCallback, method: string): void => {
+      const describe = `Lambda function double ${this.functionName}: context.${method}`;
+      if (payload.taskToken === undefined) {
+        throw new LambdaCallbackError(
+          this.functionName,
+          `${describe} was called, but this invocation has no task token. ` +
+            'To fix this, invoke the function from a state whose Resource is arn:aws:states:::lambda:invoke.waitForTaskToken (the workflow puts $$.Task.Token in its Payload).',
+        );
+      }
+      if (answered) {
+        throw new LambdaCallbackError(
+          this.functionName,
+          `${describe} was called after the handler had answered. ` +
+            'To fix this, call back before the handler returns: to call back later, keep its promise pending until then.',
+        );
+      }
+      if (callback !== undefined) {
+        throw new LambdaCallbackError(
+          this.functionName,
+          `${describe} was called after the handler had already called back (${callback.type}). ` +
+            'Step Functions accepts one callback per task token. To fix this, call sendTaskSuccess or sendTaskFailure once.',
+        );
+      }
+      callback = next;
+    };
+
+    const context: LambdaHandlerContext = {
+      functionName: this.functionName,
+      invocationId: message.invocationId,
+      ...(payload.qualifier !== undefined ? { qualifier: payload.qualifier } : {}),
+      ...(payload.taskToken !== undefined ? { taskToken: payload.taskToken } : {}),
+      sendTaskSuccess: (output) => {
+        setCallback({ type: 'success', output: callbackOutput(this.functionName, output) }, 'sendTaskSuccess');
+      },
+      sendTaskFailure: (error, cause) => {
+        checkLength(this.functionName, 'error', error, STEP_FUNCTIONS_LIMITS.maxCallbackErrorLength);
+        checkLength(this.functionName, 'cause', cause, STEP_FUNCTIONS_LIMITS.maxCallbackCauseLength);
+        setCallback(
+          { type: 'failure', ...(error !== undefined ? { error } : {}), ...(cause !== undefined ? { cause } : {}) },
+          'sendTaskFailure',
+        );
+      },
+    };
+
+    try {
+      const returned = await this.handler(payload.event, context);
+      const result = toJsonPayload(this.functionName, returned);
+      record.status = 'succeeded';
+      record.result = returned;
+      if (callback !== undefined) record.callback = callback;
+      return callback === undefined ? { payload: result } : { payload: result, callback };
+    } catch (thrown) {
+      const error = thrown instanceof Error ? thrown : new Error(String(thrown));
+      this.errors.push(error);
+      record.status = 'failed';
+      record.error = error;
+      if (callback !== undefined) record.callback = callback;
+      const document = errorDocumentOf(thrown, thrown instanceof LambdaFunctionError ? thrown.stackTrace : undefined);
+      return { functionError: 'Unhandled', ...document, ...(callback !== undefined ? { callback } : {}) };
+    } finally {
+      answered = true;
+    }
+  }
+}
+
+/** Builds `harness.lambda` for one session. */
+export function createLambdaMockApi(session: AdapterSession, config: LambdaConfig): LambdaMockApi {
+  const mocks = new Map<string, LambdaFunctionMock>();
+  const known = Object.keys(config.functions);
+
+  function checkFunction(functionName: string): void {
+    if (typeof functionName !== 'string' || !FUNCTION_NAME_PATTERN.test(functionName)) {
+      throw new UnknownLambdaFunctionError(
+        String(functionName),
+        `${JSON.stringify(functionName)} is not a Lambda function name. ` +
+          'To fix this, pass the bare name the workflow invokes, e.g. mockFunction(\'ChargeCard\', handler): 1-64 letters, digits, hyphens and underscores ' +
+          '(ARNs and qualified names such as ChargeCard:prod reach the mock of ChargeCard).',
+      );
+    }
+    if (known.length > 0 && !known.includes(functionName)) {
+      throw new UnknownLambdaFunctionError(
+        functionName,
+        `'${functionName}' is not a Lambda function double of stack ${session.stackName} (functions: ${known.join(', ')}). ` +
+          'To fix this, use one of those names, or add it under adapters.lambda.functions in harness.config.json.',
+      );
+    }
+    if (session.target !== 'local') {
+      throw new LambdaNotSupportedError(
+        `Cannot mock Lambda function ${functionName} on the ${session.target} target: Lambda doubles run on the local target only in this version. ` +
+          'To fix this, run the test on the local target (HARNESS_TARGET=local, the default).',
+      );
+    }
+  }
+
+  return {
+    async mockFunction<TEvent, TResult>(functionName: string, handler: LambdaHandler<TEvent, TResult>) {
+      checkFunction(functionName);
+      // Handlers differ only in the types the test chose for its events and results.
+      const untyped = handler as unknown as LambdaHandler;
+      const existing = mocks.get(functionName);
+      if (existing && !existing.restored) {
+        existing.handler = untyped;
+        return existing as unknown as FunctionMock<TEvent, TResult>;
+      }
+      const double = doubleId('lambda', functionName);
+      const mock = new LambdaFunctionMock(functionName, untyped, async () => {
+        mocks.delete(functionName);
+        await session.unregister(double);
+      });
+      mocks.set(functionName, mock);
+      try {
+        await session.register(double, (message) => mock.handle(message));
+      } catch (error) {
+        mocks.delete(functionName);
+        throw error;
+      }
+      return mock as unknown as FunctionMock<TEvent, TResult>;
+    },
+  };
+}
+
+/** A handler's return value as the JSON Lambda sends back: `undefined` becomes `null`, as the Node.js runtime sends it. */
+function toJsonPayload(functionName: string, returned: unknown): unknown {
+  if (returned === undefined) return null;
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(returned);
+  } catch (error) {
+    throw new LambdaHandlerResultError(
+      functionName,
+      `The handler of Lambda function double ${functionName} returned a value that is not JSON (${(error as Error).message}). ` +
+        'To fix this, return plain data: objects, arrays, strings, numbers, booleans or null.',
+    );
+  }
+  if (json === undefined) {
+    throw new LambdaHandlerResultError(
+      functionName,
+      `The handler of Lambda function double ${functionName} returned a ${typeof returned}, which is not JSON. ` +
+        'To fix this, return plain data: objects, arrays, strings, numbers, booleans or null.',
+    );
+  }
+  return JSON.parse(json) as unknown;
+}
+
+function callbackOutput(functionName: string, output: unknown): unknown {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(output);
+  } catch {
+    json = undefined;
+  }
+  if (json === undefined) {
+    throw new LambdaCallbackError(
+      functionName,
+      `Lambda function double ${functionName}: context.sendTaskSuccess was given output that is not JSON. To fix this, pass plain data.`,
+    );
+  }
+  const bytes = Buffer.byteLength(json, 'utf8');
+  if (bytes > STEP_FUNCTIONS_LIMITS.maxPayloadBytes) {
+    throw new LambdaCallbackError(
+      functionName,
+      `Lambda function double ${functionName}: context.sendTaskSuccess output is ${bytes} bytes; Step Functions accepts ${STEP_FUNCTIONS_LIMITS.maxPayloadBytes}. ` +
+        'To fix this, send less (e.g. a reference to data stored elsewhere).',
+    );
+  }
+  return JSON.parse(json) as unknown;
+}
+
+function checkLength(functionName: string, what: string, value: string | undefined, limit: number): void {
+  if (value !== undefined && value.length > limit) {
+    throw new LambdaCallbackError(
+      functionName,
+      `Lambda function double ${functionName}: context.sendTaskFailure ${what} is ${value.length} characters; AWS allows ${limit}.`,
+    );
+  }
+}

@@ -1,0 +1,465 @@
+import { PROTOCOL_VERSION, WaitTimeoutError, type InvocationMessage } from '@harness/core';
+import { describe, expect, it } from 'vitest';
+import { parseLambdaConfig, type LambdaConfig } from '../../src/config.js';
+import { LambdaNotSupportedError, UnknownLambdaFunctionError } from '../../src/errors.js';
+import { createLambdaMockApi } from '../../src/mock.js';
+import { fail, LambdaFunctionError } from '../../src/results.js';
+import type { LambdaInvocationPayload } from '../../src/wire.js';
+import { fakeSession, thrownBy, type FakeSession } from '../helpers/fakes.js';
+
+const anyFunction: LambdaConfig = { functions: {} };
+const listed = parseLambdaConfig({ functions: { ChargeCard: {}, ShipOrder: {} } });
+
+let count = 0;
+
+/** Invokes a double as the local integration (or the aws-target double) would: one InvocationMessage. */
+async function invoke(session: FakeSession, payload: LambdaInvocationPayload): Promise<unknown> {
+  const message: InvocationMessage<LambdaInvocationPayload> = {
+    v: PROTOCOL_VERSION,
+    invocationId: `i-${++count}`,
+    double: `lambda:${payload.functionName}`,
+    session: session.id,
+    payload,
+    sentAt: '2026-11-25T00:00:00.000Z',
+  };
+  const handle = session.handlers.get(message.double);
+  if (!handle) throw new Error(`${message.double} is not registered`);
+  return handle(message);
+}
+
+describe('Function: createLambdaMockApi', () => {
+  describe('Method: mockFunction', () => {
+    it('registers the double lambda:<name> and answers with the return value as { payload }', async () => {
+      // Arrange
+      const session = fakeSession();
+      const api = createLambdaMockApi(session, anyFunction);
+
+      // Act
+      await api.mockFunction('ChargeCard', (event: { amount: number }) => ({ charged: event.amount }));
+      const answer = await invoke(session, { functionName: 'ChargeCard', event: { amount: 42 } });
+
+      // Assert
+      expect([...session.handlers.keys()]).toEqual(['lambda:ChargeCard']);
+      expect(answer).toEqual({ payload: { charged: 42 } });
+    });
+
+    it('gives the handler the event and a context with name, invocation id and qualifier', async () => {
+      // Arrange
+      const session = fakeSession();
+      const seen: unknown[] = [];
+      await createLambdaMockApi(session, anyFunction).mockFunction('ChargeCard', (event, context) => {
+        seen.push(event, { ...context });
+        return null;
+      });
+
+      // Act
+      await invoke(session, { functionName: 'ChargeCard', qualifier: 'prod', event: { orderId: 'o-1' } });
+
+      // Assert
+      expect(seen[0]).toEqual({ orderId: 'o-1' });
+      expect(seen[1]).toEqual({
+        functionName: 'ChargeCard',
+        invocationId: `i-${count}`,
+        qualifier: 'prod',
+        sendTaskSuccess: expect.any(Function),
+        sendTaskFailure: expect.any(Function),
+      });
+    });
+
+    it.each([
+      ['undefined', undefined, null],
+      ['null', null, null],
+      ['a string', 'done', 'done'],
+      ['zero', 0, 0],
+      ['false', false, false],
+      ['an array', [1, 'two'], [1, 'two']],
+      ['an object with a Date and an undefined field', { at: new Date('2026-01-01T00:00:00.000Z'), gone: undefined }, { at: '2026-01-01T00:00:00.000Z' }],
+    ])('sends back %s as the JSON Lambda would', async (_case, returned, payload) => {
+      // Arrange
+      const session = fakeSession();
+      await createLambdaMockApi(session, anyFunction).mockFunction('ChargeCard', () => returned);
+
+      // Act
+      const answer = await invoke(session, { functionName: 'ChargeCard', event: {} });
+
+      // Assert
+      expect(answer).toEqual({ payload });
+    });
+
+    it('awaits an async handler', async () => {
+      // Arrange
+      const session = fakeSession();
+      await createLambdaMockApi(session, anyFunction).mockFunction('ChargeCard', async () => {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        return { late: true };
+      });
+
+      // Act
+      const answer = await invoke(session, { functionName: 'ChargeCard', event: {} });
+
+      // Assert
+      expect(answer).toEqual({ payload: { late: true } });
+    });
+
+    it('replaces the handler when the same function is mocked again, keeping what it recorded', async () => {
+      // Arrange
+      const session = fakeSession();
+      const api = createLambdaMockApi(session, anyFunction);
+      const first = await api.mockFunction('ChargeCard', () => 'first');
+      await invoke(session, { functionName: 'ChargeCard', event: {} });
+
+      // Act
+      const second = await api.mockFunction('ChargeCard', () => 'second');
+      const answer = await invoke(session, { functionName: 'ChargeCard', event: {} });
+
+      // Assert
+      expect(second).toBe(first);
+      expect(answer).toEqual({ payload: 'second' });
+      expect(second.invocations.map((invocation) => invocation.result)).toEqual(['first', 'second']);
+    });
+
+    it('accepts any valid name when the config lists no functions', async () => {
+      // Arrange
+      const session = fakeSession();
+
+      // Act
+      await createLambdaMockApi(session, anyFunction).mockFunction('anything-at_all9', () => 1);
+
+      // Assert
+      expect(session.handlers.has('lambda:anything-at_all9')).toBe(true);
+    });
+
+    it('refuses a function the config does not list, naming the ones it does', async () => {
+      // Arrange
+      const api = createLambdaMockApi(fakeSession(), listed);
+
+      // Act
+      const error = await thrownBy(() => api.mockFunction('ChargeCrad', () => 1));
+
+      // Assert
+      expect(error).toBeInstanceOf(UnknownLambdaFunctionError);
+      expect(error.message).toMatchInlineSnapshot(`"'ChargeCrad' is not a Lambda function double of stack hx (functions: ChargeCard, ShipOrder). To fix this, use one of those names, or add it under adapters.lambda.functions in harness.config.json."`);
+    });
+
+    it.each([
+      ['an ARN', 'arn:aws:lambda:us-east-1:123456789012:function:ChargeCard'],
+      ['a qualified name', 'ChargeCard:prod'],
+      ['an empty name', ''],
+      ['a 65-character name', 'f'.repeat(65)],
+    ])('refuses %s as the name', async (_case, name) => {
+      // Arrange
+      const api = createLambdaMockApi(fakeSession(), anyFunction);
+
+      // Act
+      const error = await thrownBy(() => api.mockFunction(name, () => 1));
+
+      // Assert
+      expect(error).toBeInstanceOf(UnknownLambdaFunctionError);
+      expect(error.message).toContain('is not a Lambda function name. To fix this, pass the bare name the workflow invokes');
+    });
+
+    it('says that Lambda doubles run on the local target only in this version', async () => {
+      // Arrange
+      const session = fakeSession('aws');
+      const api = createLambdaMockApi(session, anyFunction);
+
+      // Act
+      const error = await thrownBy(() => api.mockFunction('ChargeCard', () => 1));
+
+      // Assert
+      expect(error).toBeInstanceOf(LambdaNotSupportedError);
+      expect(error.message).toMatchInlineSnapshot(`"Cannot mock Lambda function ChargeCard on the aws target: Lambda doubles run on the local target only in this version. To fix this, run the test on the local target (HARNESS_TARGET=local, the default)."`);
+      expect(session.handlers.size).toBe(0);
+    });
+
+    it('forgets the mock when the session refuses the route, so the next mock registers again', async () => {
+      // Arrange
+      const session = fakeSession();
+      let refuse = true;
+      const register = session.register.bind(session);
+      session.register = async (double, handle) => {
+        if (refuse) throw new Error('route busy');
+        await register(double, handle);
+      };
+      const api = createLambdaMockApi(session, anyFunction);
+      await expect(api.mockFunction('ChargeCard', () => 1)).rejects.toThrow('route busy');
+      refuse = false;
+
+      // Act
+      await api.mockFunction('ChargeCard', () => 2);
+
+      // Assert
+      expect(session.handlers.has('lambda:ChargeCard')).toBe(true);
+    });
+  });
+
+  describe('Class: FunctionMock', () => {
+    it('records an invocation as it arrives, and its result once the handler answers', async () => {
+      // Arrange
+      const session = fakeSession();
+      let answer: (value: { ok: boolean }) => void = () => {};
+      const mock = await createLambdaMockApi(session, anyFunction).mockFunction(
+        'ChargeCard',
+        () => new Promise<{ ok: boolean }>((resolve) => (answer = resolve)),
+      );
+
+      // Act
+      const pending = invoke(session, { functionName: 'ChargeCard', event: { orderId: 'o-1' }, taskToken: 'tok' });
+      const arrived = await mock.waitForInvocation({ timeoutMs: 1_000 });
+      const whileRunning = { status: arrived.status, result: arrived.result };
+      answer({ ok: true });
+      await pending;
+
+      // Assert
+      expect(whileRunning).toEqual({ status: 'running', result: undefined });
+      expect(mock.invocations[0]).toEqual({
+        invocationId: `i-${count}`,
+        functionName: 'ChargeCard',
+        event: { orderId: 'o-1' },
+        taskToken: 'tok',
+        sentAt: new Date('2026-11-25T00:00:00.000Z'),
+        status: 'succeeded',
+        result: { ok: true },
+      });
+    });
+
+    it('answers a thrown error as an Unhandled function error in the Node.js runtime shape, and records it', async () => {
+      // Arrange
+      const session = fakeSession();
+      const mock = await createLambdaMockApi(session, anyFunction).mockFunction('ChargeCard', () => {
+        throw new TypeError('amount is not a number');
+      });
+
+      // Act
+      const answer = await invoke(session, { functionName: 'ChargeCard', event: {} });
+
+      // Assert
+      expect(answer).toEqual({
+        functionError: 'Unhandled',
+        errorType: 'TypeError',
+        errorMessage: 'amount is not a number',
+        trace: expect.arrayContaining(['TypeError: amount is not a number']),
+      });
+      expect(mock.errors).toEqual([expect.any(TypeError)]);
+      expect(mock.invocations[0]).toMatchObject({ status: 'failed', error: expect.any(TypeError) });
+    });
+
+    it.each([
+      ['fail()', () => fail('CardDeclined', 'insufficient funds', { stackTrace: ['at charge (card.js:3:9)'] }), 'CardDeclined', ['at charge (card.js:3:9)']],
+      [
+        'a LambdaFunctionError without a trace',
+        () => {
+          throw new LambdaFunctionError('CardDeclined', 'insufficient funds');
+        },
+        'CardDeclined',
+        expect.arrayContaining(['CardDeclined: insufficient funds']),
+      ],
+    ])('answers %s with its error type and trace', async (_case, handler, errorType, trace) => {
+      // Arrange
+      const session = fakeSession();
+      await createLambdaMockApi(session, anyFunction).mockFunction('ChargeCard', handler);
+
+      // Act
+      const answer = await invoke(session, { functionName: 'ChargeCard', event: {} });
+
+      // Assert
+      expect(answer).toEqual({ functionError: 'Unhandled', errorType, errorMessage: 'insufficient funds', trace });
+    });
+
+    it('answers a thrown string as the runtime does, and records it wrapped in an Error', async () => {
+      // Arrange
+      const session = fakeSession();
+      const mock = await createLambdaMockApi(session, anyFunction).mockFunction('ChargeCard', () => {
+        throw 'card declined';
+      });
+
+      // Act
+      const answer = await invoke(session, { functionName: 'ChargeCard', event: {} });
+
+      // Assert
+      expect(answer).toEqual({ functionError: 'Unhandled', errorType: 'string', errorMessage: 'card declined', trace: [] });
+      expect(mock.errors[0]?.message).toBe('card declined');
+    });
+
+    it('turns a return value that is not JSON into a function error that says how to fix it', async () => {
+      // Arrange
+      const session = fakeSession();
+      const mock = await createLambdaMockApi(session, anyFunction).mockFunction('ChargeCard', () => ({ amount: 10n }));
+
+      // Act
+      const answer = await invoke(session, { functionName: 'ChargeCard', event: {} });
+
+      // Assert
+      expect(answer).toMatchObject({ functionError: 'Unhandled', errorType: 'LambdaHandlerResultError' });
+      expect(mock.errors[0]?.message).toContain('returned a value that is not JSON');
+      expect(mock.errors[0]?.message).toContain('To fix this, return plain data');
+    });
+
+    it('waits for a matching invocation and lists what it saw when none comes', async () => {
+      // Arrange
+      const session = fakeSession();
+      const mock = await createLambdaMockApi(session, anyFunction).mockFunction('ChargeCard', () => 1);
+      await invoke(session, { functionName: 'ChargeCard', event: { orderId: 'o-1' } });
+
+      // Act
+      const error = await thrownBy(() => mock.waitForInvocation({ where: (invocation) => invocation.event === 'never', timeoutMs: 20 }));
+
+      // Assert
+      expect(error).toBeInstanceOf(WaitTimeoutError);
+      expect(error.message).toContain('Lambda function double ChargeCard: no matching invocation within 20 ms. It received 1, none matching');
+      expect(error.message).toContain('"orderId":"o-1"');
+    });
+
+    it('forgets invocations and errors on clear, and keeps the handler', async () => {
+      // Arrange
+      const session = fakeSession();
+      const mock = await createLambdaMockApi(session, anyFunction).mockFunction('ChargeCard', () => fail('E', 'm'));
+      await invoke(session, { functionName: 'ChargeCard', event: {} });
+
+      // Act
+      mock.clear();
+      const answer = await invoke(session, { functionName: 'ChargeCard', event: {} });
+
+      // Assert
+      expect(answer).toMatchObject({ functionError: 'Unhandled', errorType: 'E' });
+      expect(mock.invocations).toHaveLength(1);
+      expect(mock.errors).toHaveLength(1);
+    });
+
+    it('releases the route on restore, once, and a new mock registers again', async () => {
+      // Arrange
+      const session = fakeSession();
+      const api = createLambdaMockApi(session, anyFunction);
+      const mock = await api.mockFunction('ChargeCard', () => 1);
+
+      // Act
+      await mock.restore();
+      await mock.restore();
+      const afterRestore = session.handlers.has('lambda:ChargeCard');
+      const again = await api.mockFunction('ChargeCard', () => 2);
+
+      // Assert
+      expect(afterRestore).toBe(false);
+      expect(again).not.toBe(mock);
+      expect(session.handlers.has('lambda:ChargeCard')).toBe(true);
+    });
+  });
+
+  describe('Method: context.sendTaskSuccess / context.sendTaskFailure', () => {
+    it('puts a success callback, with the handler token, next to the payload', async () => {
+      // Arrange
+      const session = fakeSession();
+      const mock = await createLambdaMockApi(session, anyFunction).mockFunction('ChargeCard', (_event, context) => {
+        context.sendTaskSuccess({ approved: true, token: context.taskToken });
+        return 'sent';
+      });
+
+      // Act
+      const answer = await invoke(session, { functionName: 'ChargeCard', event: {}, taskToken: 'tok-1' });
+
+      // Assert
+      expect(answer).toEqual({ payload: 'sent', callback: { type: 'success', output: { approved: true, token: 'tok-1' } } });
+      expect(mock.invocations[0]?.callback).toEqual({ type: 'success', output: { approved: true, token: 'tok-1' } });
+    });
+
+    it.each([
+      ['error and cause', ['OutOfStock', 'sku-1'], { type: 'failure', error: 'OutOfStock', cause: 'sku-1' }],
+      ['nothing', [], { type: 'failure' }],
+    ])('puts a failure callback with %s', async (_case, args, callback) => {
+      // Arrange
+      const session = fakeSession();
+      await createLambdaMockApi(session, anyFunction).mockFunction('ChargeCard', (_event, context) => {
+        context.sendTaskFailure(...(args as [string?, string?]));
+        return null;
+      });
+
+      // Act
+      const answer = await invoke(session, { functionName: 'ChargeCard', event: {}, taskToken: 'tok-1' });
+
+      // Assert
+      expect(answer).toEqual({ payload: null, callback });
+    });
+
+    it('keeps a callback the function made before it threw', async () => {
+      // Arrange
+      const session = fakeSession();
+      await createLambdaMockApi(session, anyFunction).mockFunction('ChargeCard', (_event, context) => {
+        context.sendTaskSuccess('ok');
+        throw new Error('after the callback');
+      });
+
+      // Act
+      const answer = await invoke(session, { functionName: 'ChargeCard', event: {}, taskToken: 'tok-1' });
+
+      // Assert
+      expect(answer).toMatchObject({ functionError: 'Unhandled', errorMessage: 'after the callback', callback: { type: 'success', output: 'ok' } });
+    });
+
+    it.each([
+      [
+        'without a task token',
+        undefined,
+        (context: { sendTaskSuccess(output: unknown): void }) => context.sendTaskSuccess(1),
+        'was called, but this invocation has no task token',
+      ],
+      [
+        'twice',
+        'tok-1',
+        (context: { sendTaskSuccess(output: unknown): void; sendTaskFailure(error?: string): void }) => {
+          context.sendTaskSuccess(1);
+          context.sendTaskFailure('Late');
+        },
+        'was called after the handler had already called back (success)',
+      ],
+      [
+        'with an error over 256 characters',
+        'tok-1',
+        (context: { sendTaskFailure(error?: string): void }) => context.sendTaskFailure('e'.repeat(257)),
+        'context.sendTaskFailure error is 257 characters; AWS allows 256.',
+      ],
+      [
+        'with a cause over 32768 characters',
+        'tok-1',
+        (context: { sendTaskFailure(error?: string, cause?: string): void }) => context.sendTaskFailure('E', 'c'.repeat(32_769)),
+        'context.sendTaskFailure cause is 32769 characters; AWS allows 32768.',
+      ],
+      [
+        'with output over 256 KiB',
+        'tok-1',
+        (context: { sendTaskSuccess(output: unknown): void }) => context.sendTaskSuccess('x'.repeat(262_144)),
+        'context.sendTaskSuccess output is 262146 bytes; Step Functions accepts 262144.',
+      ],
+    ])('refuses a callback %s: the handler sees the error, as it would see the SDK refuse', async (_case, taskToken, call, message) => {
+      // Arrange
+      const session = fakeSession();
+      const mock = await createLambdaMockApi(session, anyFunction).mockFunction('ChargeCard', (_event, context) => {
+        call(context);
+        return null;
+      });
+
+      // Act
+      const answer = await invoke(session, { functionName: 'ChargeCard', event: {}, ...(taskToken ? { taskToken } : {}) });
+
+      // Assert
+      expect(answer).toMatchObject({ functionError: 'Unhandled', errorType: 'LambdaCallbackError' });
+      expect(mock.errors[0]?.message).toContain(message);
+    });
+
+    it('refuses a callback after the handler answered, saying to keep the promise pending', async () => {
+      // Arrange
+      const session = fakeSession();
+      let late: (() => void) | undefined;
+      await createLambdaMockApi(session, anyFunction).mockFunction('ChargeCard', (_event, context) => {
+        late = () => context.sendTaskSuccess('late');
+        return null;
+      });
+      await invoke(session, { functionName: 'ChargeCard', event: {}, taskToken: 'tok-1' });
+
+      // Act
+      const error = await thrownBy(() => late?.());
+
+      // Assert
+      expect(error.message).toMatchInlineSnapshot(`"Lambda function double ChargeCard: context.sendTaskSuccess was called after the handler had answered. To fix this, call back before the handler returns: to call back later, keep its promise pending until then."`);
+    });
+  });
+});
