@@ -11,7 +11,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const nx = join(root, 'node_modules', '.bin', 'nx');
 const steps = [
   ['run-many', '-t', 'build'],
-  ['run-many', '-t', 'typecheck', 'test'],
+  ['run-many', '-t', 'typecheck', 'test', 'test:local'],
   ['run-many', '-t', 'test:integration', 'test:e2e', '--parallel=1'],
 ];
 const env = {

@@ -1,5 +1,6 @@
 import type { AdapterSession, TestDoubleAdapter } from '@harness/core';
 import { parseEcsConfig, type EcsConfig } from './config.js';
+import { ecsLocalIntegration } from './local/integration.js';
 import { createEcsMockApi, type EcsMockApi, type KnownFamilies } from './mock.js';
 import { ecsArtifacts, ecsTemplate } from './template.js';
 
@@ -39,6 +40,8 @@ export const ecsAdapter: TestDoubleAdapter<'ecs', EcsConfig, EcsMockApi> = {
   template: ecsTemplate,
   artifacts: ecsArtifacts,
   createApi: (session: AdapterSession, config: EcsConfig) => createEcsMockApi(session, knownFamilies(config, session.outputs)),
+  // The local target: ecs:runTask[.sync|.waitForTaskToken] states run the real agent as child processes.
+  localIntegrations: (config, context) => [ecsLocalIntegration(config, context)],
 };
 
 /** The name the CLI and the adapter registry look for in every adapter package. */

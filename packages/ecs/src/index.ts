@@ -29,3 +29,16 @@ export type {
 } from './local/task-runner.js';
 export { startTaskExecutor } from './local/task-executor.js';
 export type { TaskExecutor, TaskExecutorOptions } from './local/task-executor.js';
+export { ecsLocalIntegration } from './local/integration.js';
+export type { EcsLocalIntegration, EcsLocalIntegrationOptions } from './local/integration.js';
+export { LOCAL_AWS_NAMES, startLocalAwsEndpoint } from './local/aws-endpoint.js';
+export type {
+  LocalAwsEndpoint,
+  LocalAwsEndpointOptions,
+  LocalAwsNames,
+  LocalTaskRegistration,
+  RegisteredTaskToken,
+} from './local/aws-endpoint.js';
+export { EcsLocalIntegrationError } from './local/errors.js';
+export { MAX_OVERRIDES_CHARACTERS } from './local/run-task-request.js';
+export { STEP_FUNCTIONS_STARTED_BY } from './local/task-shapes.js';

@@ -1,0 +1,481 @@
+/**
+ * A loopback HTTP server that plays the few AWS APIs the container agent and
+ * its bootstrap call, so that they run unchanged on the local target with
+ * `AWS_ENDPOINT_URL` pointing at it:
+ *
+ * | call | what it does here |
+ * | --- | --- |
+ * | S3 `GetObject` (`GET /<bucket>/<key>`) | the agent artifact's bytes |
+ * | DynamoDB `GetItem` on the routes table | a route to this session when the double is mocked, else no item |
+ * | SQS `SendMessage` | dispatches the invocation to the session (once per invocation id) |
+ * | DynamoDB `GetItem` on the results table | the invocation's result, once the handler has answered |
+ * | Step Functions `SendTaskSuccess` / `SendTaskFailure` / `SendTaskHeartbeat` | the callbacks of the task that owns the token |
+ * | ECS `DescribeTasks` | the task records the integration registered |
+ *
+ * Requests are dispatched on `X-Amz-Target` (JSON 1.0 / 1.1 protocols) and on
+ * the path (S3, path style). Signatures are not verified: the server listens
+ * on 127.0.0.1 only and plays AWS for processes this harness started itself.
+ * It reads the access key id of the `Authorization` header to know which
+ * task a request comes from, and never logs or echoes that header.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Task } from '@aws-sdk/client-ecs';
+import type { InvocationResult, LocalIntegrationContext, TaskCallbacks } from '@harness/core';
+import { parseInvocationMessage, TABLE_KEYS } from '@harness/core/protocol';
+import { readAgentArtifact, type AgentArtifact } from '@harness/container-agent';
+import { toEcsJson } from './task-shapes.js';
+
+/** The names the local doubles' task definitions use for the core resources. */
+export interface LocalAwsNames {
+  readonly routesTable: string;
+  readonly resultsTable: string;
+  readonly artifactsBucket: string;
+  /** S3 key of the container agent (content-addressed, as `harness deploy` uploads it). */
+  readonly agentKey: string;
+  /** Hex SHA-256 of the agent: the value the bootstrap checks. */
+  readonly agentSha256: string;
+}
+
+export interface LocalAwsEndpointOptions {
+  /** The session the invocations go to. */
+  readonly context: LocalIntegrationContext;
+  /** The agent to serve. Default: the built `@harness/container-agent` (`readAgentArtifact()`). */
+  readonly agent?: AgentArtifact;
+  /** Table and bucket names. Default: `harness-local-routes`, `harness-local-results`, `harness-local-artifacts`. */
+  readonly names?: Partial<Pick<LocalAwsNames, 'routesTable' | 'resultsTable' | 'artifactsBucket'>>;
+  /** How long a route read from the routes table lives, in seconds. Default 3600. */
+  readonly routeTtlSeconds?: number;
+}
+
+/** A task the endpoint knows: what DescribeTasks answers, and the access key its containers sign with. */
+export interface LocalTaskRegistration {
+  readonly task: Task;
+  /** The access key id of the task role's credentials given to its containers. */
+  readonly accessKeyId: string;
+}
+
+/** A task token the endpoint accepts callbacks for. */
+export interface RegisteredTaskToken {
+  /** Whether `SendTaskSuccess` or `SendTaskFailure` was called with it. */
+  readonly answered: boolean;
+  /** Stops accepting callbacks: later ones get `TaskTimedOut`, as for a closed task on AWS. */
+  close(): void;
+}
+
+/** A running endpoint. */
+export interface LocalAwsEndpoint {
+  /** `http://127.0.0.1:<port>`: the containers' `AWS_ENDPOINT_URL`. */
+  readonly url: string;
+  readonly names: LocalAwsNames;
+  /** Makes DescribeTasks answer with this task (registering it again replaces its record). */
+  registerTask(registration: LocalTaskRegistration): void;
+  /**
+   * Refuses every later request signed with the task's credentials, so that
+   * its agents exit (code 70) at their next AWS call: how a task is stopped
+   * without a handle on its processes.
+   */
+  revokeTask(taskArn: string, reason: string): void;
+  /** Forgets a stopped task: its record and its invocations' results. */
+  forgetTask(taskArn: string): void;
+  /** Accepts callbacks for a task token and hands them to `callbacks`. */
+  registerTaskToken(taskToken: string, callbacks: TaskCallbacks): RegisteredTaskToken;
+  close(): Promise<void>;
+}
+
+/** Default names of the local core resources. */
+export const LOCAL_AWS_NAMES = {
+  routesTable: 'harness-local-routes',
+  resultsTable: 'harness-local-results',
+  artifactsBucket: 'harness-local-artifacts',
+} as const;
+
+/** Step Functions' limits on callbacks (SendTaskSuccess / SendTaskFailure). */
+const CALLBACK_LIMITS = { token: 2048, error: 256, cause: 32_768, output: 262_144 } as const;
+const MAX_REQUEST_BYTES = 2 * 1024 * 1024;
+
+// JSON-protocol error namespaces, as each service writes `__type`.
+const NAMESPACE = {
+  dynamodb: 'com.amazonaws.dynamodb.v20120810#',
+  sqs: 'com.amazonaws.sqs#',
+  sfn: 'com.amazonaws.swf.service.v2.model#',
+  ecs: '',
+} as const;
+type JsonService = keyof typeof NAMESPACE;
+
+const TARGETS: Readonly<Record<string, { service: JsonService; version: '1.0' | '1.1' }>> = {
+  DynamoDB_20120810: { service: 'dynamodb', version: '1.0' },
+  AmazonSQS: { service: 'sqs', version: '1.0' },
+  AWSStepFunctions: { service: 'sfn', version: '1.0' },
+  AmazonEC2ContainerServiceV20141113: { service: 'ecs', version: '1.1' },
+};
+
+interface Reply {
+  readonly status: number;
+  readonly headers?: Record<string, string>;
+  readonly body: string | Uint8Array;
+}
+
+/** An AWS error answer of a JSON-protocol service. */
+class JsonError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status = 400,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+interface TokenState {
+  readonly callbacks: TaskCallbacks;
+  answered: boolean;
+  closed: boolean;
+}
+
+interface DispatchedInvocation {
+  readonly taskArn: string;
+  result?: InvocationResult;
+}
+
+/**
+ * Starts the endpoint on 127.0.0.1 (a free port).
+ *
+ * @example
+ * const endpoint = await startLocalAwsEndpoint({ context });
+ * spawn(node, [agent], { env: { AWS_ENDPOINT_URL: endpoint.url, HARNESS_ROUTES_TABLE: endpoint.names.routesTable, … } });
+ * await endpoint.close();
+ */
+export async function startLocalAwsEndpoint(options: LocalAwsEndpointOptions): Promise<LocalAwsEndpoint> {
+  const { context } = options;
+  const agent = options.agent ?? readAgentArtifact();
+  const names: LocalAwsNames = {
+    ...LOCAL_AWS_NAMES,
+    ...options.names,
+    agentKey: `agents/container-agent-${agent.sha256}.mjs`,
+    agentSha256: agent.sha256,
+  };
+  const routeTtlSeconds = options.routeTtlSeconds ?? 3600;
+  const agentEtag = `"${createHash('md5').update(agent.body).digest('hex')}"`;
+  const lastModified = new Date().toUTCString();
+
+  const tasks = new Map<string, LocalTaskRegistration>();
+  const revoked = new Map<string, { taskArn: string; reason: string }>();
+  const tokens = new Map<string, TokenState>();
+  const invocations = new Map<string, DispatchedInvocation>();
+  let url = '';
+
+  // ----- DynamoDB -----
+
+  function getItem(input: Record<string, unknown>): unknown {
+    const table = input.TableName;
+    const keyName = table === names.routesTable ? TABLE_KEYS.routes : table === names.resultsTable ? TABLE_KEYS.results : undefined;
+    if (keyName === undefined) throw new JsonError('ResourceNotFoundException', 'Requested resource not found');
+    const key = isObject(input.Key) ? input.Key : {};
+    const attribute = key[keyName];
+    const value = isObject(attribute) ? attribute.S : undefined;
+    if (typeof value !== 'string' || Object.keys(key).length !== 1) {
+      throw new JsonError('ValidationException', 'The provided key element does not match the schema');
+    }
+    if (table === names.routesTable) {
+      if (!context.isMocked(value)) return {};
+      return {
+        Item: {
+          [TABLE_KEYS.routes]: { S: value },
+          session: { S: context.session },
+          queueUrl: { S: `${url}/queue` },
+          [TABLE_KEYS.ttl]: { N: String(Math.floor(Date.now() / 1000) + routeTtlSeconds) },
+        },
+      };
+    }
+    const result = invocations.get(value)?.result;
+    if (!result) return {};
+    return {
+      Item: {
+        [TABLE_KEYS.results]: { S: value },
+        session: { S: context.session },
+        result: { S: JSON.stringify(result) },
+        [TABLE_KEYS.ttl]: { N: String(Math.floor(Date.now() / 1000) + routeTtlSeconds) },
+      },
+    };
+  }
+
+  // ----- SQS -----
+
+  function sendMessage(input: Record<string, unknown>): unknown {
+    const queueUrl = input.QueueUrl;
+    if (typeof queueUrl !== 'string' || queueUrl.replace(/\/+$/, '') !== `${url}/queue`) {
+      throw new JsonError('QueueDoesNotExist', 'The specified queue does not exist.', 400, {
+        'x-amzn-query-error': 'AWS.SimpleQueueService.NonExistentQueue;Sender',
+      });
+    }
+    const body = input.MessageBody;
+    if (typeof body !== 'string' || body === '') throw new JsonError('MissingParameter', 'The request must contain the parameter MessageBody.');
+    let message;
+    try {
+      message = parseInvocationMessage(body);
+    } catch (error) {
+      // SQS would accept it and the session's listener drop it; here the sender learns at once.
+      throw new JsonError('InvalidMessageContents', `The harness cannot read this invocation: ${(error as Error).message}`);
+    }
+    // Exactly once per invocation id, as the results table's conditional put guarantees on AWS.
+    if (!invocations.has(message.invocationId)) {
+      const payload = message.payload as { taskArn?: unknown } | undefined;
+      const dispatched: DispatchedInvocation = { taskArn: typeof payload?.taskArn === 'string' ? payload.taskArn : '' };
+      invocations.set(message.invocationId, dispatched);
+      void context.dispatch(message).then(
+        (result) => {
+          dispatched.result = result;
+        },
+        (error: unknown) => {
+          const { name, message: text } = error instanceof Error ? error : new Error(String(error));
+          dispatched.result = { status: 'error', error: { name, message: text } };
+        },
+      );
+    }
+    return { MD5OfMessageBody: createHash('md5').update(body).digest('hex'), MessageId: randomUUID() };
+  }
+
+  // ----- Step Functions -----
+
+  function taskCallback(operation: string, input: Record<string, unknown>): unknown {
+    const token = input.taskToken;
+    if (typeof token !== 'string' || token.length === 0 || token.length > CALLBACK_LIMITS.token) {
+      throw new JsonError('InvalidToken', `Invalid Token: the task token must have 1 to ${CALLBACK_LIMITS.token} characters.`);
+    }
+    const state = tokens.get(token);
+    if (!state) throw new JsonError('TaskDoesNotExist', 'Task does not exist: no running task of this harness has that task token.');
+    if (state.closed || state.answered) throw new JsonError('TaskTimedOut', "Task Timed Out: 'Provided task does not exist anymore'");
+    if (operation === 'SendTaskHeartbeat') return {};
+    if (operation === 'SendTaskSuccess') {
+      const output = input.output;
+      if (typeof output !== 'string' || output.length > CALLBACK_LIMITS.output) {
+        throw new JsonError('InvalidOutput', `Invalid Output: output must be a JSON string of at most ${CALLBACK_LIMITS.output} characters.`);
+      }
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(output);
+      } catch {
+        throw new JsonError('InvalidOutput', 'Invalid Output: output is not valid JSON.');
+      }
+      state.answered = true;
+      state.callbacks.succeed(token, parsed);
+      return {};
+    }
+    const error = optionalString(input.error);
+    const cause = optionalString(input.cause);
+    if (error === null || cause === null) throw new JsonError('ValidationException', 'error and cause must be strings.');
+    if ((error?.length ?? 0) > CALLBACK_LIMITS.error || (cause?.length ?? 0) > CALLBACK_LIMITS.cause) {
+      throw new JsonError(
+        'ValidationException',
+        `1 validation error detected: error must have at most ${CALLBACK_LIMITS.error} characters and cause at most ${CALLBACK_LIMITS.cause}.`,
+      );
+    }
+    state.answered = true;
+    state.callbacks.fail(token, error, cause);
+    return {};
+  }
+
+  // ----- ECS -----
+
+  function describeTasks(input: Record<string, unknown>): unknown {
+    const requested = Array.isArray(input.tasks) ? input.tasks.filter((entry): entry is string => typeof entry === 'string') : [];
+    if (requested.length === 0) throw new JsonError('InvalidParameterException', 'Tasks cannot be empty.');
+    const found: unknown[] = [];
+    const failures: unknown[] = [];
+    for (const wanted of requested) {
+      const registration = [...tasks.values()].find(({ task }) => task.taskArn === wanted || task.taskArn?.endsWith(`/${wanted}`));
+      if (registration) found.push(toEcsJson(registration.task));
+      else failures.push({ arn: wanted, reason: 'MISSING' });
+    }
+    return { failures, tasks: found };
+  }
+
+  function callJsonOperation(service: JsonService, operation: string, input: Record<string, unknown>): unknown {
+    if (service === 'dynamodb' && operation === 'GetItem') return getItem(input);
+    if (service === 'sqs' && operation === 'SendMessage') return sendMessage(input);
+    if (service === 'sfn' && ['SendTaskSuccess', 'SendTaskFailure', 'SendTaskHeartbeat'].includes(operation)) return taskCallback(operation, input);
+    if (service === 'ecs' && operation === 'DescribeTasks') return describeTasks(input);
+    throw new JsonError('UnknownOperationException', `The harness's local AWS endpoint does not play ${service} ${operation}.`);
+  }
+
+  // ----- HTTP -----
+
+  function revokedFor(request: IncomingMessage): { taskArn: string; reason: string } | undefined {
+    // `AWS4-HMAC-SHA256 Credential=<access key id>/<date>/…`: only the key id is read.
+    const accessKeyId = /Credential=([^/,\s]+)\//.exec(request.headers.authorization ?? '')?.[1];
+    return accessKeyId === undefined ? undefined : revoked.get(accessKeyId);
+  }
+
+  function handleJson(request: IncomingMessage, body: string, target: string): Reply {
+    const dot = target.lastIndexOf('.');
+    const protocol = TARGETS[target.slice(0, dot)];
+    const operation = target.slice(dot + 1);
+    const service = protocol?.service ?? 'ecs';
+    const respond = (status: number, payload: unknown, headers: Record<string, string> = {}): Reply => ({
+      status,
+      headers: { 'content-type': `application/x-amz-json-${protocol?.version ?? '1.0'}`, ...headers },
+      body: JSON.stringify(payload),
+    });
+    try {
+      if (!protocol) throw new JsonError('UnknownOperationException', `Unknown X-Amz-Target ${target}.`);
+      const stopped = revokedFor(request);
+      if (stopped) throw new JsonError('ExpiredTokenException', stoppedMessage(stopped));
+      let input: unknown;
+      try {
+        input = body ? JSON.parse(body) : {};
+      } catch {
+        throw new JsonError('SerializationException', 'The request body is not JSON.');
+      }
+      return respond(200, callJsonOperation(service, operation, isObject(input) ? input : {}));
+    } catch (error) {
+      if (!(error instanceof JsonError)) throw error;
+      return respond(error.status, { __type: `${NAMESPACE[service]}${error.code}`, message: error.message }, error.headers);
+    }
+  }
+
+  function handleS3(request: IncomingMessage): Reply {
+    const xmlError = (status: number, code: string, message: string, extra = ''): Reply => ({
+      status,
+      headers: { 'content-type': 'application/xml' },
+      body: `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${escapeXml(message)}</Message>${extra}<RequestId>${randomUUID()}</RequestId></Error>`,
+    });
+    const stopped = revokedFor(request);
+    if (stopped) return xmlError(400, 'ExpiredToken', stoppedMessage(stopped));
+    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    let bucket: string;
+    let key: string;
+    try {
+      const [first = '', ...segments] = path.replace(/^\/+/, '').split('/').map(decodeURIComponent);
+      bucket = first;
+      key = segments.join('/');
+    } catch {
+      return xmlError(400, 'InvalidURI', 'Could not parse the specified URI.');
+    }
+    if (bucket !== names.artifactsBucket) {
+      return xmlError(404, 'NoSuchBucket', 'The specified bucket does not exist', `<BucketName>${escapeXml(bucket)}</BucketName>`);
+    }
+    if (key !== names.agentKey) return xmlError(404, 'NoSuchKey', 'The specified key does not exist.', `<Key>${escapeXml(key)}</Key>`);
+    return {
+      status: 200,
+      headers: {
+        'content-type': 'text/javascript',
+        'content-length': String(agent.body.byteLength),
+        etag: agentEtag,
+        'last-modified': lastModified,
+        'accept-ranges': 'bytes',
+      },
+      body: request.method === 'HEAD' ? new Uint8Array() : agent.body,
+    };
+  }
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    let reply: Reply;
+    try {
+      const body = await readBody(request);
+      const target = request.headers['x-amz-target'];
+      if (request.method === 'POST' && typeof target === 'string') reply = handleJson(request, body, target);
+      else if (request.method === 'GET' || request.method === 'HEAD') reply = handleS3(request);
+      else reply = { status: 400, headers: { 'content-type': 'text/plain' }, body: `The harness's local AWS endpoint does not play ${request.method} ${request.url}.` };
+    } catch (error) {
+      reply = { status: 500, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ __type: 'InternalFailure', message: (error as Error).message }) };
+    }
+    const requestId = randomUUID();
+    response.writeHead(reply.status, {
+      'x-amzn-requestid': requestId,
+      'x-amz-request-id': requestId,
+      date: new Date().toUTCString(),
+      ...(reply.headers ?? {}),
+      ...(reply.headers?.['content-length'] ? {} : { 'content-length': String(Buffer.byteLength(reply.body)) }),
+    });
+    response.end(reply.body);
+  }
+
+  const server = createServer((request, response) => {
+    void handle(request, response);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url,
+    names,
+    registerTask(registration) {
+      if (!registration.task.taskArn) throw new Error('a task registered with the local AWS endpoint needs a taskArn');
+      tasks.set(registration.task.taskArn, registration);
+    },
+    revokeTask(taskArn, reason) {
+      const registration = tasks.get(taskArn);
+      if (registration) revoked.set(registration.accessKeyId, { taskArn, reason });
+    },
+    forgetTask(taskArn) {
+      const registration = tasks.get(taskArn);
+      tasks.delete(taskArn);
+      if (registration) revoked.delete(registration.accessKeyId);
+      for (const [invocationId, invocation] of invocations) {
+        if (invocation.taskArn === taskArn) invocations.delete(invocationId);
+      }
+    },
+    registerTaskToken(taskToken, callbacks) {
+      const state: TokenState = { callbacks, answered: false, closed: false };
+      tokens.set(taskToken, state);
+      return {
+        get answered() {
+          return state.answered;
+        },
+        close() {
+          state.closed = true;
+          // Kept as closed (not deleted) for a late callback to get TaskTimedOut, not TaskDoesNotExist; tokens are small.
+        },
+      };
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function stoppedMessage(stopped: { taskArn: string; reason: string }): string {
+  return `The security token included in the request is expired: task ${stopped.taskArn} was stopped (${stopped.reason}).`;
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.byteLength;
+      if (size > MAX_REQUEST_BYTES) {
+        reject(new Error(`request body over ${MAX_REQUEST_BYTES} bytes`));
+        request.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A string, undefined when absent, null when of another type. */
+function optionalString(value: unknown): string | undefined | null {
+  if (value === undefined) return undefined;
+  return typeof value === 'string' ? value : null;
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/[<>&"']/g, (char) => `&#${char.charCodeAt(0)};`);
+}
