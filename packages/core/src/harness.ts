@@ -133,7 +133,7 @@ export async function createHarness<const TAdapters extends readonly AnyAdapter[
   const apis: Record<string, unknown> = {};
   options.adapters.forEach((adapter, index) => {
     const parsed: unknown = adapterConfig({ stack, adapters: config.adapters ?? {} }, adapter, source);
-    apis[adapter.name] = adapter.createApi(session.forAdapter(adapterOutputs[index] ?? {}), parsed);
+    apis[adapter.apiName ?? adapter.name] = adapter.createApi(session.forAdapter(adapterOutputs[index] ?? {}), parsed);
   });
   return assemble(apis, session, () => transport.dropped);
 }
@@ -155,7 +155,7 @@ async function createLocalHarness<const TAdapters extends readonly AnyAdapter[]>
   const apis: Record<string, unknown> = {};
   for (const adapter of options.adapters) {
     const parsed: unknown = adapterConfig({ stack, adapters: config.adapters ?? {} }, adapter, source);
-    apis[adapter.name] = adapter.createApi(session.forAdapter({}), parsed);
+    apis[adapter.apiName ?? adapter.name] = adapter.createApi(session.forAdapter({}), parsed);
     session.addIntegrations(adapter.localIntegrations?.(parsed, context) ?? []);
   }
   return assemble(apis, session, () => []);
@@ -280,13 +280,19 @@ async function readConfig(
   return { config: await loadConfig(path), source: path };
 }
 
+const BASE_PROPERTIES = new Set(['session', 'stack', 'target', 'dropped', 'close']);
+
 function assertDistinctAdapters(adapters: readonly AnyAdapter[]): void {
   const seen = new Set<string>();
   for (const adapter of adapters) {
-    if (seen.has(adapter.name)) {
+    const property = adapter.apiName ?? adapter.name;
+    if (seen.has(adapter.name) || seen.has(property)) {
       throw new ConfigError(`Adapter '${adapter.name}' was given twice. To fix this, pass each adapter once.`);
     }
-    seen.add(adapter.name);
+    if (BASE_PROPERTIES.has(property)) {
+      throw new ConfigError(`Adapter '${adapter.name}' wants the harness property '${property}', which the harness itself uses. To fix this, give the adapter another apiName.`);
+    }
+    seen.add(adapter.name).add(property);
   }
 }
 

@@ -92,9 +92,12 @@ export interface AdapterSession {
  * @typeParam TName - the adapter's name; also the property of the harness that holds its mock API.
  * @typeParam TConfig - the adapter's validated configuration.
  * @typeParam TApi - the mock API the adapter adds to the harness.
+ * @typeParam TApiName - the harness property holding that API (default: the name).
  */
-export interface TestDoubleAdapter<TName extends string = string, TConfig = unknown, TApi = unknown> {
+export interface TestDoubleAdapter<TName extends string = string, TConfig = unknown, TApi = unknown, TApiName extends string = TName> {
   readonly name: TName;
+  /** The harness property that holds the mock API, when it differs from `name` (e.g. `stepFunctions` for `stepfunctions`). */
+  readonly apiName?: TApiName;
   /** Validates raw configuration (from `harness.config.json`); errors name the bad field. */
   parseConfig(raw: unknown): TConfig;
   /** The CloudFormation resources and outputs of this adapter's doubles. */
@@ -112,9 +115,12 @@ export interface TestDoubleAdapter<TName extends string = string, TConfig = unkn
 
 /** Any adapter, whatever its config and API types. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- variance: adapters differ in config and API types
-export type AnyAdapter = TestDoubleAdapter<string, any, any>;
+export type AnyAdapter = TestDoubleAdapter<string, any, any, string>;
 
-/** The mock APIs a list of adapters adds to the harness, keyed by adapter name. */
+/** The harness property of an adapter's API: its `apiName` type, else its name. */
+type ApiNameOf<A extends AnyAdapter> = A extends TestDoubleAdapter<string, unknown, unknown, infer K> ? K : A['name'];
+
+/** The mock APIs a list of adapters adds to the harness, keyed by `apiName` (default: the adapter's name). */
 export type AdapterApis<TAdapters extends readonly AnyAdapter[]> = {
-  readonly [A in TAdapters[number] as A['name']]: ReturnType<A['createApi']>;
+  readonly [A in TAdapters[number] as ApiNameOf<A>]: ReturnType<A['createApi']>;
 };

@@ -1,0 +1,512 @@
+import { basename } from 'node:path';
+import {
+  doubleId,
+  HarnessError,
+  InvocationLog,
+  StatesError,
+  type AdapterSession,
+  type InvocationMessage,
+  type LocalServiceIntegration,
+  type LocalTaskInvocation,
+  type WaitForInvocationOptions,
+} from '@harness/core';
+import { STATE_MACHINE_NAME, type StepFunctionsConfig } from './config.js';
+import { loadDefinition, type AslDefinition, type DefinitionSource, type LoadDefinitionOptions } from './definition.js';
+import { LocalTargetOnlyError, StateMachineMockError, StepFunctionsError, UnknownStateMachineError } from './errors.js';
+import { runLocalExecution, type Execution, type ExecutionStatus } from './local-runner.js';
+import { sendTaskFailure, sendTaskHeartbeat, sendTaskSuccess } from './task-tokens.js';
+import type { StartExecutionPattern, StateMachineInvocationPayload, StateMachineResultValue } from './wire.js';
+
+const DEFAULT_REGION_ACCOUNT = 'us-east-1:123456789012';
+
+/** One start of a mocked state machine, as its handler receives it. */
+export interface StateMachineInvocation {
+  readonly invocationId: string;
+  /** The child execution's input (parsed). */
+  readonly input: unknown;
+  /** The child execution's name. */
+  readonly name: string;
+  readonly executionArn: string;
+  readonly stateMachineArn: string;
+  readonly stateMachineName: string;
+  /** How the parent started it: request-response, `.sync`, `.sync:2` or `.waitForTaskToken`. */
+  readonly pattern: StartExecutionPattern;
+  /** For `.waitForTaskToken`: the token to call back with (`sendTaskSuccess(taskToken, output)`). */
+  readonly taskToken?: string;
+  /** The execution and state that started it. */
+  readonly parent: { readonly executionArn: string; readonly stateName: string };
+  readonly sentAt: Date;
+}
+
+/**
+ * Decides how a mocked child execution ends: return its output, or throw to
+ * fail it (`throw failExecution('Order.Rejected', 'out of stock')`; any other
+ * error fails it with the error's name and message).
+ */
+export type StateMachineHandler = (invocation: StateMachineInvocation) => unknown;
+
+/** A recorded start of a mocked state machine; `status` is set when the handler has answered. */
+export interface RecordedStateMachineInvocation extends StateMachineInvocation {
+  readonly status?: ExecutionStatus;
+  readonly output?: unknown;
+  readonly error?: string;
+  readonly cause?: string;
+}
+
+/** A mocked state machine: what it was started with, and a bounded wait for more. */
+export interface StateMachineMock {
+  readonly name: string;
+  readonly invocations: readonly RecordedStateMachineInvocation[];
+  waitForInvocation(options?: WaitForInvocationOptions<RecordedStateMachineInvocation>): Promise<RecordedStateMachineInvocation>;
+  /** Forgets recorded invocations; the handler stays. */
+  clear(): void;
+  /** Stops mocking: a registered definition of the same name runs again, else starting it fails. */
+  restore(): Promise<void>;
+}
+
+/** A `Task` state that a {@link ServiceHandler} answers. */
+export interface ServiceTask {
+  readonly resource: string;
+  readonly stateName: string;
+  /** For `.waitForTaskToken` resources: call back with `sendTaskSuccess(taskToken, output)` / `sendTaskFailure`. */
+  readonly taskToken?: string;
+  readonly execution: LocalTaskInvocation['execution'];
+  /** Aborted when the execution no longer needs the task. */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * Answers a `Task` state of a mocked resource: return the state's result, or
+ * throw a `StatesError` to fail it (any other error fails it with the error's
+ * name and message). For a `.waitForTaskToken` resource the result is ignored
+ * and the state waits for the callback.
+ */
+export type ServiceHandler = (input: unknown, task: ServiceTask) => unknown;
+
+/** A recorded `Task` state of a mocked resource; `output` / `error` are set when the handler has answered. */
+export interface RecordedServiceInvocation {
+  readonly input: unknown;
+  readonly resource: string;
+  readonly stateName: string;
+  readonly taskToken?: string;
+  readonly execution: LocalTaskInvocation['execution'];
+  readonly receivedAt: Date;
+  readonly output?: unknown;
+  readonly error?: string;
+  readonly cause?: string;
+}
+
+/** A mocked service resource. */
+export interface ServiceMock {
+  readonly resource: string;
+  readonly invocations: readonly RecordedServiceInvocation[];
+  waitForInvocation(options?: WaitForInvocationOptions<RecordedServiceInvocation>): Promise<RecordedServiceInvocation>;
+  clear(): void;
+  /** Stops mocking the resource. */
+  restore(): void;
+}
+
+/** How {@link StepFunctionsApi.execute} (and registered children) run. */
+export interface RunOptions {
+  /** The execution's name. Default: a UUID. */
+  readonly name?: string;
+  /** The state machine ARN (`$$.StateMachine.Id`). Default: one named after the registered name or file. */
+  readonly stateMachineArn?: string;
+  /** How long a `.waitForTaskToken` state waits for a late callback once its work ended without one. Default 5000. */
+  readonly callbackTimeoutMs?: number;
+  /** Every Retry waits this many ms (instead of its IntervalSeconds backoff). */
+  readonly retryIntervalMs?: number;
+  /** Every Wait state waits this many ms (instead of its Seconds / Timestamp). */
+  readonly waitStateMs?: number;
+  /** Aborts the execution (status `ABORTED`). */
+  readonly signal?: AbortSignal;
+}
+
+export type ExecuteOptions = RunOptions & LoadDefinitionOptions;
+export type RegisterDefinitionOptions = Omit<RunOptions, 'name' | 'signal'> & LoadDefinitionOptions;
+
+/** `harness.stepFunctions`: run workflows locally, mock the state machines and services they call. */
+export interface StepFunctionsApi {
+  /**
+   * Mocks a state machine the workflow starts (`states:startExecution…`,
+   * named by its ARN's last part).
+   *
+   * @example
+   * const notify = await harness.stepFunctions.mockStateMachine('NotifyCustomer', ({ input }) => ({ sent: true }));
+   * await harness.stepFunctions.mockStateMachine('Charge', () => { throw failExecution('Card.Declined', 'insufficient funds'); });
+   */
+  mockStateMachine(name: string, handler: StateMachineHandler): Promise<StateMachineMock>;
+  /**
+   * Mocks any `Task` resource no adapter handles (SQS, SNS, DynamoDB, `aws-sdk:*`…), or overrides one that does.
+   *
+   * @example
+   * harness.stepFunctions.mockService('arn:aws:states:::sqs:sendMessage', (input) => ({ MessageId: 'm-1' }));
+   */
+  mockService(resource: string, handler: ServiceHandler): ServiceMock;
+  /**
+   * Makes a definition runnable by name: by `execute(name)`, and as a child
+   * state machine the workflow starts (when not mocked).
+   *
+   * @example
+   * harness.stepFunctions.registerDefinition('OrderFlow', './infrastructure/template.json', { stateMachine: 'OrderFlow' });
+   */
+  registerDefinition(name: string, source: DefinitionSource, options?: RegisterDefinitionOptions): void;
+  /**
+   * Runs a workflow on the local target: a registered name, a path to a
+   * definition / template file, or a definition object.
+   *
+   * @example
+   * const run = await harness.stepFunctions.execute('OrderFlow', { orderId: 'o-1' });
+   * expect(run.status).toBe('SUCCEEDED');
+   */
+  execute(nameOrDefinition: string | AslDefinition, input?: unknown, options?: ExecuteOptions): Promise<Execution>;
+  /** `SendTaskSuccess`, for tests that play the worker of a `.waitForTaskToken` state. */
+  sendTaskSuccess(taskToken: string, output: unknown): void;
+  /** `SendTaskFailure`: the state fails with `error` and `cause` verbatim. */
+  sendTaskFailure(taskToken: string, failure?: { readonly error?: string; readonly cause?: string }): void;
+  /** `SendTaskHeartbeat`: restarts the state's `HeartbeatSeconds` clock. */
+  sendTaskHeartbeat(taskToken: string): void;
+}
+
+/**
+ * Fails a mocked child execution (or a mocked service task) with `error` and
+ * `cause`, as AWS reports them. Throw what it returns, or let it throw.
+ *
+ * @example
+ * await harness.stepFunctions.mockStateMachine('Charge', () => failExecution('Card.Declined', 'insufficient funds'));
+ */
+export function failExecution(error: string, cause?: string): never {
+  throw new StatesError(error, cause);
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+class MachineMock implements StateMachineMock {
+  readonly log: InvocationLog<RecordedStateMachineInvocation>;
+  restored = false;
+
+  constructor(
+    readonly name: string,
+    public handler: StateMachineHandler,
+    private readonly release: () => Promise<void>,
+  ) {
+    this.log = new InvocationLog(`State machine double ${name}`);
+  }
+
+  get invocations(): readonly RecordedStateMachineInvocation[] {
+    return this.log.invocations;
+  }
+
+  waitForInvocation(options?: WaitForInvocationOptions<RecordedStateMachineInvocation>): Promise<RecordedStateMachineInvocation> {
+    return this.log.waitForInvocation(options);
+  }
+
+  clear(): void {
+    this.log.clear();
+  }
+
+  async restore(): Promise<void> {
+    if (this.restored) return;
+    this.restored = true;
+    await this.release();
+  }
+
+  async handle(message: InvocationMessage<StateMachineInvocationPayload>): Promise<StateMachineResultValue> {
+    const payload = message.payload;
+    const invocation: StateMachineInvocation = {
+      invocationId: message.invocationId,
+      input: payload.input,
+      name: payload.executionName,
+      executionArn: payload.executionArn,
+      stateMachineArn: payload.stateMachineArn,
+      stateMachineName: payload.stateMachineName,
+      pattern: payload.pattern,
+      ...(payload.taskToken !== undefined ? { taskToken: payload.taskToken } : {}),
+      parent: payload.parent,
+      sentAt: new Date(message.sentAt),
+    };
+    const record: Mutable<RecordedStateMachineInvocation> = { ...invocation };
+    this.log.record(record);
+    const startDate = Date.parse(message.sentAt);
+    try {
+      const output = jsonValue(await this.handler(invocation), `The handler of state machine double ${this.name}`);
+      record.status = 'SUCCEEDED';
+      record.output = output;
+      return { status: 'SUCCEEDED', output, startDate, stopDate: Date.now() };
+    } catch (thrown) {
+      const { error, cause } = failureOf(thrown);
+      record.status = 'FAILED';
+      if (error !== undefined) record.error = error;
+      if (cause !== undefined) record.cause = cause;
+      return { status: 'FAILED', ...(error !== undefined ? { error } : {}), ...(cause !== undefined ? { cause } : {}), startDate, stopDate: Date.now() };
+    }
+  }
+}
+
+class ResourceMock implements ServiceMock {
+  readonly log: InvocationLog<RecordedServiceInvocation>;
+
+  constructor(
+    readonly resource: string,
+    public handler: ServiceHandler,
+    private readonly release: () => void,
+  ) {
+    this.log = new InvocationLog(`Mocked service ${resource}`);
+  }
+
+  get invocations(): readonly RecordedServiceInvocation[] {
+    return this.log.invocations;
+  }
+
+  waitForInvocation(options?: WaitForInvocationOptions<RecordedServiceInvocation>): Promise<RecordedServiceInvocation> {
+    return this.log.waitForInvocation(options);
+  }
+
+  clear(): void {
+    this.log.clear();
+  }
+
+  restore(): void {
+    this.release();
+  }
+
+  async invoke(task: LocalTaskInvocation): Promise<unknown> {
+    const record: Mutable<RecordedServiceInvocation> = {
+      input: task.input,
+      resource: task.resource,
+      stateName: task.stateName,
+      ...(task.taskToken !== undefined ? { taskToken: task.taskToken } : {}),
+      execution: task.execution,
+      receivedAt: new Date(),
+    };
+    this.log.record(record);
+    let output: unknown;
+    try {
+      output = jsonValue(
+        await this.handler(task.input, {
+          resource: task.resource,
+          stateName: task.stateName,
+          ...(task.taskToken !== undefined ? { taskToken: task.taskToken } : {}),
+          execution: task.execution,
+          signal: task.signal,
+        }),
+        `The mockService handler for ${this.resource}`,
+      );
+    } catch (thrown) {
+      if (thrown instanceof HarnessError && !(thrown instanceof StatesError)) throw thrown;
+      const { error, cause } = failureOf(thrown);
+      if (error !== undefined) record.error = error;
+      if (cause !== undefined) record.cause = cause;
+      throw thrown instanceof StatesError ? thrown : new StatesError(error ?? 'Error', cause);
+    }
+    record.output = output;
+    if (task.taskToken !== undefined) {
+      // A callback resource: the handler's result is not the state's. If it has not called back, nothing will.
+      task.callbacks.ended(task.taskToken, `the mockService handler for ${this.resource} returned without calling sendTaskSuccess / sendTaskFailure`);
+    }
+    return output;
+  }
+}
+
+function failureOf(thrown: unknown): { error?: string; cause?: string } {
+  if (thrown instanceof StatesError) return { error: thrown.error, ...(thrown.cause !== undefined ? { cause: thrown.cause } : {}) };
+  if (thrown instanceof Error) return { error: thrown.name, cause: thrown.message };
+  return { error: 'Error', cause: String(thrown) };
+}
+
+function jsonValue(value: unknown, what: string): unknown {
+  if (value === undefined) return null;
+  try {
+    const text = JSON.stringify(value);
+    return text === undefined ? null : JSON.parse(text);
+  } catch (error) {
+    throw new StateMachineMockError(`${what} returned a value that is not JSON (${(error as Error).message}). To fix this, return plain JSON data.`);
+  }
+}
+
+function defaultStateMachineArn(name: string): string {
+  return `arn:aws:states:${DEFAULT_REGION_ACCOUNT}:stateMachine:${name}`;
+}
+
+/**
+ * Builds `harness.stepFunctions` for one session.
+ *
+ * @example
+ * const api = createStepFunctionsApi(session, parseStepFunctionsConfig({}));
+ */
+export function createStepFunctionsApi(session: AdapterSession, _config: StepFunctionsConfig): StepFunctionsApi {
+  const machines = new Map<string, MachineMock>();
+  const definitions = new Map<string, { definition: AslDefinition; options: RegisterDefinitionOptions }>();
+  const doubles = new Map<string, Promise<void>>();
+  const services = new Map<string, ResourceMock>();
+
+  const serviceIntegration: LocalServiceIntegration = {
+    name: 'stepfunctions.mockService',
+    handles: (resource) => services.has(resource),
+    invoke: (task) => {
+      const mock = services.get(task.resource);
+      if (!mock) throw new StepFunctionsError(`Mocked service ${task.resource} was restored while Task state "${task.stateName}" ran it.`);
+      return mock.invoke(task);
+    },
+  };
+
+  function integrations(): readonly LocalServiceIntegration[] {
+    return [serviceIntegration, ...session.integrations()];
+  }
+
+  function localOnly(action: string): void {
+    if (session.target !== 'local') {
+      throw new LocalTargetOnlyError(
+        `Cannot ${action} on the aws target yet: the Step Functions doubles and execute() for deployed stacks arrive with a later version of @harness/stepfunctions. ` +
+          'To fix this, run this test on the local target (createHarness({ target: \'local\' }), the default).',
+      );
+    }
+  }
+
+  function checkName(name: string): void {
+    if (!STATE_MACHINE_NAME.test(name)) {
+      throw new StepFunctionsError(`'${name}' is not a state machine name. To fix this, use 1-80 letters, digits, hyphens and underscores, as the state machine's ARN ends.`);
+    }
+  }
+
+  /** The double's route: one handler per name, answering with the mock if there is one, else the registered definition. */
+  function ensureDouble(name: string): Promise<void> {
+    let registration = doubles.get(name);
+    if (!registration) {
+      registration = session.register(doubleId('stepfunctions', name), (message) => answer(name, message as InvocationMessage<StateMachineInvocationPayload>));
+      doubles.set(name, registration);
+      registration.catch(() => doubles.delete(name));
+    }
+    return registration;
+  }
+
+  async function releaseDouble(name: string): Promise<void> {
+    if (machines.has(name) || definitions.has(name)) return;
+    doubles.delete(name);
+    await session.unregister(doubleId('stepfunctions', name));
+  }
+
+  async function answer(name: string, message: InvocationMessage<StateMachineInvocationPayload>): Promise<StateMachineResultValue> {
+    const mock = machines.get(name);
+    if (mock) return mock.handle(message);
+    const registered = definitions.get(name);
+    if (!registered) {
+      throw new UnknownStateMachineError(`State machine ${name} is no longer mocked nor registered. To fix this, keep its mock until the workflow has started it.`);
+    }
+    const { payload } = message;
+    const { stateMachine: _stateMachine, substitutions: _substitutions, region: _region, accountId: _accountId, ...runOptions } = registered.options;
+    const run = await runLocalExecution({
+      ...runOptions,
+      definition: registered.definition,
+      input: payload.input,
+      integrations: integrations(),
+      name: payload.executionName,
+      stateMachineArn: payload.stateMachineArn,
+    });
+    return {
+      status: run.status,
+      ...(run.output !== undefined ? { output: run.output } : {}),
+      ...(run.error !== undefined ? { error: run.error } : {}),
+      ...(run.cause !== undefined ? { cause: run.cause } : {}),
+      startDate: run.startDate.getTime(),
+      stopDate: run.stopDate.getTime(),
+    };
+  }
+
+  function resolveWorkflow(nameOrDefinition: string | AslDefinition, options: ExecuteOptions): { definition: AslDefinition; options: RunOptions; stateMachineArn: string } {
+    if (typeof nameOrDefinition !== 'string') {
+      return { definition: loadDefinition(nameOrDefinition, options), options, stateMachineArn: options.stateMachineArn ?? defaultStateMachineArn(options.stateMachine ?? 'LocalStateMachine') };
+    }
+    const registered = definitions.get(nameOrDefinition);
+    if (registered) {
+      return { definition: registered.definition, options: { ...registered.options, ...options }, stateMachineArn: options.stateMachineArn ?? registered.options.stateMachineArn ?? defaultStateMachineArn(nameOrDefinition) };
+    }
+    if (/\.json$/i.test(nameOrDefinition) || /[\\/]/.test(nameOrDefinition)) {
+      const fileName = basename(nameOrDefinition).replace(/(\.asl)?(\.template)?\.json$/i, '').replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 80) || 'LocalStateMachine';
+      return { definition: loadDefinition(nameOrDefinition, options), options, stateMachineArn: options.stateMachineArn ?? defaultStateMachineArn(options.stateMachine ?? fileName) };
+    }
+    throw new StepFunctionsError(
+      `No state machine definition is registered as '${nameOrDefinition}' (registered: ${[...definitions.keys()].join(', ') || 'none'}). ` +
+        `To fix this, call harness.stepFunctions.registerDefinition('${nameOrDefinition}', './path/to/definition.asl.json') first, or pass a path or a definition object.`,
+    );
+  }
+
+  return {
+    async mockStateMachine(name, handler) {
+      localOnly(`mock state machine ${name}`);
+      checkName(name);
+      const existing = machines.get(name);
+      if (existing && !existing.restored) {
+        existing.handler = handler;
+        return existing;
+      }
+      const mock = new MachineMock(name, handler, async () => {
+        machines.delete(name);
+        await releaseDouble(name);
+      });
+      machines.set(name, mock);
+      try {
+        await ensureDouble(name);
+      } catch (error) {
+        machines.delete(name);
+        throw error;
+      }
+      return mock;
+    },
+
+    mockService(resource, handler) {
+      localOnly(`mock service ${resource}`);
+      if (!resource.startsWith('arn:')) {
+        throw new StepFunctionsError(`mockService('${resource}') needs the Task state's Resource ARN, e.g. 'arn:aws:states:::sqs:sendMessage'. To fix this, copy the Resource from the definition.`);
+      }
+      const existing = services.get(resource);
+      if (existing) {
+        existing.handler = handler;
+        return existing;
+      }
+      const mock = new ResourceMock(resource, handler, () => {
+        if (services.get(resource) === mock) services.delete(resource);
+      });
+      services.set(resource, mock);
+      return mock;
+    },
+
+    registerDefinition(name, source, options = {}) {
+      checkName(name);
+      definitions.set(name, { definition: loadDefinition(source, options), options });
+      if (session.target === 'local') {
+        // Registration is asynchronous; execute() waits for it, so no workflow starts the child before its route exists.
+        ensureDouble(name).catch(() => undefined);
+      }
+    },
+
+    async execute(nameOrDefinition, input, options = {}) {
+      localOnly('execute a workflow');
+      await Promise.all(doubles.values());
+      const workflow = resolveWorkflow(nameOrDefinition, options);
+      const { stateMachine: _stateMachine, substitutions: _substitutions, region: _region, accountId: _accountId, ...runOptions } = workflow.options as ExecuteOptions;
+      return runLocalExecution({
+        ...runOptions,
+        definition: workflow.definition,
+        input,
+        integrations: integrations(),
+        stateMachineArn: workflow.stateMachineArn,
+      });
+    },
+
+    sendTaskSuccess(taskToken, output) {
+      localOnly('send a task success');
+      sendTaskSuccess(taskToken, output);
+    },
+
+    sendTaskFailure(taskToken, failure = {}) {
+      localOnly('send a task failure');
+      sendTaskFailure(taskToken, failure);
+    },
+
+    sendTaskHeartbeat(taskToken) {
+      localOnly('send a task heartbeat');
+      sendTaskHeartbeat(taskToken);
+    },
+  };
+}

@@ -1,0 +1,42 @@
+export { harnessAdapter, stepFunctionsAdapter } from './adapter.js';
+export { createStepFunctionsApi, failExecution } from './api.js';
+export type {
+  ExecuteOptions,
+  RecordedServiceInvocation,
+  RecordedStateMachineInvocation,
+  RegisterDefinitionOptions,
+  RunOptions,
+  ServiceHandler,
+  ServiceMock,
+  ServiceTask,
+  StateMachineHandler,
+  StateMachineInvocation,
+  StateMachineMock,
+  StepFunctionsApi,
+} from './api.js';
+export { parseStepFunctionsConfig } from './config.js';
+export type { StateMachineDoubleConfig, StepFunctionsConfig } from './config.js';
+export { loadDefinition, validateDefinition } from './definition.js';
+export type { AslDefinition, AslState, DefinitionSource, LoadDefinitionOptions, StateMachineTemplate } from './definition.js';
+export {
+  CallbackNeverSentError,
+  DefinitionSourceError,
+  IntegrationError,
+  InterpreterError,
+  InvalidDefinitionError,
+  LocalTargetOnlyError,
+  StateMachineMockError,
+  StepFunctionsConfigError,
+  StepFunctionsError,
+  TaskTokenError,
+  UnknownStateMachineError,
+  UnroutedTaskError,
+  UnsupportedFeatureError,
+} from './errors.js';
+export type { DefinitionProblem } from './errors.js';
+export { createStepFunctionsIntegration, describeExecution } from './integration.js';
+export { DEFAULT_CALLBACK_TIMEOUT_MS, runLocalExecution } from './local-runner.js';
+export type { Execution, ExecutionStatus, HistoryEvent, HistoryEventType, RunLocalExecutionOptions } from './local-runner.js';
+export { installPromiseWithResolvers } from './polyfill.js';
+export { sendTaskFailure, sendTaskHeartbeat, sendTaskSuccess } from './task-tokens.js';
+export type { StartExecutionPattern, StateMachineInvocationPayload, StateMachineResultValue } from './wire.js';

@@ -1,0 +1,253 @@
+import { randomUUID } from 'node:crypto';
+import {
+  doubleId,
+  isRecord,
+  PROTOCOL_VERSION,
+  StatesError,
+  type InvocationMessage,
+  type LocalIntegrationContext,
+  type LocalServiceIntegration,
+  type LocalTaskInvocation,
+} from '@harness/core';
+import { StateMachineMockError, TaskTokenError, UnknownStateMachineError } from './errors.js';
+import { sendTaskFailure, sendTaskHeartbeat, sendTaskSuccess } from './task-tokens.js';
+import type { StartExecutionPattern, StateMachineInvocationPayload, StateMachineResultValue } from './wire.js';
+
+const START_EXECUTION = /^arn:aws[\w-]*:states:::states:startExecution(\.sync:2|\.sync|\.waitForTaskToken)?$/;
+const SEND_TASK = /^arn:aws[\w-]*:states:::aws-sdk:sfn:(sendTaskSuccess|sendTaskFailure|sendTaskHeartbeat)$/;
+const STATE_MACHINE_ARN = /^arn:(aws[\w-]*):states:([^:]+):(\d+):stateMachine:([A-Za-z0-9_-]{1,80})(?::[^:]+)?$/;
+/** How long `dispose()` lets request-response children (still running in the background) finish. */
+const DISPOSE_WAIT_MS = 1_000;
+
+const PATTERNS: Record<string, StartExecutionPattern> = {
+  '': 'request-response',
+  '.sync': 'sync',
+  '.sync:2': 'sync:2',
+  '.waitForTaskToken': 'waitForTaskToken',
+};
+
+/**
+ * The Step Functions adapter's local integration:
+ *
+ * - `arn:aws:states:::states:startExecution` (and `.sync`, `.sync:2`,
+ *   `.waitForTaskToken`): the child state machine, named by the ARN, answers
+ *   through the session's dispatch as double `stepfunctions:<Name>` (a mock, or
+ *   a registered definition run locally); the state's output or failure has the
+ *   shape AWS gives for each pattern.
+ * - `arn:aws:states:::aws-sdk:sfn:sendTaskSuccess|sendTaskFailure|sendTaskHeartbeat`:
+ *   a workflow that calls back a waiting state (its own parent, usually).
+ */
+export function createStepFunctionsIntegration(context: LocalIntegrationContext): LocalServiceIntegration {
+  const background = new Set<Promise<unknown>>();
+
+  function track(work: Promise<unknown>): void {
+    const tracked = work.then(
+      () => undefined,
+      () => undefined,
+    );
+    background.add(tracked);
+    void tracked.then(() => background.delete(tracked));
+  }
+
+  return {
+    name: 'stepfunctions',
+    handles: (resource) => START_EXECUTION.test(resource) || SEND_TASK.test(resource),
+    async invoke(task) {
+      const sendTask = SEND_TASK.exec(task.resource);
+      if (sendTask) return callBack(sendTask[1] as string, task.input);
+
+      const pattern = PATTERNS[START_EXECUTION.exec(task.resource)?.[1] ?? ''] ?? 'request-response';
+      const start = startRequest(task, pattern);
+      const double = doubleId('stepfunctions', start.payload.stateMachineName);
+      if (!context.isMocked(double)) {
+        throw new UnknownStateMachineError(
+          `Task state "${task.stateName}" starts state machine ${start.payload.stateMachineName} (${start.payload.stateMachineArn}), which this session neither mocks nor has a definition for. ` +
+            `To fix this, mock it: harness.stepFunctions.mockStateMachine('${start.payload.stateMachineName}', ({ input }) => output), ` +
+            `or run it locally: harness.stepFunctions.registerDefinition('${start.payload.stateMachineName}', './path/to/definition.asl.json').`,
+        );
+      }
+      const message: InvocationMessage<StateMachineInvocationPayload> = {
+        v: PROTOCOL_VERSION,
+        invocationId: randomUUID(),
+        double,
+        session: context.session,
+        payload: start.payload,
+        sentAt: new Date(start.startDate).toISOString(),
+      };
+      const outcome = context.dispatch(message).then((result) => {
+        if (result.status === 'error') {
+          throw new StateMachineMockError(
+            `The handler of state machine double ${start.payload.stateMachineName} failed (${result.error.name}: ${result.error.message}). ` +
+              'To fix this, make the handler return the child\'s output, or throw failExecution(error, cause) to fail the child.',
+          );
+        }
+        return checkResult(result.value, start.payload.stateMachineName);
+      });
+
+      const started = {
+        ExecutionArn: start.payload.executionArn,
+        StartDate: start.startDate,
+        ...sdkMetadata(),
+      };
+      if (pattern === 'request-response') {
+        // The child runs on while the workflow moves on, as on AWS.
+        track(outcome);
+        return started;
+      }
+      if (pattern === 'waitForTaskToken') {
+        const token = task.taskToken;
+        track(
+          outcome.then(
+            (result) => token !== undefined && task.callbacks.ended(token, `child execution ${start.payload.executionArn} ended ${result.status} without calling back`),
+            (error: unknown) => token !== undefined && task.callbacks.ended(token, `child execution ${start.payload.executionArn} could not run: ${(error as Error).message}`),
+          ),
+        );
+        return started;
+      }
+      const result = await untilAborted(outcome, task.signal);
+      const described = describeExecution(start.payload, result, pattern);
+      if (result.status === 'SUCCEEDED') return described;
+      throw new StatesError('States.TaskFailed', JSON.stringify(described));
+    },
+    async dispose() {
+      await Promise.race([Promise.all(background), new Promise((resolve) => setTimeout(resolve, DISPOSE_WAIT_MS).unref())]);
+    },
+  };
+}
+
+function startRequest(task: LocalTaskInvocation, pattern: StartExecutionPattern): { payload: StateMachineInvocationPayload; startDate: number } {
+  const request = isRecord(task.input) ? task.input : {};
+  const arn = request.StateMachineArn;
+  const parsed = typeof arn === 'string' ? STATE_MACHINE_ARN.exec(arn) : null;
+  if (!parsed) {
+    throw new StatesError('SFN.InvalidArnException', `Invalid Arn: 'Resource type not valid in this context: ${typeof arn === 'string' ? arn : String(arn)}'`);
+  }
+  const [, partition, region, account, stateMachineName] = parsed as unknown as [string, string, string, string, string];
+  const executionName = typeof request.Name === 'string' ? request.Name : randomUUID();
+  return {
+    startDate: Date.now(),
+    payload: {
+      stateMachineArn: arn as string,
+      stateMachineName,
+      executionArn: `arn:${partition}:states:${region}:${account}:execution:${stateMachineName}:${executionName}`,
+      executionName,
+      input: childInput(request.Input),
+      pattern,
+      ...(task.taskToken !== undefined ? { taskToken: task.taskToken } : {}),
+      parent: { executionArn: task.execution.arn, stateName: task.stateName },
+    },
+  };
+}
+
+/** StartExecution's `Input`: JSON text or (in a state's Parameters) an object; absent means `{}`. */
+function childInput(input: unknown): unknown {
+  if (input === undefined || input === null) return {};
+  if (typeof input !== 'string') return input;
+  try {
+    return JSON.parse(input);
+  } catch {
+    throw new StatesError('SFN.InvalidExecutionInputException', `Invalid State Machine Execution Input: '${input.slice(0, 200)}'`);
+  }
+}
+
+function checkResult(value: unknown, name: string): StateMachineResultValue {
+  if (isRecord(value) && typeof value.status === 'string' && typeof value.startDate === 'number' && typeof value.stopDate === 'number') {
+    return value as unknown as StateMachineResultValue;
+  }
+  throw new StateMachineMockError(
+    `State machine double ${name} answered ${JSON.stringify(value)?.slice(0, 200)}, not a child execution result. ` +
+      'To fix this, register it with harness.stepFunctions.mockStateMachine or registerDefinition (not session.register directly).',
+  );
+}
+
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/**
+ * The child as `DescribeExecution` reports it, the way `.sync` hands it to
+ * the parent: `Input` / `Output` as JSON text (`.sync`) or parsed (`.sync:2`),
+ * dates as epoch milliseconds, `Error` / `Cause` when the child did not succeed.
+ */
+export function describeExecution(payload: StateMachineInvocationPayload, result: StateMachineResultValue, pattern: StartExecutionPattern): Record<string, unknown> {
+  const asText = pattern !== 'sync:2';
+  const described: Record<string, unknown> = {
+    ExecutionArn: payload.executionArn,
+    Input: asText ? JSON.stringify(payload.input) : payload.input,
+    InputDetails: { Included: true },
+    Name: payload.executionName,
+  };
+  if (result.status === 'SUCCEEDED') {
+    const output = result.output === undefined ? null : result.output;
+    described.Output = asText ? JSON.stringify(output) : output;
+    described.OutputDetails = { Included: true };
+  }
+  described.StartDate = result.startDate;
+  described.StateMachineArn = payload.stateMachineArn;
+  described.Status = result.status;
+  described.StopDate = result.stopDate;
+  if (result.error !== undefined) described.Error = result.error;
+  if (result.cause !== undefined) described.Cause = result.cause;
+  return described;
+}
+
+/** The SDK metadata request-response outputs carry on AWS (the values are the harness's own). */
+function sdkMetadata(): Record<string, unknown> {
+  const requestId = randomUUID();
+  return {
+    SdkHttpMetadata: {
+      AllHttpHeaders: { 'x-amzn-RequestId': [requestId], 'Content-Type': ['application/x-amz-json-1.0'] },
+      HttpHeaders: { 'Content-Type': 'application/x-amz-json-1.0', 'x-amzn-RequestId': requestId },
+      HttpStatusCode: 200,
+    },
+    SdkResponseMetadata: { RequestId: requestId },
+  };
+}
+
+/** `aws-sdk:sfn:sendTask*`: a workflow calling back a waiting state. Output `{}`, as the SDK call returns. */
+function callBack(action: string, input: unknown): Record<string, never> {
+  const request = isRecord(input) ? input : {};
+  const token = request.TaskToken;
+  if (typeof token !== 'string' || token === '') {
+    throw new StatesError('Sfn.InvalidTokenException', 'Invalid Token: TaskToken is missing');
+  }
+  try {
+    if (action === 'sendTaskSuccess') {
+      const output = request.Output;
+      let parsed: unknown = output;
+      if (typeof output === 'string') {
+        try {
+          parsed = JSON.parse(output);
+        } catch {
+          throw new StatesError('Sfn.InvalidOutputException', `Invalid Output: '${output.slice(0, 200)}'`);
+        }
+      }
+      sendTaskSuccess(token, parsed);
+    } else if (action === 'sendTaskFailure') {
+      sendTaskFailure(token, {
+        ...(typeof request.Error === 'string' ? { error: request.Error } : {}),
+        ...(typeof request.Cause === 'string' ? { cause: request.Cause } : {}),
+      });
+    } else {
+      sendTaskHeartbeat(token);
+    }
+  } catch (error) {
+    if (error instanceof TaskTokenError) throw new StatesError('Sfn.TaskTimedOutException', 'Task Timed Out');
+    throw error;
+  }
+  return {};
+}

@@ -1,0 +1,111 @@
+import type { TemplateContext } from '@harness/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { harnessAdapter, stepFunctionsAdapter } from '../../src/adapter.js';
+import { parseStepFunctionsConfig } from '../../src/config.js';
+import { LocalTargetOnlyError, StepFunctionsConfigError } from '../../src/errors.js';
+import { installPromiseWithResolvers } from '../../src/polyfill.js';
+
+describe('Object: stepFunctionsAdapter', () => {
+  it('is the package\'s harnessAdapter, named stepfunctions', () => {
+    // Assert
+    expect(harnessAdapter).toBe(stepFunctionsAdapter);
+    expect(stepFunctionsAdapter.name).toBe('stepfunctions');
+  });
+
+  it('refuses to build a template without doubles, saying the local target needs no deploy', () => {
+    // Arrange
+    const context: TemplateContext = { stackName: 'hx', core: { routesTable: 'r', resultsTable: 'x', artifactsBucket: 'b' }, artifacts: {} };
+
+    // Act / Assert
+    expect(() => stepFunctionsAdapter.template(parseStepFunctionsConfig({}), context)).toThrowError(LocalTargetOnlyError);
+    expect(() => stepFunctionsAdapter.template(parseStepFunctionsConfig({}), context)).toThrowError(
+      /deploy in a later version of @harness\/stepfunctions, and the local target \(the default\) needs no deploy/,
+    );
+  });
+
+  it('has no artifacts', async () => {
+    // Act / Assert
+    await expect(stepFunctionsAdapter.artifacts(parseStepFunctionsConfig({}))).resolves.toEqual([]);
+  });
+
+  it('offers one local integration for startExecution (every pattern) and aws-sdk:sfn callbacks', () => {
+    // Act
+    const [integration] = stepFunctionsAdapter.localIntegrations?.(parseStepFunctionsConfig({}), { session: 's', dispatch: async () => ({ status: 'ok', value: null }), isMocked: () => false }) ?? [];
+
+    // Assert
+    const handled = [
+      'arn:aws:states:::states:startExecution',
+      'arn:aws:states:::states:startExecution.sync',
+      'arn:aws:states:::states:startExecution.sync:2',
+      'arn:aws:states:::states:startExecution.waitForTaskToken',
+      'arn:aws:states:::aws-sdk:sfn:sendTaskSuccess',
+      'arn:aws:states:::aws-sdk:sfn:sendTaskFailure',
+      'arn:aws:states:::aws-sdk:sfn:sendTaskHeartbeat',
+    ];
+    expect(handled.filter((resource) => integration?.handles(resource))).toEqual(handled);
+    expect(integration?.handles('arn:aws:states:::ecs:runTask.sync')).toBe(false);
+    expect(integration?.handles('arn:aws:states:::states:startExecution.async')).toBe(false);
+  });
+});
+
+describe('Function: parseStepFunctionsConfig', () => {
+  it('accepts state machine names with empty settings, and no config at all', () => {
+    // Act / Assert
+    expect(parseStepFunctionsConfig({ stateMachines: { NotifyCustomer: {}, 'order-flow_2': {} } })).toEqual({ stateMachines: { NotifyCustomer: {}, 'order-flow_2': {} } });
+    expect(parseStepFunctionsConfig(undefined)).toEqual({ stateMachines: {} });
+  });
+
+  it.each([
+    [[], 'adapters.stepfunctions must be an object, not an array. To fix this, write {"stateMachines": {"NotifyCustomer": {}}}.'],
+    [{ machines: {} }, 'adapters.stepfunctions.machines is not a Step Functions adapter setting. To fix this, remove it, or use one of stateMachines.'],
+    [{ stateMachines: ['A'] }, 'adapters.stepfunctions.stateMachines must be an object keyed by state machine name, not an array. To fix this, write {"stateMachines": {"NotifyCustomer": {}}}.'],
+    [{ stateMachines: { 'Bad Name': {} } }, 'adapters.stepfunctions.stateMachines.Bad Name is not a valid state machine name. To fix this, use 1-80 letters, digits, hyphens and underscores, exactly as the workflow names the state machine.'],
+    [{ stateMachines: { Child: { timeout: 3 } } }, 'adapters.stepfunctions.stateMachines.Child.timeout is not a state machine double setting. To fix this, remove it (state machine doubles have no settings yet).'],
+  ])('names the bad field and the fix (%j)', (raw, message) => {
+    // Act / Assert
+    expect(() => parseStepFunctionsConfig(raw)).toThrowError(StepFunctionsConfigError);
+    expect(() => parseStepFunctionsConfig(raw)).toThrowError(message);
+  });
+});
+
+describe('Function: installPromiseWithResolvers', () => {
+  const original = Object.getOwnPropertyDescriptor(Promise, 'withResolvers');
+  type WithResolvers = { withResolvers?: <T>() => { promise: Promise<T>; resolve: (value: T) => void; reject: (reason?: unknown) => void } };
+
+  afterEach(() => {
+    if (original) Object.defineProperty(Promise, 'withResolvers', original);
+    else delete (Promise as WithResolvers).withResolvers;
+  });
+
+  it('installs a working Promise.withResolvers when the runtime lacks it', async () => {
+    // Arrange
+    delete (Promise as WithResolvers).withResolvers;
+
+    // Act
+    const installed = installPromiseWithResolvers();
+
+    // Assert
+    expect(installed).toBe(true);
+    const { promise, resolve } = (Promise as WithResolvers).withResolvers!<string>();
+    resolve('done');
+    await expect(promise).resolves.toBe('done');
+    const rejected = (Promise as WithResolvers).withResolvers!<string>();
+    rejected.reject(new Error('no'));
+    await expect(rejected.promise).rejects.toThrowError('no');
+  });
+
+  it('leaves an existing Promise.withResolvers alone', () => {
+    // Arrange
+    const existing = (): never => {
+      throw new Error('native');
+    };
+    Object.defineProperty(Promise, 'withResolvers', { value: existing, configurable: true, writable: true });
+
+    // Act
+    const installed = installPromiseWithResolvers();
+
+    // Assert
+    expect(installed).toBe(false);
+    expect((Promise as WithResolvers).withResolvers).toBe(existing);
+  });
+});

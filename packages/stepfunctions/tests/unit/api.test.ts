@@ -1,0 +1,313 @@
+import { StatesError } from '@harness/core';
+import { describe, expect, it } from 'vitest';
+import { createStepFunctionsApi, failExecution } from '../../src/api.js';
+import { parseStepFunctionsConfig } from '../../src/config.js';
+import type { AslDefinition } from '../../src/definition.js';
+import { LocalTargetOnlyError, UnknownStateMachineError } from '../../src/errors.js';
+import { fakeAwsSession, fakeIntegration, fakeLocalSession, LAMBDA } from '../helpers/fakes.js';
+
+const CHILD_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:NotifyCustomer';
+
+/** A parent that starts NotifyCustomer with `resource` and keeps the state's output (or caught error) in `$.child`. */
+function parent(resource: string, parameters: Record<string, unknown> = { 'Input.$': '$.order' }): AslDefinition {
+  return {
+    StartAt: 'Start',
+    States: {
+      Start: {
+        Type: 'Task',
+        Resource: resource,
+        Parameters: { StateMachineArn: CHILD_ARN, Name: 'child-1', ...parameters },
+        ResultPath: '$.child',
+        Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.child', Next: 'Caught' }],
+        Next: 'Done',
+      },
+      Caught: { Type: 'Pass', End: true },
+      Done: { Type: 'Succeed' },
+    },
+  } as unknown as AslDefinition;
+}
+
+function setUp(extra = [fakeIntegration('lambda', (resource) => resource.startsWith(LAMBDA))]) {
+  const session = fakeLocalSession(extra);
+  const api = createStepFunctionsApi(session, parseStepFunctionsConfig({}));
+  return { session, api };
+}
+
+describe('Function: createStepFunctionsApi', () => {
+  describe('Method: mockStateMachine with states:startExecution', () => {
+    it('answers request-response with { ExecutionArn, StartDate } and SDK metadata, while the child runs on', async () => {
+      // Arrange
+      const { api } = setUp();
+      const child = await api.mockStateMachine('NotifyCustomer', () => ({ sent: true }));
+
+      // Act
+      const run = await api.execute(parent('arn:aws:states:::states:startExecution'), { order: { id: 'o-1' } });
+
+      // Assert
+      const output = (run.output as { child: Record<string, unknown> }).child;
+      expect(output).toEqual({
+        ExecutionArn: 'arn:aws:states:us-east-1:123456789012:execution:NotifyCustomer:child-1',
+        StartDate: expect.any(Number),
+        SdkHttpMetadata: expect.objectContaining({ HttpStatusCode: 200 }),
+        SdkResponseMetadata: { RequestId: expect.any(String) },
+      });
+      const invocation = await child.waitForInvocation({ timeoutMs: 1_000 });
+      expect(invocation).toMatchObject({
+        input: { id: 'o-1' },
+        name: 'child-1',
+        executionArn: 'arn:aws:states:us-east-1:123456789012:execution:NotifyCustomer:child-1',
+        stateMachineArn: CHILD_ARN,
+        pattern: 'request-response',
+        parent: { executionArn: run.executionArn, stateName: 'Start' },
+      });
+    });
+
+    it('answers .sync with the DescribeExecution shape, Input and Output as JSON text', async () => {
+      // Arrange
+      const { api } = setUp();
+      await api.mockStateMachine('NotifyCustomer', ({ input }) => ({ notified: (input as { id: string }).id }));
+
+      // Act
+      const run = await api.execute(parent('arn:aws:states:::states:startExecution.sync'), { order: { id: 'o-1' } });
+
+      // Assert
+      const output = (run.output as { child: Record<string, unknown> }).child;
+      expect(output).toEqual({
+        ExecutionArn: 'arn:aws:states:us-east-1:123456789012:execution:NotifyCustomer:child-1',
+        Input: '{"id":"o-1"}',
+        InputDetails: { Included: true },
+        Name: 'child-1',
+        Output: '{"notified":"o-1"}',
+        OutputDetails: { Included: true },
+        StartDate: expect.any(Number),
+        StateMachineArn: CHILD_ARN,
+        Status: 'SUCCEEDED',
+        StopDate: expect.any(Number),
+      });
+      expect(output.StopDate as number).toBeGreaterThanOrEqual(output.StartDate as number);
+    });
+
+    it('answers .sync:2 with Input and Output parsed', async () => {
+      // Arrange
+      const { api } = setUp();
+      await api.mockStateMachine('NotifyCustomer', () => ({ notified: true }));
+
+      // Act
+      const run = await api.execute(parent('arn:aws:states:::states:startExecution.sync:2'), { order: { id: 'o-1' } });
+
+      // Assert
+      expect((run.output as { child: unknown }).child).toMatchObject({ Input: { id: 'o-1' }, Output: { notified: true }, Status: 'SUCCEEDED' });
+    });
+
+    it.each([
+      ['.sync', '{"id":"o-1"}'],
+      [':2', { id: 'o-1' }],
+    ])('fails the parent state with States.TaskFailed and the child\'s DescribeExecution as cause (%s)', async (suffix, input) => {
+      // Arrange
+      const { api } = setUp();
+      const child = await api.mockStateMachine('NotifyCustomer', () => failExecution('Customer.Unreachable', 'no email address'));
+      const resource = suffix === '.sync' ? 'arn:aws:states:::states:startExecution.sync' : 'arn:aws:states:::states:startExecution.sync:2';
+
+      // Act
+      const run = await api.execute(parent(resource), { order: { id: 'o-1' } });
+
+      // Assert
+      const caught = (run.output as { child: { Error: string; Cause: string } }).child;
+      expect(caught.Error).toBe('States.TaskFailed');
+      expect(JSON.parse(caught.Cause)).toEqual({
+        ExecutionArn: 'arn:aws:states:us-east-1:123456789012:execution:NotifyCustomer:child-1',
+        Input: input,
+        InputDetails: { Included: true },
+        Name: 'child-1',
+        StartDate: expect.any(Number),
+        StateMachineArn: CHILD_ARN,
+        Status: 'FAILED',
+        StopDate: expect.any(Number),
+        Error: 'Customer.Unreachable',
+        Cause: 'no email address',
+      });
+      expect(child.invocations[0]).toMatchObject({ status: 'FAILED', error: 'Customer.Unreachable', cause: 'no email address' });
+    });
+
+    it('fails a child whose handler throws any error with its name and message', async () => {
+      // Arrange
+      const { api } = setUp();
+      await api.mockStateMachine('NotifyCustomer', () => {
+        throw new RangeError('too many retries');
+      });
+
+      // Act
+      const run = await api.execute(parent('arn:aws:states:::states:startExecution.sync'), { order: {} });
+
+      // Assert
+      const cause = JSON.parse((run.output as { child: { Cause: string } }).child.Cause) as Record<string, unknown>;
+      expect(cause).toMatchObject({ Status: 'FAILED', Error: 'RangeError', Cause: 'too many retries' });
+    });
+
+    it('passes the task token to a .waitForTaskToken child, and the parent waits for its callback', async () => {
+      // Arrange
+      const { api } = setUp();
+      const child = await api.mockStateMachine('NotifyCustomer', ({ taskToken, input }) => {
+        setTimeout(() => api.sendTaskSuccess(taskToken as string, { acknowledged: (input as { token: string }).token === taskToken }), 5);
+        return 'the child\'s own output is not the parent state\'s';
+      });
+
+      // Act
+      const run = await api.execute(parent('arn:aws:states:::states:startExecution.waitForTaskToken', { Input: { 'token.$': '$$.Task.Token' } }), {});
+
+      // Assert
+      expect((run.output as { child: unknown }).child).toEqual({ acknowledged: true });
+      expect(child.invocations[0]?.pattern).toBe('waitForTaskToken');
+    });
+
+    it('rejects the execution when the child is neither mocked nor registered, with both fixes', async () => {
+      // Arrange
+      const { api } = setUp();
+
+      // Act
+      const running = api.execute(parent('arn:aws:states:::states:startExecution.sync'), { order: {} });
+
+      // Assert
+      await expect(running).rejects.toBeInstanceOf(UnknownStateMachineError);
+      await expect(running).rejects.toThrowErrorMatchingInlineSnapshot(`[UnknownStateMachineError: Task state "Start" starts state machine NotifyCustomer (arn:aws:states:us-east-1:123456789012:stateMachine:NotifyCustomer), which this session neither mocks nor has a definition for. To fix this, mock it: harness.stepFunctions.mockStateMachine('NotifyCustomer', ({ input }) => output), or run it locally: harness.stepFunctions.registerDefinition('NotifyCustomer', './path/to/definition.asl.json').]`);
+    });
+
+    it('stops answering for a restored mock', async () => {
+      // Arrange
+      const { api, session } = setUp();
+      const child = await api.mockStateMachine('NotifyCustomer', () => ({}));
+
+      // Act
+      await child.restore();
+
+      // Assert
+      expect(session.handlers.has('stepfunctions:NotifyCustomer')).toBe(false);
+      await expect(api.execute(parent('arn:aws:states:::states:startExecution.sync'), { order: {} })).rejects.toBeInstanceOf(UnknownStateMachineError);
+    });
+  });
+
+  describe('Method: registerDefinition', () => {
+    it('runs a registered child definition locally, with the session\'s integrations', async () => {
+      // Arrange
+      const lambdas = fakeIntegration('lambda', (resource) => resource.startsWith(LAMBDA), (task) => ({ emailed: task.input }));
+      const { api } = setUp([lambdas]);
+      api.registerDefinition('NotifyCustomer', {
+        StartAt: 'Email',
+        States: { Email: { Type: 'Task', Resource: LAMBDA, Parameters: { 'to.$': '$.id', 'execution.$': '$$.Execution.Id' }, End: true } },
+      });
+
+      // Act
+      const run = await api.execute(parent('arn:aws:states:::states:startExecution.sync:2'), { order: { id: 'o-1' } });
+
+      // Assert
+      expect((run.output as { child: unknown }).child).toMatchObject({
+        Status: 'SUCCEEDED',
+        Output: { emailed: { to: 'o-1', execution: 'arn:aws:states:us-east-1:123456789012:execution:NotifyCustomer:child-1' } },
+      });
+      expect(lambdas.tasks[0]?.execution.stateMachineArn).toBe(CHILD_ARN);
+    });
+
+    it('lets a child definition call its parent back with aws-sdk:sfn:sendTaskSuccess', async () => {
+      // Arrange
+      const { api } = setUp();
+      api.registerDefinition('NotifyCustomer', {
+        StartAt: 'Reply',
+        States: {
+          Reply: {
+            Type: 'Task',
+            Resource: 'arn:aws:states:::aws-sdk:sfn:sendTaskSuccess',
+            Parameters: { 'TaskToken.$': '$.token', 'Output.$': "States.JsonToString($.answer)" },
+            End: true,
+          },
+        },
+      });
+
+      // Act
+      const run = await api.execute(
+        parent('arn:aws:states:::states:startExecution.waitForTaskToken', { Input: { 'token.$': '$$.Task.Token', answer: { ok: 1 } } }),
+        {},
+      );
+
+      // Assert
+      expect((run.output as { child: unknown }).child).toEqual({ ok: 1 });
+    });
+
+    it('runs a registered workflow by name, with its state machine ARN', async () => {
+      // Arrange
+      const { api } = setUp();
+      api.registerDefinition('OrderFlow', { StartAt: 'Done', States: { Done: { Type: 'Pass', Parameters: { 'machine.$': '$$.StateMachine.Id' }, End: true } } });
+
+      // Act
+      const run = await api.execute('OrderFlow', {}, { name: 'run-1' });
+
+      // Assert
+      expect(run).toMatchObject({
+        status: 'SUCCEEDED',
+        executionArn: 'arn:aws:states:us-east-1:123456789012:execution:OrderFlow:run-1',
+        output: { machine: 'arn:aws:states:us-east-1:123456789012:stateMachine:OrderFlow' },
+      });
+    });
+
+    it('says which names are registered when execute gets an unknown one', async () => {
+      // Arrange
+      const { api } = setUp();
+      api.registerDefinition('OrderFlow', { StartAt: 'Done', States: { Done: { Type: 'Succeed' } } });
+
+      // Act / Assert
+      await expect(api.execute('OderFlow')).rejects.toThrowError("No state machine definition is registered as 'OderFlow' (registered: OrderFlow).");
+    });
+  });
+
+  describe('Method: mockService', () => {
+    it('answers a resource no adapter handles and records what it received', async () => {
+      // Arrange
+      const { api } = setUp();
+      const queue = api.mockService('arn:aws:states:::sqs:sendMessage', (input) => ({ MessageId: `m-${(input as { n: number }).n}` }));
+      const definition = {
+        StartAt: 'Send',
+        States: { Send: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage', Parameters: { 'n.$': '$.n' }, End: true } },
+      } as unknown as AslDefinition;
+
+      // Act
+      const run = await api.execute(definition, { n: 7 });
+
+      // Assert
+      expect(run.output).toEqual({ MessageId: 'm-7' });
+      expect(queue.invocations).toEqual([expect.objectContaining({ input: { n: 7 }, stateName: 'Send', output: { MessageId: 'm-7' } })]);
+    });
+
+    it('wins over the adapters for the same resource, and fails the state with a StatesError it throws', async () => {
+      // Arrange
+      const lambdas = fakeIntegration('lambda', () => true);
+      const { api } = setUp([lambdas]);
+      api.mockService(LAMBDA, () => {
+        throw new StatesError('Lambda.ServiceException', 'throttled');
+      });
+      const definition = {
+        StartAt: 'Call',
+        States: { Call: { Type: 'Task', Resource: LAMBDA, Catch: [{ ErrorEquals: ['Lambda.ServiceException'], Next: 'Handled' }], End: true }, Handled: { Type: 'Succeed' } },
+      } as unknown as AslDefinition;
+
+      // Act
+      const run = await api.execute(definition, {});
+
+      // Assert
+      expect(run.output).toEqual({ Error: 'Lambda.ServiceException', Cause: 'throttled' });
+      expect(lambdas.tasks).toHaveLength(0);
+    });
+  });
+
+  describe('on the aws target', () => {
+    it.each([
+      ['execute', (api: ReturnType<typeof createStepFunctionsApi>) => api.execute({ StartAt: 'A', States: { A: { Type: 'Succeed' } } })],
+      ['mockStateMachine', (api: ReturnType<typeof createStepFunctionsApi>) => api.mockStateMachine('Child', () => ({}))],
+    ])('%s says it arrives with a later version', async (_method, call) => {
+      // Arrange
+      const api = createStepFunctionsApi(fakeAwsSession(), parseStepFunctionsConfig({}));
+
+      // Act / Assert
+      await expect(call(api)).rejects.toBeInstanceOf(LocalTargetOnlyError);
+      await expect(call(api)).rejects.toThrowError(/on the aws target yet: .* arrive with a later version of @harness\/stepfunctions/);
+    });
+  });
+});
