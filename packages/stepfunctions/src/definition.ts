@@ -24,7 +24,6 @@ export interface AslDefinition {
 export interface StateMachineTemplate {
   readonly Resources: Readonly<Record<string, unknown>>;
   readonly Parameters?: Readonly<Record<string, unknown>>;
-  readonly [field: string]: unknown;
 }
 
 /**
