@@ -213,10 +213,10 @@ describe('harness CLI against moto', () => {
   });
 
   it('says how to install an adapter that is not installed', async () => {
-    const run = await harness(dir, 'deploy', '--adapters', 'lambda');
+    const run = await harness(dir, 'deploy', '--adapters', 'eventbridge');
 
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain("Adapter 'lambda' is not installed (cannot import @harness/lambda). To fix this, run `npm i -D @harness/lambda`.");
+    expect(run.stderr).toContain("Adapter 'eventbridge' is not installed (cannot import @harness/eventbridge). To fix this, run `npm i -D @harness/eventbridge`.");
   });
 
   it('refuses to destroy without --yes when stdin is not a terminal', async () => {
