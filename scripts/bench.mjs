@@ -9,6 +9,9 @@
 //    (100 distinct invocations recorded, 100 exit codes as chosen), wall time.
 // 3. Bootstrap to first request and peak RSS of a real container process
 //    (packages/container-agent/scripts/measure-footprint.mjs).
+// 4. The local target: one ECS double per task (agent process start to exit
+//    code), one Lambda double per call, a 10-state workflow, and the whole
+//    example workflow suite (wall time, start-up included).
 //
 // Node built-ins and the built packages only. `--json` prints one object.
 import { execFile, spawnSync } from 'node:child_process';
@@ -146,5 +149,25 @@ say(
     `spawn → first request median ${results.container.spawnToSendMessageMs.median} ms (whole run ${results.container.wholeRunMs.median} ms), ` +
     `peak RSS median ${mb(results.container.peakRssKb.median)} MB (bare node ${mb(results.container.bareNodeRssKb.median)} MB)`,
 );
+
+// ----- 4. local target -----
+function runJson(script, args = []) {
+  const run = spawnSync(process.execPath, [join(root, script), ...args, '--json'], { encoding: 'utf8', env: process.env });
+  if (run.status !== 0) throw new Error(`${script} failed: ${run.stderr}`);
+  return JSON.parse(run.stdout.trim().split('\n').at(-1));
+}
+results.localEcsTask = runJson('packages/ecs/tests/local/measure-local-task.mjs', ['--runs', '30']);
+say(`local ECS double per task (agent start → exit code), ${results.localEcsTask.runs} runs: median ${results.localEcsTask.taskMs.median} ms, p90 ${results.localEcsTask.taskMs.p90} ms`);
+results.localLambdaCall = runJson('packages/lambda/scripts/bench.mjs');
+say(`local Lambda double per call, ${results.localLambdaCall.calls} calls: median ${(results.localLambdaCall.medianMs * 1000).toFixed(1)} µs, p95 ${(results.localLambdaCall.p95Ms * 1000).toFixed(1)} µs`);
+const workflow = spawnSync(process.execPath, [join(root, 'packages/stepfunctions/scripts/bench-local.mjs')], { encoding: 'utf8' });
+results.localWorkflow = workflow.stdout.trim();
+say(`local workflow: ${results.localWorkflow}`);
+const suiteStarted = performance.now();
+const suite = spawnSync(join(root, 'node_modules/.bin/vitest'), ['run'], { cwd: join(root, 'apps/example'), encoding: 'utf8' });
+if (suite.status !== 0) throw new Error(`the example suite failed:\n${suite.stdout}\n${suite.stderr}`);
+results.exampleSuiteMs = Math.round(performance.now() - suiteStarted);
+const scenarios = /Tests\s+(\d+) passed/.exec(suite.stdout.replace(/\u001b\[[0-9;]*m/g, ''))?.[1];
+say(`example workflow suite (local target): ${scenarios} scenarios in ${results.exampleSuiteMs} ms wall, vitest start-up included`);
 
 if (json) console.log(JSON.stringify(results, null, 2));

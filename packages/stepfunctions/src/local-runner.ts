@@ -22,6 +22,9 @@ import {
 } from './prepare.js';
 import { issueTaskToken, localTaskCallbacks, releaseTaskToken, tokenPrefix, type TaskTokenWaiter } from './task-tokens.js';
 
+/** Step Functions' payload limit: 256 KiB. */
+const MAX_PAYLOAD_BYTES = 262_144;
+
 /** How an execution ended, as `DescribeExecution` reports it. */
 export type ExecutionStatus = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
@@ -403,7 +406,17 @@ class LocalExecution {
     if (this.ended.signal.aborted) stop();
     this.ended.signal.addEventListener('abort', stop, { once: true });
     try {
-      return task.callback ? await this.runCallbackTask(task, integration, input, controller) : await this.runRequestTask(task, integration, input, controller);
+      const result = task.callback
+        ? await this.runCallbackTask(task, integration, input, controller)
+        : await this.runRequestTask(task, integration, input, controller);
+      // Step Functions caps what a state passes on at 256 KiB (UTF-8 bytes of its JSON).
+      if (Buffer.byteLength(JSON.stringify(result) ?? 'null', 'utf8') > MAX_PAYLOAD_BYTES) {
+        throw stateFailure(
+          'States.DataLimitExceeded',
+          `The state/task '${task.name}' returned a result with a size exceeding the maximum number of bytes service limit.`,
+        );
+      }
+      return result;
     } finally {
       this.ended.signal.removeEventListener('abort', stop);
     }

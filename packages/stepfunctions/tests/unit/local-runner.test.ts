@@ -141,6 +141,23 @@ describe('Function: runLocalExecution', () => {
       expect(run.output).toEqual({ order: 1, error: { Error: 'States.TaskFailed', Cause: '{"StopCode":"EssentialContainerExited","Containers":[{"ExitCode":1}]}' } });
     });
 
+    it('fails a state whose result is over 256 KiB with States.DataLimitExceeded, as a Catch sees it', async () => {
+      const definition = oneState(task(ECS_SYNC));
+      const big = fakeIntegration('ecs', () => true, () => ({ blob: 'x'.repeat(262_144) }));
+      const justFits = fakeIntegration('ecs', () => true, () => 'x'.repeat(262_142));
+
+      const failed = await runLocalExecution({ definition, input: {}, integrations: [big] });
+      const passed = await runLocalExecution({ definition, input: {}, integrations: [justFits] });
+
+      expect(failed.output).toEqual({
+        error: {
+          Error: 'States.DataLimitExceeded',
+          Cause: "The state/task 'Work' returned a result with a size exceeding the maximum number of bytes service limit.",
+        },
+      });
+      expect(passed.status).toBe('SUCCEEDED');
+    });
+
     it('matches Catch by the error name, and reports an uncaught failure on the execution', async () => {
       // Arrange
       const definition = {
