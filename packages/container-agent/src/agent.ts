@@ -304,7 +304,8 @@ async function describeTaskBestEffort(aws: AwsContext, task: TaskMetadata, log: 
   }
 }
 
-const HIDDEN_VARIABLES = /^(HARNESS_|AWS_CONTAINER_|ECS_)|^(AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|AWS_SESSION_TOKEN)$/;
+// AWS_ENDPOINT_URL*: where the harness points doubles (moto, the local target's loopback endpoint), not the workflow's doing.
+const HIDDEN_VARIABLES = /^(HARNESS_|AWS_CONTAINER_|ECS_|AWS_ENDPOINT_URL)|^(AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|AWS_SESSION_TOKEN)$/;
 
 /** The environment a handler sees: the container's, without harness-internal, ECS-internal and credential variables. */
 export function invocationEnvironment(env: Env): Record<string, string> {

@@ -368,9 +368,9 @@ describe('Function: main', () => {
 });
 
 describe('Function: invocationEnvironment', () => {
-  it('drops HARNESS_*, ECS_*, AWS_CONTAINER_* and the credential variables, keeps the rest', () => {
+  it('drops HARNESS_*, ECS_*, AWS_CONTAINER_*, AWS_ENDPOINT_URL* and the credential variables, keeps the rest', () => {
     // Act
-    const environment = invocationEnvironment(BASE_ENV);
+    const environment = invocationEnvironment({ ...BASE_ENV, AWS_ENDPOINT_URL: 'http://127.0.0.1:5000', AWS_ENDPOINT_URL_SQS: 'http://127.0.0.1:5001' });
 
     // Assert
     expect(environment).toEqual({
