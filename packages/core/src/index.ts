@@ -65,3 +65,6 @@ export type {
   LocalTaskInvocation,
   TaskCallbacks,
 } from './types/local.js';
+export { RecordingMock } from './recording-mock.js';
+export type { Mutable } from './recording-mock.js';
+export { untilAborted } from './abort.js';

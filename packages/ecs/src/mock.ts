@@ -1,7 +1,8 @@
 import {
   doubleId,
-  InvocationLog,
+  RecordingMock,
   type AdapterSession,
+  type Mutable,
   type EcsInvocationPayload,
   type InvocationMessage,
   type WaitForInvocationOptions,
@@ -35,7 +36,6 @@ export interface RecordedEcsInvocation extends EcsInvocation {
   readonly error?: Error;
 }
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** A mocked ECS task family: what its containers received, and a bounded wait for more. */
 export interface TaskMock {
@@ -76,41 +76,19 @@ export interface EcsMockApi {
 /** The families and container names the doubles have, when known (config or stack outputs). */
 export type KnownFamilies = ReadonlyMap<string, readonly string[]>;
 
-class FamilyMock implements TaskMock {
-  readonly log: InvocationLog<RecordedEcsInvocation>;
-  readonly errors: Error[] = [];
+class FamilyMock extends RecordingMock<RecordedEcsInvocation> implements TaskMock {
   taskHandler: EcsHandler | undefined;
   readonly containerHandlers = new Map<string, EcsHandler>();
-  restored = false;
 
   constructor(
     readonly family: string,
-    private readonly release: () => Promise<void>,
+    release: () => Promise<void>,
   ) {
-    this.log = new InvocationLog(`ECS task double ${family}`);
-  }
-
-  get invocations(): readonly RecordedEcsInvocation[] {
-    return this.log.invocations;
+    super(`ECS task double ${family}`, release);
   }
 
   invocationsOf(container: string): readonly RecordedEcsInvocation[] {
-    return this.log.invocations.filter((invocation) => invocation.container === container);
-  }
-
-  waitForInvocation(options?: WaitForInvocationOptions<RecordedEcsInvocation>): Promise<RecordedEcsInvocation> {
-    return this.log.waitForInvocation(options);
-  }
-
-  clear(): void {
-    this.log.clear();
-    this.errors.length = 0;
-  }
-
-  async restore(): Promise<void> {
-    if (this.restored) return;
-    this.restored = true;
-    await this.release();
+    return this.invocations.filter((invocation) => invocation.container === container);
   }
 
   async handle(message: InvocationMessage): Promise<unknown> {

@@ -1,8 +1,9 @@
 import {
   doubleId,
-  InvocationLog,
+  RecordingMock,
   type AdapterSession,
   type InvocationMessage,
+  type Mutable,
   type TaskCallback,
   type WaitForInvocationOptions,
 } from '@harness/core';
@@ -108,38 +109,13 @@ export interface LambdaMockApi {
   ): Promise<FunctionMock<TEvent, TResult>>;
 }
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-class LambdaFunctionMock implements FunctionMock {
-  readonly log: InvocationLog<RecordedLambdaInvocation>;
-  readonly errors: Error[] = [];
-  restored = false;
-
+class LambdaFunctionMock extends RecordingMock<RecordedLambdaInvocation> implements FunctionMock {
   constructor(
     readonly functionName: string,
     public handler: LambdaHandler,
-    private readonly release: () => Promise<void>,
+    release: () => Promise<void>,
   ) {
-    this.log = new InvocationLog(`Lambda function double ${functionName}`);
-  }
-
-  get invocations(): readonly RecordedLambdaInvocation[] {
-    return this.log.invocations;
-  }
-
-  waitForInvocation(options?: WaitForInvocationOptions<RecordedLambdaInvocation>): Promise<RecordedLambdaInvocation> {
-    return this.log.waitForInvocation(options);
-  }
-
-  clear(): void {
-    this.log.clear();
-    this.errors.length = 0;
-  }
-
-  async restore(): Promise<void> {
-    if (this.restored) return;
-    this.restored = true;
-    await this.release();
+    super(`Lambda function double ${functionName}`, release);
   }
 
   /** Runs the handler for one invocation. Never throws for what the handler does: a throw is the function's error. */

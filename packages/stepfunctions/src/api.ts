@@ -3,11 +3,13 @@ import {
   doubleId,
   HarnessError,
   InvocationLog,
+  RecordingMock,
   StatesError,
   type AdapterSession,
   type InvocationMessage,
   type LocalServiceIntegration,
   type LocalTaskInvocation,
+  type Mutable,
   type WaitForInvocationOptions,
 } from '@harness/core';
 import { STATE_MACHINE_NAME, type StepFunctionsConfig } from './config.js';
@@ -179,36 +181,14 @@ export function failExecution(error: string, cause?: string): never {
   throw new StatesError(error, cause);
 }
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-class MachineMock implements StateMachineMock {
-  readonly log: InvocationLog<RecordedStateMachineInvocation>;
-  restored = false;
-
+class MachineMock extends RecordingMock<RecordedStateMachineInvocation> implements StateMachineMock {
   constructor(
     readonly name: string,
     public handler: StateMachineHandler,
-    private readonly release: () => Promise<void>,
+    release: () => Promise<void>,
   ) {
-    this.log = new InvocationLog(`State machine double ${name}`);
-  }
-
-  get invocations(): readonly RecordedStateMachineInvocation[] {
-    return this.log.invocations;
-  }
-
-  waitForInvocation(options?: WaitForInvocationOptions<RecordedStateMachineInvocation>): Promise<RecordedStateMachineInvocation> {
-    return this.log.waitForInvocation(options);
-  }
-
-  clear(): void {
-    this.log.clear();
-  }
-
-  async restore(): Promise<void> {
-    if (this.restored) return;
-    this.restored = true;
-    await this.release();
+    super(`State machine double ${name}`, release);
   }
 
   async handle(message: InvocationMessage<StateMachineInvocationPayload>): Promise<StateMachineResultValue> {

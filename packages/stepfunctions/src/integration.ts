@@ -8,6 +8,7 @@ import {
   type LocalIntegrationContext,
   type LocalServiceIntegration,
   type LocalTaskInvocation,
+  untilAborted,
 } from '@harness/core';
 import { StateMachineMockError, TaskTokenError, UnknownStateMachineError } from './errors.js';
 import { sendTaskFailure, sendTaskHeartbeat, sendTaskSuccess } from './task-tokens.js';
@@ -160,23 +161,6 @@ function checkResult(value: unknown, name: string): StateMachineResultValue {
   );
 }
 
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}
 
 /**
  * The child as `DescribeExecution` reports it, the way `.sync` hands it to

@@ -6,6 +6,7 @@ import {
   type LocalIntegrationContext,
   type LocalServiceIntegration,
   type LocalTaskInvocation,
+  untilAborted,
 } from '@harness/core';
 import { bootstrapEntryPoint, type AgentArtifact } from '@harness/container-agent';
 import type { EcsConfig, EcsFamilyConfig } from '../config.js';
@@ -268,24 +269,6 @@ function taskCredentials(): LocalCredentials {
     secretAccessKey: randomBytes(30).toString('base64'),
     sessionToken: randomBytes(48).toString('base64'),
   };
-}
-
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason as Error);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason as Error);
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error as Error);
-      },
-    );
-  });
 }
 
 function noop(): void {}
