@@ -26,6 +26,13 @@ export const ORDER_FLOW_PARAMETERS = [
   'SubnetId',
 ] as const;
 
+// The child's name is fixed, so the role can name its ARN without a Ref to the
+// state machine (which uses the role): no dependency cycle.
+const ENRICH_ORDER_NAME = { 'Fn::Sub': '${AWS::StackName}-EnrichOrder' };
+const ENRICH_ORDER_ARN = {
+  'Fn::Sub': 'arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:${AWS::StackName}-EnrichOrder',
+};
+
 const parameter = (name: (typeof ORDER_FLOW_PARAMETERS)[number]) => ({ Ref: name });
 /**
  * The example's own stack: the order flow and its child workflow, with a role
@@ -53,6 +60,7 @@ export function orderFlowTemplate(): CloudFormationTemplate {
       [ORDER_FLOW_RESOURCES.enrichOrder]: {
         Type: 'AWS::StepFunctions::StateMachine',
         Properties: {
+          StateMachineName: ENRICH_ORDER_NAME,
           StateMachineType: 'STANDARD',
           RoleArn: { 'Fn::GetAtt': [ORDER_FLOW_RESOURCES.role, 'Arn'] },
           DefinitionString: readFileSync(WORKFLOW_FILES.enrichOrder, 'utf8'),
@@ -62,12 +70,13 @@ export function orderFlowTemplate(): CloudFormationTemplate {
       [ORDER_FLOW_RESOURCES.orderFlow]: {
         Type: 'AWS::StepFunctions::StateMachine',
         Properties: {
+          StateMachineName: { 'Fn::Sub': '${AWS::StackName}-OrderFlow' },
           StateMachineType: 'STANDARD',
           RoleArn: { 'Fn::GetAtt': [ORDER_FLOW_RESOURCES.role, 'Arn'] },
           DefinitionString: readFileSync(WORKFLOW_FILES.orderFlow, 'utf8'),
           DefinitionSubstitutions: {
             ValidateOrderFunctionArn: parameter('ValidateOrderFunctionArn'),
-            EnrichOrderStateMachineArn: { Ref: ORDER_FLOW_RESOURCES.enrichOrder },
+            EnrichOrderStateMachineArn: ENRICH_ORDER_ARN,
             ClusterArn: parameter('ClusterArn'),
             RenderTaskDefinitionArn: parameter('RenderTaskDefinitionArn'),
             FulfilTaskDefinitionArn: parameter('FulfilTaskDefinitionArn'),
@@ -100,18 +109,13 @@ function orderFlowStatements(): unknown[] {
       Sid: 'RunChildWorkflow',
       Effect: 'Allow',
       Action: 'states:StartExecution',
-      Resource: { Ref: ORDER_FLOW_RESOURCES.enrichOrder },
+      Resource: ENRICH_ORDER_ARN,
     },
     {
       Sid: 'FollowChildWorkflow',
       Effect: 'Allow',
       Action: ['states:DescribeExecution', 'states:StopExecution'],
-      Resource: {
-        'Fn::Sub': [
-          'arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:${Name}:*',
-          { Name: { 'Fn::GetAtt': [ORDER_FLOW_RESOURCES.enrichOrder, 'Name'] } },
-        ],
-      },
+      Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:${AWS::StackName}-EnrichOrder:*' },
     },
     {
       Sid: 'RunTasks',
