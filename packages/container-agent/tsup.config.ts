@@ -53,5 +53,15 @@ export default defineConfig(async (): Promise<Options[]> => {
       dts: false,
       outExtension: () => ({ js: '.mjs' }),
     },
+    {
+      ...shared,
+      // The Lambda double: the same single-file shape, zipped at deploy time by readLambdaArtifact.
+      entry: { 'lambda-double': 'src/lambda-double.ts' },
+      format: ['esm'],
+      splitting: false,
+      sourcemap: false,
+      dts: false,
+      outExtension: () => ({ js: '.mjs' }),
+    },
   ];
 });

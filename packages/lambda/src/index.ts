@@ -1,4 +1,4 @@
-export { harnessAdapter, lambdaAdapter, lambdaArtifacts, lambdaTemplate } from './adapter.js';
+export { harnessAdapter, lambdaAdapter } from './adapter.js';
 export type { LambdaAdapter } from './adapter.js';
 export { FUNCTION_NAME_PATTERN, parseLambdaConfig } from './config.js';
 export type { LambdaConfig, LambdaFunctionConfig, LambdaRuntime } from './config.js';
@@ -27,6 +27,17 @@ export type {
   RecordedLambdaInvocation,
 } from './mock.js';
 export { fail, LambdaFunctionError } from './results.js';
+export {
+  functionArnOutputKey,
+  functionLogGroupName,
+  functionLogicalName,
+  LAMBDA_ARTIFACT,
+  LAMBDA_DOUBLE_HANDLER,
+  LAMBDA_LOG_RETENTION_DAYS,
+  LAMBDA_RESOURCES,
+  lambdaArtifacts,
+  lambdaTemplate,
+} from './template.js';
 export { errorDocumentOf, functionErrorCause, isFunctionError, isLambdaResultValue } from './wire.js';
 export type {
   LambdaErrorDocument,

@@ -9,8 +9,9 @@ import {
 } from '@harness/core';
 import { FUNCTION_NAME_PATTERN, type LambdaConfig } from './config.js';
 import { STEP_FUNCTIONS_LIMITS } from './constants.js';
-import { LambdaCallbackError, LambdaHandlerResultError, LambdaNotSupportedError, UnknownLambdaFunctionError } from './errors.js';
+import { LambdaCallbackError, LambdaHandlerResultError, UnknownLambdaFunctionError } from './errors.js';
 import { LambdaFunctionError } from './results.js';
+import { functionArnOutputKey } from './template.js';
 import { errorDocumentOf, type LambdaInvocationPayload, type LambdaResultValue } from './wire.js';
 
 /** What a Lambda handler is given besides the event. */
@@ -220,10 +221,11 @@ export function createLambdaMockApi(session: AdapterSession, config: LambdaConfi
           'To fix this, use one of those names, or add it under adapters.lambda.functions in harness.config.json.',
       );
     }
-    if (session.target !== 'local') {
-      throw new LambdaNotSupportedError(
-        `Cannot mock Lambda function ${functionName} on the ${session.target} target: Lambda doubles run on the local target only in this version. ` +
-          'To fix this, run the test on the local target (HARNESS_TARGET=local, the default).',
+    if (session.target === 'aws' && session.outputs[functionArnOutputKey(functionName)] === undefined) {
+      throw new UnknownLambdaFunctionError(
+        functionName,
+        `Lambda function double ${functionName} is not deployed in stack ${session.stackName}-lambda (its outputs have no ${functionArnOutputKey(functionName)}). ` +
+          `To fix this, list it under adapters.lambda.functions in harness.config.json and run \`npx harness deploy --adapters lambda\`.`,
       );
     }
   }

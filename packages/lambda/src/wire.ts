@@ -3,9 +3,10 @@
  * that answers it: the `payload` of an `InvocationMessage` for double
  * `lambda:<FunctionName>`, and the `value` the session answers with.
  *
- * The local target's integration speaks it today; the aws-target Lambda double
- * (a later version) will read the same values. This module must stay free of
- * runtime dependencies (type imports only) so that double can bundle it.
+ * The local target's integration and the aws-target Lambda double
+ * (`lambda-double.mjs` in @harness/container-agent, which restates these types:
+ * that package depends on nothing) both speak it. This module must stay free
+ * of runtime dependencies (type imports only).
  */
 import type { TaskCallback } from '@harness/core';
 

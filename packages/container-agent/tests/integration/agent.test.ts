@@ -121,7 +121,7 @@ describe('Agent (built dist/agent.mjs) against moto', () => {
       clusterArn: TASK.cluster,
       container: TASK.container,
       command: ['--order', 'o-1'],
-      environment: { AWS_ENDPOINT_URL: motoEndpoint(), AWS_REGION: 'us-east-1', ORDER_BUCKET: 'orders', PATH: process.env.PATH },
+      environment: { AWS_REGION: 'us-east-1', ORDER_BUCKET: 'orders', PATH: process.env.PATH },
     });
   });
 

@@ -1,15 +1,15 @@
-import { HarnessError, type TemplateContext } from '@harness/core';
+import { readLambdaArtifact } from '@harness/container-agent';
+import type { TemplateContext } from '@harness/core';
 import { describe, expect, it } from 'vitest';
 import { harnessAdapter, lambdaAdapter } from '../../src/adapter.js';
 import { parseLambdaConfig } from '../../src/config.js';
-import { LambdaNotSupportedError } from '../../src/errors.js';
 import * as lambda from '../../src/index.js';
 import { fakeContext, fakeSession, fakeTask } from '../helpers/fakes.js';
 
 const templateContext: TemplateContext = {
   stackName: 'hx',
   core: { routesTable: 'hx-routes', resultsTable: 'hx-results', artifactsBucket: 'hx-artifacts' },
-  artifacts: {},
+  artifacts: { 'lambda-double': { key: 'agents/lambda-double-abc.zip', sha256: 'abc' } },
 };
 
 describe('Object: lambdaAdapter', () => {
@@ -20,27 +20,22 @@ describe('Object: lambdaAdapter', () => {
     expect(lambdaAdapter.parseConfig({ functions: { ChargeCard: {} } }).functions.ChargeCard?.memoryMb).toBe(256);
   });
 
-  it('has no artifacts to upload', async () => {
+  it('uploads the zipped Lambda double, content-addressed', async () => {
     // Act
     const artifacts = await lambdaAdapter.artifacts(parseLambdaConfig({}));
 
     // Assert
-    expect(artifacts).toEqual([]);
+    const { body, sha256 } = readLambdaArtifact();
+    expect(artifacts).toEqual([{ name: 'lambda-double', key: `agents/lambda-double-${sha256}.zip`, body, sha256, contentType: 'application/zip' }]);
   });
 
-  it('refuses to make a template, saying the aws-target doubles come later and local needs no deploy', () => {
+  it('makes a template with one function double per configured function', () => {
     // Act
-    let thrown: unknown;
-    try {
-      lambdaAdapter.template(parseLambdaConfig({}), templateContext);
-    } catch (error) {
-      thrown = error;
-    }
+    const template = lambdaAdapter.template(parseLambdaConfig({ functions: { ChargeCard: {} } }), templateContext);
 
     // Assert
-    expect(thrown).toBeInstanceOf(LambdaNotSupportedError);
-    expect(thrown).toBeInstanceOf(HarnessError);
-    expect((thrown as Error).message).toMatchInlineSnapshot(`"Cannot deploy Lambda doubles for stack hx: Lambda doubles deploy to AWS in a later version of @harness/lambda. The local target needs no deploy: run the tests with HARNESS_TARGET=local (the default). To fix this, leave lambda out of \`harness deploy\` (e.g. \`npx harness deploy --adapters ecs\`)."`);
+    expect(template.Resources.FunctionChargeCard?.Type).toBe('AWS::Lambda::Function');
+    expect(Object.keys(template.Outputs ?? {})).toEqual(['FunctionArnChargeCard']);
   });
 
   it('gives one local integration that reaches the mocks of the same session', async () => {
@@ -70,8 +65,12 @@ describe('Module: index', () => {
       'DEFAULT_ARN_PARTS',
       'FUNCTION_NAME_PATTERN',
       'InvalidLambdaTaskError',
+      'LAMBDA_ARTIFACT',
       'LAMBDA_DEFAULTS',
+      'LAMBDA_DOUBLE_HANDLER',
       'LAMBDA_LIMITS',
+      'LAMBDA_LOG_RETENTION_DAYS',
+      'LAMBDA_RESOURCES',
       'LAMBDA_RUNTIMES',
       'LAMBDA_SERVICE_RESOURCES',
       'LambdaCallbackError',
@@ -87,7 +86,10 @@ describe('Module: index', () => {
       'errorDocumentOf',
       'fail',
       'functionArn',
+      'functionArnOutputKey',
       'functionErrorCause',
+      'functionLogGroupName',
+      'functionLogicalName',
       'harnessAdapter',
       'isFunctionError',
       'isLambdaResultValue',

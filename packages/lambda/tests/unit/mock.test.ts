@@ -1,7 +1,7 @@
 import { PROTOCOL_VERSION, WaitTimeoutError, type InvocationMessage } from '@harness/core';
 import { describe, expect, it } from 'vitest';
 import { parseLambdaConfig, type LambdaConfig } from '../../src/config.js';
-import { LambdaNotSupportedError, UnknownLambdaFunctionError } from '../../src/errors.js';
+import { UnknownLambdaFunctionError } from '../../src/errors.js';
 import { createLambdaMockApi } from '../../src/mock.js';
 import { fail, LambdaFunctionError } from '../../src/results.js';
 import type { LambdaInvocationPayload } from '../../src/wire.js';
@@ -158,17 +158,31 @@ describe('Function: createLambdaMockApi', () => {
       expect(error.message).toContain('is not a Lambda function name. To fix this, pass the bare name the workflow invokes');
     });
 
-    it('says that Lambda doubles run on the local target only in this version', async () => {
+    it('registers the route through the session on the aws target when the function is deployed', async () => {
+      // Arrange
+      const session = { ...fakeSession('aws'), outputs: { FunctionArnChargeCard: 'arn:aws:lambda:us-east-1:123456789012:function:ChargeCard' } };
+      const api = createLambdaMockApi(session, listed);
+
+      // Act
+      await api.mockFunction('ChargeCard', () => ({ charged: true }));
+      const answer = await invoke(session, { functionName: 'ChargeCard', event: {} });
+
+      // Assert
+      expect([...session.handlers.keys()]).toEqual(['lambda:ChargeCard']);
+      expect(answer).toEqual({ payload: { charged: true } });
+    });
+
+    it('refuses, on the aws target, a function the deployed stack has no double of', async () => {
       // Arrange
       const session = fakeSession('aws');
-      const api = createLambdaMockApi(session, anyFunction);
+      const api = createLambdaMockApi(session, listed);
 
       // Act
       const error = await thrownBy(() => api.mockFunction('ChargeCard', () => 1));
 
       // Assert
-      expect(error).toBeInstanceOf(LambdaNotSupportedError);
-      expect(error.message).toMatchInlineSnapshot(`"Cannot mock Lambda function ChargeCard on the aws target: Lambda doubles run on the local target only in this version. To fix this, run the test on the local target (HARNESS_TARGET=local, the default)."`);
+      expect(error).toBeInstanceOf(UnknownLambdaFunctionError);
+      expect(error.message).toMatchInlineSnapshot(`"Lambda function double ChargeCard is not deployed in stack hx-lambda (its outputs have no FunctionArnChargeCard). To fix this, list it under adapters.lambda.functions in harness.config.json and run \`npx harness deploy --adapters lambda\`."`);
       expect(session.handlers.size).toBe(0);
     });
 

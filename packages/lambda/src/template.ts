@@ -1,0 +1,224 @@
+import {
+  doubleId,
+  HARNESS_ENV,
+  sessionQueuePrefix,
+  validateStackName,
+  type Artifact,
+  type CloudFormationResource,
+  type CloudFormationTemplate,
+  type TemplateContext,
+} from '@harness/core';
+import { readLambdaArtifact } from '@harness/container-agent';
+import type { LambdaConfig, LambdaFunctionConfig } from './config.js';
+import { LambdaConfigError } from './errors.js';
+
+/** Name of the Lambda double's code among the artifacts (key of `TemplateContext.artifacts`). */
+export const LAMBDA_ARTIFACT = 'lambda-double';
+
+/** The handler every Lambda double runs: `handler` of `lambda-double.mjs` in the artifact zip. */
+export const LAMBDA_DOUBLE_HANDLER = 'lambda-double.handler';
+
+/** Logical ids of the Lambda stack's shared resources. */
+export const LAMBDA_RESOURCES = {
+  role: 'FunctionRole',
+} as const;
+
+/** Days the doubles' log groups keep their events. */
+export const LAMBDA_LOG_RETENTION_DAYS = 14;
+
+/** A function name as it appears in logical ids and output keys: its letters and digits (`charge-card` → `chargecard`). */
+export function functionLogicalName(functionName: string): string {
+  return functionName.replace(/[^A-Za-z0-9]/g, '');
+}
+
+/** Output key of a function double's ARN, e.g. `FunctionArnChargeCard`. */
+export function functionArnOutputKey(functionName: string): string {
+  return `FunctionArn${functionLogicalName(functionName)}`;
+}
+
+/** The log group Lambda writes a function's logs to. */
+export function functionLogGroupName(functionName: string): string {
+  return `/aws/lambda/${functionName}`;
+}
+
+/**
+ * The Lambda double's code as an artifact: the zipped `lambda-double.mjs` of
+ * @harness/container-agent, content-addressed so a new version never replaces
+ * the object a deployed function was created from.
+ *
+ * @example
+ * const [code] = await lambdaArtifacts(config);
+ * code.key; // 'agents/lambda-double-<sha256>.zip'
+ */
+export async function lambdaArtifacts(_config: LambdaConfig): Promise<readonly Artifact[]> {
+  const { body, sha256 } = readLambdaArtifact();
+  return [{ name: LAMBDA_ARTIFACT, key: `agents/lambda-double-${sha256}.zip`, body, sha256, contentType: 'application/zip' }];
+}
+
+/**
+ * The Lambda adapter's stack: per configured function, an
+ * `AWS::Lambda::Function` with that name running the Lambda double, and its
+ * log group; one least-privilege role for them all.
+ *
+ * @example
+ * const template = lambdaTemplate(parseLambdaConfig({ functions: { ChargeCard: {} } }), {
+ *   stackName: 'harness-dev',
+ *   core: { routesTable, resultsTable, artifactsBucket },
+ *   artifacts: { 'lambda-double': { key, sha256 } },
+ * });
+ */
+export function lambdaTemplate(config: LambdaConfig, context: TemplateContext): CloudFormationTemplate {
+  const stack = validateStackName(context.stackName);
+  const code = context.artifacts[LAMBDA_ARTIFACT];
+  if (!code) {
+    throw new LambdaConfigError(
+      'adapters.lambda',
+      `cannot be deployed to stack ${stack} without the '${LAMBDA_ARTIFACT}' artifact`,
+      'upload lambdaArtifacts(config) to the artifacts bucket first and pass their keys and SHA-256 in the template context (`harness deploy` does both)',
+    );
+  }
+  const functions = Object.values(config.functions);
+  if (functions.length === 0) {
+    throw new LambdaConfigError(
+      'adapters.lambda.functions',
+      `lists no function, so stack ${stack} would have no Lambda double to deploy`,
+      'list the functions your workflow invokes, e.g. {"functions": {"ChargeCard": {}}} (the local target needs no list and no deploy)',
+    );
+  }
+  checkLogicalNames(functions);
+
+  const resources: Record<string, CloudFormationResource> = {
+    [LAMBDA_RESOURCES.role]: {
+      Type: 'AWS::IAM::Role',
+      Properties: {
+        Description: `harness ${stack}: what a Lambda function double may do`,
+        AssumeRolePolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { Service: 'lambda.amazonaws.com' },
+              Action: 'sts:AssumeRole',
+              Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+            },
+          ],
+        },
+        Policies: [
+          {
+            PolicyName: 'answer-through-harness',
+            PolicyDocument: { Version: '2012-10-17', Statement: roleStatements(stack, context, functions) },
+          },
+        ],
+      },
+    },
+  };
+  const outputs: NonNullable<CloudFormationTemplate['Outputs']> = {};
+
+  for (const fn of functions) {
+    const logical = functionLogicalName(fn.functionName);
+    resources[`LogGroup${logical}`] = {
+      Type: 'AWS::Logs::LogGroup',
+      Properties: { LogGroupName: functionLogGroupName(fn.functionName), RetentionInDays: LAMBDA_LOG_RETENTION_DAYS },
+    };
+    resources[`Function${logical}`] = functionResource(fn, context, code.key, logical);
+    outputs[functionArnOutputKey(fn.functionName)] = {
+      Description: `ARN of the ${fn.functionName} double`,
+      Value: { 'Fn::GetAtt': [`Function${logical}`, 'Arn'] },
+    };
+  }
+
+  return {
+    AWSTemplateFormatVersion: '2010-09-09',
+    Description: `harness ${stack}: Lambda function doubles (${functions.length} ${functions.length === 1 ? 'function' : 'functions'})`,
+    Resources: resources,
+    Outputs: outputs,
+  };
+}
+
+function functionResource(fn: LambdaFunctionConfig, context: TemplateContext, key: string, logical: string): CloudFormationResource {
+  return {
+    Type: 'AWS::Lambda::Function',
+    // The role may write to the declared log group only (no logs:CreateLogGroup): it must exist before the function runs.
+    DependsOn: `LogGroup${logical}`,
+    Properties: {
+      FunctionName: fn.functionName,
+      Description: `harness double of ${fn.functionName}: forwards each invocation to the test session that mocked it`,
+      Runtime: fn.runtime,
+      Handler: LAMBDA_DOUBLE_HANDLER,
+      Code: { S3Bucket: context.core.artifactsBucket, S3Key: key },
+      Role: { 'Fn::GetAtt': [LAMBDA_RESOURCES.role, 'Arn'] },
+      Timeout: fn.timeoutSeconds,
+      MemorySize: fn.memoryMb,
+      Environment: {
+        // AWS_REGION and the credentials come from Lambda itself (it refuses them here).
+        Variables: {
+          [HARNESS_ENV.routesTable]: context.core.routesTable,
+          [HARNESS_ENV.resultsTable]: context.core.resultsTable,
+          [HARNESS_ENV.double]: doubleId('lambda', fn.functionName),
+          // The double also stops 1 s before the function's own end, to say why.
+          [HARNESS_ENV.timeoutMs]: String(fn.timeoutSeconds * 1000),
+        },
+      },
+    },
+  };
+}
+
+/** The role may read its route and result, send to session queues, call back Step Functions and write its functions' logs. Nothing else. */
+function roleStatements(stack: string, context: TemplateContext, functions: readonly LambdaFunctionConfig[]): Record<string, unknown>[] {
+  const arn = (service: string, resource: string) => ({
+    'Fn::Sub': `arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${resource}`,
+  });
+  return [
+    {
+      Sid: 'ReadRouteAndResult',
+      Effect: 'Allow',
+      Action: 'dynamodb:GetItem',
+      Resource: [arn('dynamodb', `table/${context.core.routesTable}`), arn('dynamodb', `table/${context.core.resultsTable}`)],
+    },
+    {
+      Sid: 'SendInvocation',
+      Effect: 'Allow',
+      Action: 'sqs:SendMessage',
+      Resource: arn('sqs', `${sessionQueuePrefix(stack)}*`),
+    },
+    {
+      // SendTaskSuccess and SendTaskFailure have no resource-level permissions
+      // (the task token is the authorization), so `*` is the only valid resource.
+      Sid: 'AnswerTaskToken',
+      Effect: 'Allow',
+      Action: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
+      Resource: '*',
+    },
+    {
+      Sid: 'WriteOwnLogs',
+      Effect: 'Allow',
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: functions.map((fn) => arn('logs', `log-group:${functionLogGroupName(fn.functionName)}:*`)),
+    },
+  ];
+}
+
+function checkLogicalNames(functions: readonly LambdaFunctionConfig[]): void {
+  const seen = new Map<string, string>();
+  for (const { functionName } of functions) {
+    const logical = functionLogicalName(functionName);
+    if (logical.length === 0) {
+      throw new LambdaConfigError(
+        'adapters.lambda.functions',
+        `has ${JSON.stringify(functionName)}, which has no letter or digit to name its resources and stack outputs`,
+        'use a function name with at least one letter or digit',
+        functionName,
+      );
+    }
+    const clash = seen.get(logical);
+    if (clash !== undefined) {
+      throw new LambdaConfigError(
+        'adapters.lambda.functions',
+        `has ${JSON.stringify(clash)} and ${JSON.stringify(functionName)}, which differ only in hyphens and underscores, so their stack outputs would both be ${functionArnOutputKey(functionName)}`,
+        'double one of them in another harness stack, or rename one',
+        functionName,
+      );
+    }
+    seen.set(logical, functionName);
+  }
+}
