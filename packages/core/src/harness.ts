@@ -28,6 +28,8 @@ export interface CreateHarnessOptions<TAdapters extends readonly AnyAdapter[]> {
   readonly target?: HarnessTarget;
   /** The harness stack name (aws target); defaults to the config file's `stack`, then `$HARNESS_STACK`. */
   readonly stack?: string;
+  /** The AWS region of the stack (aws target); defaults to the config file's `region`, then the standard AWS environment. */
+  readonly region?: string;
   /**
    * The harness configuration, or the path of its JSON file.
    * Default: `harness.config.json` in the working directory, when it exists.
@@ -52,6 +54,7 @@ export interface CreateHarnessOptions<TAdapters extends readonly AnyAdapter[]> {
 /** The parts of `harness.config.json` the harness itself reads. */
 export interface HarnessConfigInput {
   readonly stack?: string;
+  readonly region?: string;
   readonly adapters?: Readonly<Record<string, unknown>>;
 }
 
@@ -103,7 +106,10 @@ export async function createHarness<const TAdapters extends readonly AnyAdapter[
         ),
       ),
   );
-  const cloudformation = options.clients?.cloudformation ?? new CloudFormationClient({});
+  // The region: the option, else the config file's, else the standard AWS environment.
+  const region = options.region ?? config.region;
+  const clientConfig = region ? { region } : {};
+  const cloudformation = options.clients?.cloudformation ?? new CloudFormationClient(clientConfig);
   const coreOutputs = await stackOutputs(cloudformation, coreStackName(stack));
   const core: CoreResources = {
     routesTable: requireOutput(coreOutputs, coreStackName(stack), CORE_OUTPUTS.routesTable),
@@ -120,8 +126,8 @@ export async function createHarness<const TAdapters extends readonly AnyAdapter[
     stackName: stack,
     session: sessionId,
     core,
-    sqs: options.clients?.sqs ?? new SQSClient({}),
-    dynamodb: options.clients?.dynamodb ?? new DynamoDBClient({}),
+    sqs: options.clients?.sqs ?? new SQSClient(clientConfig),
+    dynamodb: options.clients?.dynamodb ?? new DynamoDBClient(clientConfig),
     routeTtlSeconds: options.routeTtlSeconds,
     heartbeatIntervalMs: options.heartbeatIntervalMs,
     routeWaitTimeoutMs: options.routeWaitTimeoutMs,

@@ -174,6 +174,12 @@ describe('Harness: Symbol.asyncDispose', () => {
 });
 
 describe('Function: createHarness with a missing stack', () => {
+  it("looks in the config file's region", async () => {
+    const elsewhere = createHarness({ target: 'aws', adapters: [probeAdapter], config: { stack, region: 'eu-west-3' } });
+
+    await expect(elsewhere).rejects.toThrow(`Stack ${coreStackName(stack)} does not exist`);
+  });
+
   it('says which stack is missing and how to deploy it', async () => {
     const missing = createHarness({ target: 'aws', adapters: [probeAdapter], stack: 'hx-never-deployed', config: {} });
 
