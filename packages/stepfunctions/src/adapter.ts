@@ -1,13 +1,14 @@
 import type { TestDoubleAdapter } from '@harness/core';
 import { createStepFunctionsApi, type StepFunctionsApi } from './api.js';
 import { parseStepFunctionsConfig, type StepFunctionsConfig } from './config.js';
-import { LocalTargetOnlyError } from './errors.js';
 import { createStepFunctionsIntegration } from './integration.js';
+import { stepFunctionsTemplate } from './template.js';
 
 /**
  * The Step Functions adapter: `harness.stepFunctions` runs workflows on the
  * local target and mocks the state machines they start; its local integration
- * answers `states:startExecution…` and `aws-sdk:sfn:sendTask*` states.
+ * answers `states:startExecution…` and `aws-sdk:sfn:sendTask*` states. On the
+ * aws target it deploys one state machine double per configured name.
  *
  * @example
  * const harness = await createHarness({ adapters: [stepFunctionsAdapter, ecsAdapter] });
@@ -18,12 +19,8 @@ export const stepFunctionsAdapter: TestDoubleAdapter<'stepfunctions', StepFuncti
   name: 'stepfunctions',
   apiName: 'stepFunctions',
   parseConfig: parseStepFunctionsConfig,
-  template() {
-    throw new LocalTargetOnlyError(
-      'The Step Functions doubles deploy in a later version of @harness/stepfunctions, and the local target (the default) needs no deploy. ' +
-        'To fix this, leave stepfunctions out of the adapters you deploy (`npx harness deploy --adapters ecs`) and run workflows with harness.stepFunctions.execute on the local target.',
-    );
-  },
+  template: stepFunctionsTemplate,
+  // The doubles are pure ASL: nothing to upload.
   artifacts: async () => [],
   createApi: createStepFunctionsApi,
   localIntegrations: (_config, context) => [createStepFunctionsIntegration(context)],

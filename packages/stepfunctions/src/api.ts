@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
 import {
+  adapterStackName,
   doubleId,
   HarnessError,
   InvocationLog,
@@ -12,11 +14,13 @@ import {
   type Mutable,
   type WaitForInvocationOptions,
 } from '@harness/core';
+import { executeOnAws, resolveStateMachineArn } from './aws-driver.js';
 import { STATE_MACHINE_NAME, type StepFunctionsConfig } from './config.js';
 import { loadDefinition, type AslDefinition, type DefinitionSource, type LoadDefinitionOptions } from './definition.js';
 import { LocalTargetOnlyError, StateMachineMockError, StepFunctionsError, UnknownStateMachineError } from './errors.js';
 import { runLocalExecution, type Execution, type ExecutionStatus } from './local-runner.js';
 import { sendTaskFailure, sendTaskHeartbeat, sendTaskSuccess } from './task-tokens.js';
+import { stateMachineArnOutputKey } from './template.js';
 import type { StartExecutionPattern, StateMachineInvocationPayload, StateMachineResultValue } from './wire.js';
 
 const DEFAULT_REGION_ACCOUNT = 'us-east-1:123456789012';
@@ -131,7 +135,11 @@ export type RegisterDefinitionOptions = Omit<RunOptions, 'name' | 'signal'> & Lo
 export interface StepFunctionsApi {
   /**
    * Mocks a state machine the workflow starts (`states:startExecution…`,
-   * named by its ARN's last part).
+   * named by its ARN's last part). On the aws target the name must be one of
+   * `adapters.stepfunctions.stateMachines`, deployed: its double forwards each
+   * execution here (`pattern` is `waitForTaskToken` when the input carries a
+   * `TaskToken`, else `request-response`; `parent.executionArn` comes from the
+   * input's `AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID`, `parent.stateName` is empty).
    *
    * @example
    * const notify = await harness.stepFunctions.mockStateMachine('NotifyCustomer', ({ input }) => ({ sent: true }));
@@ -155,7 +163,8 @@ export interface StepFunctionsApi {
   registerDefinition(name: string, source: DefinitionSource, options?: RegisterDefinitionOptions): void;
   /**
    * Runs a workflow on the local target: a registered name, a path to a
-   * definition / template file, or a definition object.
+   * definition / template file, or a definition object. On the aws target:
+   * a deployed state machine, by name, ARN or stack output key.
    *
    * @example
    * const run = await harness.stepFunctions.execute('OrderFlow', { orderId: 'o-1' });
@@ -337,10 +346,20 @@ export function createStepFunctionsApi(session: AdapterSession, _config: StepFun
   function localOnly(action: string): void {
     if (session.target !== 'local') {
       throw new LocalTargetOnlyError(
-        `Cannot ${action} on the aws target yet: the Step Functions doubles and execute() for deployed stacks arrive with a later version of @harness/stepfunctions. ` +
+        `Cannot ${action} on the aws target yet: it arrives with a later version of @harness/stepfunctions (on the aws target, mockStateMachine works today). ` +
           'To fix this, run this test on the local target (createHarness({ target: \'local\' }), the default).',
       );
     }
+  }
+
+  /** On the aws target a mock answers only if its double was deployed: say so now, not when the workflow fails. */
+  function checkDeployed(name: string): void {
+    if (session.target !== 'aws' || session.outputs[stateMachineArnOutputKey(name)] !== undefined) return;
+    throw new StateMachineMockError(
+      `State machine ${name} has no double in stack ${adapterStackName(session.stackName, 'stepfunctions')} ` +
+        `(its outputs have no ${stateMachineArnOutputKey(name)}), so nothing would forward its executions to this mock. ` +
+        `To fix this, add "${name}": {} to adapters.stepfunctions.stateMachines in harness.config.json and run \`npx harness deploy --adapters stepfunctions\`.`,
+    );
   }
 
   function checkName(name: string): void {
@@ -413,8 +432,8 @@ export function createStepFunctionsApi(session: AdapterSession, _config: StepFun
 
   return {
     async mockStateMachine(name, handler) {
-      localOnly(`mock state machine ${name}`);
       checkName(name);
+      checkDeployed(name);
       const existing = machines.get(name);
       if (existing && !existing.restored) {
         existing.handler = handler;
@@ -461,7 +480,17 @@ export function createStepFunctionsApi(session: AdapterSession, _config: StepFun
     },
 
     async execute(nameOrDefinition, input, options = {}) {
-      localOnly('execute a workflow');
+      if (session.target === 'aws') {
+        if (typeof nameOrDefinition !== 'string') {
+          throw new LocalTargetOnlyError(
+            'Cannot execute a definition object on the aws target: only deployed state machines run there. ' +
+              'To fix this, pass the deployed state machine\'s name, ARN or stack output key, or run this test on the local target.',
+          );
+        }
+        const stateMachineArn = options.stateMachineArn ?? (await resolveStateMachineArn(nameOrDefinition, { outputs: session.outputs }));
+        // AWS names an unnamed execution with a UUID; naming it here does the same on every endpoint.
+        return executeOnAws({ stateMachineArn, input, name: options.name ?? randomUUID() });
+      }
       await Promise.all(doubles.values());
       const workflow = resolveWorkflow(nameOrDefinition, options);
       const { stateMachine: _stateMachine, substitutions: _substitutions, region: _region, accountId: _accountId, ...runOptions } = workflow.options as ExecuteOptions;

@@ -1,8 +1,18 @@
 import { describeJsonValue, isRecord } from '@harness/core';
 import { StepFunctionsConfigError } from './errors.js';
 
-/** One state machine double (no settings yet: the name is what the workflow starts). */
-export type StateMachineDoubleConfig = Readonly<Record<string, never>>;
+/** One state machine double; its name (the key) is what the workflow starts. */
+export interface StateMachineDoubleConfig {
+  /**
+   * How long the deployed double waits for the test session's answer before
+   * it fails with `Harness.Timeout` (aws target). Default: 300.
+   */
+  readonly timeoutSeconds?: number;
+}
+
+const DOUBLE_FIELDS = ['timeoutSeconds'] as const;
+/** Longest a double may wait: a STANDARD execution may run a year, but an answer never takes more than a day. */
+const MAX_TIMEOUT_SECONDS = 86_400;
 
 /** The Step Functions adapter's validated configuration (`adapters.stepfunctions` in harness.config.json). */
 export interface StepFunctionsConfig {
@@ -49,13 +59,22 @@ export function parseStepFunctionsConfig(raw: unknown): StepFunctionsConfig {
       throw new StepFunctionsConfigError(field, 'is not a valid state machine name', 'use 1-80 letters, digits, hyphens and underscores, exactly as the workflow names the state machine');
     }
     if (!isRecord(value)) {
-      throw new StepFunctionsConfigError(field, `must be an object, not ${describeJsonValue(value)}`, 'write {} (state machine doubles have no settings yet)');
+      throw new StepFunctionsConfigError(field, `must be an object, not ${describeJsonValue(value)}`, 'write {} or {"timeoutSeconds": 300}');
     }
-    const [unknown] = Object.keys(value);
-    if (unknown !== undefined) {
-      throw new StepFunctionsConfigError(`${field}.${unknown}`, 'is not a state machine double setting', 'remove it (state machine doubles have no settings yet)');
+    for (const key of Object.keys(value)) {
+      if (!(DOUBLE_FIELDS as readonly string[]).includes(key)) {
+        throw new StepFunctionsConfigError(`${field}.${key}`, 'is not a state machine double setting', `remove it, or use one of ${DOUBLE_FIELDS.join(', ')}`);
+      }
     }
-    parsed[name] = {};
+    const { timeoutSeconds } = value;
+    if (timeoutSeconds !== undefined && (typeof timeoutSeconds !== 'number' || !Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > MAX_TIMEOUT_SECONDS)) {
+      throw new StepFunctionsConfigError(
+        `${field}.timeoutSeconds`,
+        `must be a whole number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}, not ${describeJsonValue(timeoutSeconds)}`,
+        'write e.g. {"timeoutSeconds": 300}',
+      );
+    }
+    parsed[name] = timeoutSeconds === undefined ? {} : { timeoutSeconds };
   }
   return { stateMachines: parsed };
 }

@@ -17,6 +17,14 @@ export type {
 export { parseStepFunctionsConfig } from './config.js';
 export type { StateMachineDoubleConfig, StepFunctionsConfig } from './config.js';
 export { loadDefinition, validateDefinition } from './definition.js';
+export {
+  DEFAULT_DOUBLE_TIMEOUT_SECONDS,
+  DOUBLE_ERRORS,
+  PARENT_EXECUTION_INPUT_FIELD,
+  stateMachineDoubleDefinition,
+  TASK_TOKEN_INPUT_FIELD,
+} from './double-definition.js';
+export type { StateMachineDoubleDefinitionOptions } from './double-definition.js';
 export type { AslDefinition, AslState, DefinitionSource, LoadDefinitionOptions, StateMachineTemplate } from './definition.js';
 export {
   CallbackNeverSentError,
@@ -39,4 +47,5 @@ export { DEFAULT_CALLBACK_TIMEOUT_MS, runLocalExecution } from './local-runner.j
 export type { Execution, ExecutionStatus, HistoryEvent, HistoryEventType, RunLocalExecutionOptions } from './local-runner.js';
 export { installPromiseWithResolvers } from './polyfill.js';
 export { sendTaskFailure, sendTaskHeartbeat, sendTaskSuccess } from './task-tokens.js';
+export { STEP_FUNCTIONS_RESOURCES, stateMachineArnOutputKey, stateMachineLogicalId, stepFunctionsTemplate } from './template.js';
 export type { StartExecutionPattern, StateMachineInvocationPayload, StateMachineResultValue } from './wire.js';

@@ -2,8 +2,9 @@ import type { TemplateContext } from '@harness/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { harnessAdapter, stepFunctionsAdapter } from '../../src/adapter.js';
 import { parseStepFunctionsConfig } from '../../src/config.js';
-import { LocalTargetOnlyError, StepFunctionsConfigError } from '../../src/errors.js';
+import { StepFunctionsConfigError } from '../../src/errors.js';
 import { installPromiseWithResolvers } from '../../src/polyfill.js';
+import { stepFunctionsTemplate } from '../../src/template.js';
 
 describe('Object: stepFunctionsAdapter', () => {
   it('is the package\'s harnessAdapter, named stepfunctions', () => {
@@ -12,15 +13,17 @@ describe('Object: stepFunctionsAdapter', () => {
     expect(stepFunctionsAdapter.name).toBe('stepfunctions');
   });
 
-  it('refuses to build a template without doubles, saying the local target needs no deploy', () => {
+  it('builds its template with stepFunctionsTemplate, one state machine per configured name', () => {
     // Arrange
     const context: TemplateContext = { stackName: 'hx', core: { routesTable: 'r', resultsTable: 'x', artifactsBucket: 'b' }, artifacts: {} };
+    const config = parseStepFunctionsConfig({ stateMachines: { Child: {} } });
 
-    // Act / Assert
-    expect(() => stepFunctionsAdapter.template(parseStepFunctionsConfig({}), context)).toThrowError(LocalTargetOnlyError);
-    expect(() => stepFunctionsAdapter.template(parseStepFunctionsConfig({}), context)).toThrowError(
-      /deploy in a later version of @harness\/stepfunctions, and the local target \(the default\) needs no deploy/,
-    );
+    // Act
+    const template = stepFunctionsAdapter.template(config, context);
+
+    // Assert
+    expect(template).toEqual(stepFunctionsTemplate(config, context));
+    expect(Object.keys(template.Resources)).toEqual(['DoubleRole', 'StateMachineChild']);
   });
 
   it('has no artifacts', async () => {
@@ -55,12 +58,19 @@ describe('Function: parseStepFunctionsConfig', () => {
     expect(parseStepFunctionsConfig(undefined)).toEqual({ stateMachines: {} });
   });
 
+  it('accepts a double\'s timeoutSeconds', () => {
+    // Act / Assert
+    expect(parseStepFunctionsConfig({ stateMachines: { Child: { timeoutSeconds: 30 } } })).toEqual({ stateMachines: { Child: { timeoutSeconds: 30 } } });
+  });
+
   it.each([
     [[], 'adapters.stepfunctions must be an object, not an array. To fix this, write {"stateMachines": {"NotifyCustomer": {}}}.'],
     [{ machines: {} }, 'adapters.stepfunctions.machines is not a Step Functions adapter setting. To fix this, remove it, or use one of stateMachines.'],
     [{ stateMachines: ['A'] }, 'adapters.stepfunctions.stateMachines must be an object keyed by state machine name, not an array. To fix this, write {"stateMachines": {"NotifyCustomer": {}}}.'],
     [{ stateMachines: { 'Bad Name': {} } }, 'adapters.stepfunctions.stateMachines.Bad Name is not a valid state machine name. To fix this, use 1-80 letters, digits, hyphens and underscores, exactly as the workflow names the state machine.'],
-    [{ stateMachines: { Child: { timeout: 3 } } }, 'adapters.stepfunctions.stateMachines.Child.timeout is not a state machine double setting. To fix this, remove it (state machine doubles have no settings yet).'],
+    [{ stateMachines: { Child: { timeout: 3 } } }, 'adapters.stepfunctions.stateMachines.Child.timeout is not a state machine double setting. To fix this, remove it, or use one of timeoutSeconds.'],
+    [{ stateMachines: { Child: { timeoutSeconds: 0 } } }, 'adapters.stepfunctions.stateMachines.Child.timeoutSeconds must be a whole number of seconds from 1 to 86400, not 0. To fix this, write e.g. {"timeoutSeconds": 300}.'],
+    [{ stateMachines: { Child: { timeoutSeconds: '30' } } }, 'adapters.stepfunctions.stateMachines.Child.timeoutSeconds must be a whole number of seconds from 1 to 86400, not "30". To fix this, write e.g. {"timeoutSeconds": 300}.'],
   ])('names the bad field and the fix (%j)', (raw, message) => {
     // Act / Assert
     expect(() => parseStepFunctionsConfig(raw)).toThrowError(StepFunctionsConfigError);

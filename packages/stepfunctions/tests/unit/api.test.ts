@@ -1,4 +1,4 @@
-import { StatesError } from '@harness/core';
+import { StatesError, type InvocationHandler } from '@harness/core';
 import { describe, expect, it } from 'vitest';
 import { createStepFunctionsApi, failExecution } from '../../src/api.js';
 import { parseStepFunctionsConfig } from '../../src/config.js';
@@ -298,16 +298,66 @@ describe('Function: createStepFunctionsApi', () => {
   });
 
   describe('on the aws target', () => {
-    it.each([
-      ['execute', (api: ReturnType<typeof createStepFunctionsApi>) => api.execute({ StartAt: 'A', States: { A: { Type: 'Succeed' } } })],
-      ['mockStateMachine', (api: ReturnType<typeof createStepFunctionsApi>) => api.mockStateMachine('Child', () => ({}))],
-    ])('%s says it arrives with a later version', async (_method, call) => {
+    it('execute refuses a definition object: only deployed state machines run there', async () => {
       // Arrange
       const api = createStepFunctionsApi(fakeAwsSession(), parseStepFunctionsConfig({}));
 
       // Act / Assert
-      await expect(call(api)).rejects.toBeInstanceOf(LocalTargetOnlyError);
-      await expect(call(api)).rejects.toThrowError(/on the aws target yet: .* arrive with a later version of @harness\/stepfunctions/);
+      await expect(api.execute({ StartAt: 'A', States: { A: { Type: 'Succeed' } } })).rejects.toBeInstanceOf(LocalTargetOnlyError);
+      await expect(api.execute({ StartAt: 'A', States: { A: { Type: 'Succeed' } } })).rejects.toThrowError(/Cannot execute a definition object on the aws target/);
+    });
+
+    it('mockService says it arrives with a later version', () => {
+      // Arrange
+      const api = createStepFunctionsApi(fakeAwsSession(), parseStepFunctionsConfig({}));
+
+      // Act / Assert
+      expect(() => api.mockService('arn:aws:states:::sqs:sendMessage', () => ({}))).toThrowError(/on the aws target yet: it arrives with a later version of @harness\/stepfunctions/);
+    });
+
+    it('mockStateMachine routes the deployed double to the session and answers as on the local target', async () => {
+      // Arrange
+      const registered = new Map<string, InvocationHandler>();
+      const session = { ...fakeAwsSession(), outputs: { StateMachineArnCharge: 'arn:aws:states:us-east-1:123456789012:stateMachine:Charge' }, register: async (double: string, handle: InvocationHandler) => void registered.set(double, handle) };
+      const api = createStepFunctionsApi(session, parseStepFunctionsConfig({ stateMachines: { Charge: {} } }));
+      const message = (invocationId: string) => ({
+        v: 1 as const,
+        invocationId,
+        double: 'stepfunctions:Charge',
+        session: 's-aws',
+        sentAt: '2026-01-01T00:00:00.000Z',
+        payload: {
+          stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:Charge',
+          stateMachineName: 'Charge',
+          executionArn: 'arn:aws:states:us-east-1:123456789012:execution:Charge:e-1',
+          executionName: 'e-1',
+          input: { amount: 3 },
+          pattern: 'request-response' as const,
+          parent: { executionArn: '', stateName: '' },
+        },
+      });
+
+      // Act
+      const mock = await api.mockStateMachine('Charge', ({ input }) => {
+        if ((input as { amount: number }).amount > 2) failExecution('Card.Declined', 'insufficient funds');
+        return { charged: true };
+      });
+      const answer = await registered.get('stepfunctions:Charge')?.(message('i-1'));
+
+      // Assert
+      expect([...registered.keys()]).toEqual(['stepfunctions:Charge']);
+      expect(answer).toMatchObject({ status: 'FAILED', error: 'Card.Declined', cause: 'insufficient funds', startDate: Date.parse('2026-01-01T00:00:00.000Z') });
+      expect(mock.invocations[0]).toMatchObject({ invocationId: 'i-1', input: { amount: 3 }, name: 'e-1', status: 'FAILED' });
+    });
+
+    it('mockStateMachine refuses a state machine the stack has no double for, with the fix', async () => {
+      // Arrange
+      const api = createStepFunctionsApi(fakeAwsSession(), parseStepFunctionsConfig({}));
+
+      // Act / Assert
+      await expect(api.mockStateMachine('Child', () => ({}))).rejects.toThrowErrorMatchingInlineSnapshot(
+        `[StateMachineMockError: State machine Child has no double in stack hx-stepfunctions (its outputs have no StateMachineArnChild), so nothing would forward its executions to this mock. To fix this, add "Child": {} to adapters.stepfunctions.stateMachines in harness.config.json and run \`npx harness deploy --adapters stepfunctions\`.]`,
+      );
     });
   });
 });
