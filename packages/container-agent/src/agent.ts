@@ -6,47 +6,24 @@
  * Built as the single-file `dist/agent.mjs`: Node built-ins only, the wire
  * format bundled in.
  */
-import { randomUUID } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   AGENT_EXIT_CODES,
   HARNESS_ENV,
-  MAX_MESSAGE_BYTES,
-  PROTOCOL_VERSION,
-  TABLE_KEYS,
-  encodeJson,
   parseDoubleId,
-  parseInvocationResult,
   type EcsContainerOverride,
   type EcsInvocationPayload,
   type EcsResultValue,
-  type InvocationMessage,
-  type InvocationResult,
 } from '@harness/core/protocol';
-import {
-  createAwsContext,
-  describeTask,
-  getItem,
-  getJson,
-  sendMessage,
-  sendTaskFailure,
-  sendTaskSuccess,
-  sleep,
-  type AwsContext,
-  type DescribedTask,
-  type Env,
-  type FetchLike,
-} from './aws.js';
+import { createAwsContext, describeTask, getJson, type AwsContext, type DescribedTask, type Env, type FetchLike } from './aws.js';
 import { httpFetch } from './http.js';
 import { AgentConfigurationError, ContainerAgentError } from './errors.js';
+import { awaitResult, lookUpRoute, parseResultItem, performCallback, sendInvocation } from './round-trip.js';
 
 /** How long the agent waits for its result when `HARNESS_TIMEOUT_MS` is not set: 15 minutes. */
 export const DEFAULT_TIMEOUT_MS = 900_000;
-
-/** The results table is polled with this backoff: first delay, factor, cap (ms). */
-export const RESULT_POLL_BACKOFF = { initialMs: 10, factor: 1.5, maxMs: 200 } as const;
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
 
@@ -123,23 +100,22 @@ async function run(command: readonly string[], env: Env, log: Logger, fetchImpl:
     (task) => describeTaskBestEffort(aws, task, log),
     () => undefined,
   );
-  const route = await getItem(aws, routesTable, { [TABLE_KEYS.routes]: double });
-  const nowSeconds = Date.now() / 1000;
-  const expiresAt = route?.[TABLE_KEYS.ttl];
-  if (!route || (typeof expiresAt === 'number' && expiresAt < nowSeconds)) {
+  const lookup = await lookUpRoute(aws, routesTable, double);
+  if (lookup.status === 'none' || lookup.status === 'expired') {
     log.error(
       `no test session has mocked ECS task ${name} (double ${double}); register it with harness.ecs.mockTask('${name}', handler) before the task starts`,
-      route
-        ? { routesTable, expiredRoute: { session: route.session, expiresAt: new Date((expiresAt as number) * 1000).toISOString() } }
+      lookup.status === 'expired'
+        ? { routesTable, expiredRoute: { session: lookup.session, expiresAt: new Date(lookup.expiresAt * 1000).toISOString() } }
         : { routesTable },
     );
     return AGENT_EXIT_CODES.noRoute;
   }
-  const { session, queueUrl } = route;
-  if (typeof session !== 'string' || !session || typeof queueUrl !== 'string' || !queueUrl) {
+  if (lookup.status === 'invalid') {
     log.error(`the route of ${double} in ${routesTable} has no session or queueUrl; it was not written by a harness session`, { routesTable });
     return AGENT_EXIT_CODES.internalError;
   }
+  const { route } = lookup;
+  const { session } = route;
   log.with({ session });
 
   const task = await metadata;
@@ -147,59 +123,36 @@ async function run(command: readonly string[], env: Env, log: Logger, fetchImpl:
   log.debug('task metadata read', { taskArn: task.taskArn, family: task.family, container: task.container });
   const payload = buildPayload(command, env, task, describedTask);
 
-  const invocationId = randomUUID();
-  log.with({ invocationId });
-  const message: InvocationMessage<EcsInvocationPayload> = {
-    v: PROTOCOL_VERSION,
-    invocationId,
-    double,
-    session,
-    payload,
-    sentAt: new Date().toISOString(),
-  };
-  let body: string;
-  try {
-    body = encodeJson(message, MAX_MESSAGE_BYTES, `the invocation of ${double}`);
-  } catch (error) {
-    log.error(`${(error as Error).message} (the container's command and environment travel in it)`);
+  const sent = await sendInvocation(aws, route, double, payload, (id, bytes) => {
+    log.with({ invocationId: id });
+    log.debug('sending invocation', { queueUrl: route.queueUrl, bytes });
+  });
+  const { invocationId } = sent;
+  if ('tooLarge' in sent) {
+    log.with({ invocationId });
+    log.error(`${sent.tooLarge.message} (the container's command and environment travel in it)`);
     return AGENT_EXIT_CODES.internalError;
   }
-  log.debug('sending invocation', { queueUrl, bytes: Buffer.byteLength(body) });
-  const sendStartedAt = Date.now();
-  await sendMessage(aws, queueUrl, body, { groupId: double, deduplicationId: invocationId });
-  const sentAt = Date.now();
+  const { sentAt, sendStartedAt } = sent;
   log.info('invocation sent');
 
-  const deadline = sentAt + timeoutMs;
-  let delay: number = RESULT_POLL_BACKOFF.initialMs;
-  let polls = 0;
-  let item: Record<string, unknown> | undefined;
-  for (;;) {
-    polls++;
-    item = await getItem(aws, resultsTable, { [TABLE_KEYS.results]: invocationId });
-    if (item) break;
-    const remaining = deadline - Date.now();
-    if (remaining <= 0) {
-      log.error(
-        `no result for invocation ${invocationId} of ${double} from session ${session} after ${Date.now() - sentAt} ms (${polls} polls)`,
-        { resultsTable, timeoutMs },
-      );
-      return AGENT_EXIT_CODES.timeout;
-    }
-    await sleep(Math.min(delay, remaining));
-    delay = Math.min(delay * RESULT_POLL_BACKOFF.factor, RESULT_POLL_BACKOFF.maxMs);
+  const wait = await awaitResult(aws, resultsTable, invocationId, sentAt + timeoutMs);
+  if ('timedOut' in wait) {
+    log.error(
+      `no result for invocation ${invocationId} of ${double} from session ${session} after ${Date.now() - sentAt} ms (${wait.polls} polls)`,
+      { resultsTable, timeoutMs },
+    );
+    return AGENT_EXIT_CODES.timeout;
   }
   // roundTripMs: invocation sent → handler → result in hand, as the bench reports it.
-  log.debug('result received', { polls, waitedMs: Date.now() - sentAt, roundTripMs: Date.now() - sendStartedAt });
+  log.debug('result received', { polls: wait.polls, waitedMs: Date.now() - sentAt, roundTripMs: Date.now() - sendStartedAt });
 
-  let result: InvocationResult;
-  try {
-    if (typeof item.result !== 'string') throw new Error("the item has no 'result' string");
-    result = parseInvocationResult(item.result);
-  } catch (error) {
-    log.error(`the result of invocation ${invocationId} is malformed: ${(error as Error).message}`, { resultsTable });
+  const parsed = parseResultItem(wait.item);
+  if ('malformed' in parsed) {
+    log.error(`the result of invocation ${invocationId} is malformed: ${parsed.malformed}`, { resultsTable });
     return AGENT_EXIT_CODES.internalError;
   }
+  const { result } = parsed;
   if (result.status === 'error') {
     const { name: errorName, message: errorMessage, stack } = result.error;
     log.error(`the handler of ${double} threw ${errorName}: ${errorMessage}`, { error: { name: errorName, message: errorMessage } });
@@ -225,11 +178,7 @@ async function run(command: readonly string[], env: Env, log: Logger, fetchImpl:
       );
       return AGENT_EXIT_CODES.internalError;
     }
-    if (value.callback.type === 'success') {
-      await sendTaskSuccess(aws, taskToken, JSON.stringify(value.callback.output ?? null));
-    } else {
-      await sendTaskFailure(aws, taskToken, value.callback.error, value.callback.cause);
-    }
+    await performCallback(aws, value.callback, taskToken);
     log.info(`task ${value.callback.type} sent`);
   }
   log.info('invocation answered', { exitCode: value.exitCode });

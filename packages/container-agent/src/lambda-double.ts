@@ -15,20 +15,9 @@
  * - `Harness.Timeout`: the session did not answer in time;
  * - `Harness.InternalError`: the double is misconfigured or got a malformed answer.
  */
-import { randomUUID } from 'node:crypto';
-import {
-  HARNESS_ENV,
-  MAX_MESSAGE_BYTES,
-  PROTOCOL_VERSION,
-  TABLE_KEYS,
-  encodeJson,
-  parseDoubleId,
-  parseInvocationResult,
-  type InvocationMessage,
-  type InvocationResult,
-  type TaskCallback,
-} from '@harness/core/protocol';
-import { createAwsContext, getItem, sendMessage, sendTaskFailure, sendTaskSuccess, sleep, type AwsContext, type Env, type FetchLike } from './aws.js';
+import { HARNESS_ENV, parseDoubleId, type TaskCallback } from '@harness/core/protocol';
+import { createAwsContext, type AwsContext, type Env, type FetchLike } from './aws.js';
+import { awaitResult, lookUpRoute, parseResultItem, performCallback, sendInvocation } from './round-trip.js';
 
 /** The `name`s of the errors the double throws for its own failures (a handler's error keeps its own name). */
 export const LAMBDA_DOUBLE_ERRORS = {
@@ -36,13 +25,6 @@ export const LAMBDA_DOUBLE_ERRORS = {
   timeout: 'Harness.Timeout',
   internal: 'Harness.InternalError',
 } as const;
-
-/**
- * The results table is polled with this backoff (ms): the container agent's
- * (`RESULT_POLL_BACKOFF` in agent.ts; a unit test keeps them equal). Not
- * imported: agent.ts runs the agent when it is the entry point.
- */
-export const LAMBDA_RESULT_POLL_BACKOFF = { initialMs: 10, factor: 1.5, maxMs: 200 } as const;
 
 /** What the double keeps of its time for itself when it derives its timeout from the function's. */
 export const LAMBDA_TIMEOUT_MARGIN_MS = 1_000;
@@ -119,20 +101,22 @@ export async function invokeDouble(event: unknown, context: LambdaDoubleContext,
   Object.assign(fields, { double, ...(context.awsRequestId ? { requestId: context.awsRequestId } : {}) });
   const aws: AwsContext = createAwsContext(env, options.fetch ? { fetch: options.fetch } : {});
 
-  const route = await getItem(aws, routesTable, { [TABLE_KEYS.routes]: double });
-  const expiresAt = route?.[TABLE_KEYS.ttl];
-  if (!route || (typeof expiresAt === 'number' && expiresAt < Date.now() / 1000)) {
+  const lookup = await lookUpRoute(aws, routesTable, double);
+  if (lookup.status === 'none' || lookup.status === 'expired') {
     const message =
       `no test session has mocked Lambda function ${functionName} (double ${double}): ` +
       `register it with harness.lambda.mockFunction('${functionName}', handler) before the workflow invokes it` +
-      (route ? ` (the last session's route, ${String(route.session)}, expired at ${new Date((expiresAt as number) * 1000).toISOString()})` : '');
+      (lookup.status === 'expired'
+        ? ` (the last session's route, ${String(lookup.session)}, expired at ${new Date(lookup.expiresAt * 1000).toISOString()})`
+        : '');
     log('error', message, { routesTable });
     throw new LambdaDoubleError(LAMBDA_DOUBLE_ERRORS.noRoute, message);
   }
-  const { session, queueUrl } = route;
-  if (typeof session !== 'string' || !session || typeof queueUrl !== 'string' || !queueUrl) {
+  if (lookup.status === 'invalid') {
     throw internal(log, `the route of ${double} in ${routesTable} has no session or queueUrl; it was not written by a harness session`);
   }
+  const { route } = lookup;
+  const { session } = route;
   fields.session = session;
 
   const qualifier = qualifierOf(context.invokedFunctionArn);
@@ -144,55 +128,27 @@ export async function invokeDouble(event: unknown, context: LambdaDoubleContext,
     event: event === undefined ? null : event,
     ...(taskToken !== undefined ? { taskToken } : {}),
   };
-  const invocationId = randomUUID();
+  const sent = await sendInvocation(aws, route, double, payload);
+  const { invocationId } = sent;
   fields.invocationId = invocationId;
-  const message: InvocationMessage<LambdaInvocationPayload> = {
-    v: PROTOCOL_VERSION,
-    invocationId,
-    double,
-    session,
-    payload,
-    sentAt: new Date().toISOString(),
-  };
-  let body: string;
-  try {
-    body = encodeJson(message, MAX_MESSAGE_BYTES, `the invocation of ${double}`);
-  } catch (error) {
-    throw internal(log, `${(error as Error).message} (the event travels in it)`);
-  }
-  await sendMessage(aws, queueUrl, body, { groupId: double, deduplicationId: invocationId });
-  const sentAt = Date.now();
+  if ('tooLarge' in sent) throw internal(log, `${sent.tooLarge.message} (the event travels in it)`);
+  const { sentAt } = sent;
   log('info', 'invocation sent');
 
-  const deadline = sentAt + timeoutMs;
-  let delay: number = LAMBDA_RESULT_POLL_BACKOFF.initialMs;
-  let polls = 0;
-  let item: Record<string, unknown> | undefined;
-  for (;;) {
-    polls++;
-    item = await getItem(aws, resultsTable, { [TABLE_KEYS.results]: invocationId });
-    if (item) break;
-    const remaining = deadline - Date.now();
-    if (remaining <= 0) {
-      const text =
-        `no result for invocation ${invocationId} of Lambda function double ${functionName} (${double}) from session ${session} ` +
-        `after ${Date.now() - sentAt} ms (${polls} polls of ${resultsTable}). ` +
-        'To fix this, check that the test process is still running and its handler answers, or give the function a longer timeoutSeconds.';
-      log('error', text, { timeoutMs });
-      throw new LambdaDoubleError(LAMBDA_DOUBLE_ERRORS.timeout, text);
-    }
-    await sleep(Math.min(delay, remaining));
-    delay = Math.min(delay * LAMBDA_RESULT_POLL_BACKOFF.factor, LAMBDA_RESULT_POLL_BACKOFF.maxMs);
+  const wait = await awaitResult(aws, resultsTable, invocationId, sentAt + timeoutMs);
+  if ('timedOut' in wait) {
+    const text =
+      `no result for invocation ${invocationId} of Lambda function double ${functionName} (${double}) from session ${session} ` +
+      `after ${Date.now() - sentAt} ms (${wait.polls} polls of ${resultsTable}). ` +
+      'To fix this, check that the test process is still running and its handler answers, or give the function a longer timeoutSeconds.';
+    log('error', text, { timeoutMs });
+    throw new LambdaDoubleError(LAMBDA_DOUBLE_ERRORS.timeout, text);
   }
-  log('debug', 'result received', { polls, waitedMs: Date.now() - sentAt });
+  log('debug', 'result received', { polls: wait.polls, waitedMs: Date.now() - sentAt });
 
-  let result: InvocationResult;
-  try {
-    if (typeof item.result !== 'string') throw new Error("the item has no 'result' string");
-    result = parseInvocationResult(item.result);
-  } catch (error) {
-    throw internal(log, `the result of invocation ${invocationId} is malformed: ${(error as Error).message}`);
-  }
+  const parsed = parseResultItem(wait.item);
+  if ('malformed' in parsed) throw internal(log, `the result of invocation ${invocationId} is malformed: ${parsed.malformed}`);
+  const { result } = parsed;
   if (result.status === 'error') {
     const { name, message: errorMessage, stack } = result.error;
     log('error', `the session failed to answer ${double}: ${name}: ${errorMessage}`);
@@ -205,11 +161,7 @@ export async function invokeDouble(event: unknown, context: LambdaDoubleContext,
     if (taskToken === undefined) {
       throw internal(log, `the handler asked for a task ${answer.callback.type} callback, but the event has no task token (a top-level taskToken field)`);
     }
-    if (answer.callback.type === 'success') {
-      await sendTaskSuccess(aws, taskToken, JSON.stringify(answer.callback.output ?? null));
-    } else {
-      await sendTaskFailure(aws, taskToken, answer.callback.error, answer.callback.cause);
-    }
+    await performCallback(aws, answer.callback, taskToken);
     log('info', `task ${answer.callback.type} sent`);
   }
   if (answer.functionError === 'Unhandled') {

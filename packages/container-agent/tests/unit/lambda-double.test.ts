@@ -1,8 +1,7 @@
 import type { InvocationMessage } from '@harness/core/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { RESULT_POLL_BACKOFF } from '../../src/agent.js';
 import type { AttributeValue, Env } from '../../src/aws.js';
-import { findTaskToken, invokeDouble, LAMBDA_DOUBLE_ERRORS, LAMBDA_RESULT_POLL_BACKOFF, qualifierOf } from '../../src/lambda-double.js';
+import { findTaskToken, invokeDouble, LAMBDA_DOUBLE_ERRORS, qualifierOf } from '../../src/lambda-double.js';
 
 const QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/hx-session-s1';
 const ENV: Env = {
@@ -220,11 +219,5 @@ describe('Function: findTaskToken', () => {
     [null, undefined],
   ])('finds the token in %j', (event, expected) => {
     expect(findTaskToken(event)).toBe(expected);
-  });
-});
-
-describe('Constant: LAMBDA_RESULT_POLL_BACKOFF', () => {
-  it('is the container agent\'s backoff', () => {
-    expect(LAMBDA_RESULT_POLL_BACKOFF).toEqual(RESULT_POLL_BACKOFF);
   });
 });
