@@ -68,3 +68,21 @@ export type {
 export { RecordingMock } from './recording-mock.js';
 export type { Mutable } from './recording-mock.js';
 export { untilAborted } from './abort.js';
+export {
+  accountArn,
+  arnOutput,
+  getAttArn,
+  IAM_POLICY_VERSION,
+  inlinePolicy,
+  logGroupResource,
+  logStreamsArn,
+  policyDocument,
+  readTablesStatement,
+  refOutput,
+  roleResource,
+  sendToSessionQueuesStatement,
+  serviceRoleTrust,
+  taskCallbackStatement,
+  writeLogsStatement,
+} from './template-pieces.js';
+export type { IamInlinePolicy, IamPolicyDocument, IamStatement } from './template-pieces.js';

@@ -1,11 +1,24 @@
 import {
+  accountArn,
+  arnOutput,
   doubleId,
+  getAttArn,
   HARNESS_ENV,
-  sessionQueuePrefix,
+  inlinePolicy,
+  logGroupResource,
+  logStreamsArn,
+  readTablesStatement,
+  refOutput,
+  roleResource,
+  sendToSessionQueuesStatement,
+  serviceRoleTrust,
+  taskCallbackStatement,
   validateStackName,
+  writeLogsStatement,
   type Artifact,
   type CloudFormationResource,
   type CloudFormationTemplate,
+  type IamStatement,
   type TemplateContext,
 } from '@harness/core';
 import { bootstrapEntryPoint, readAgentArtifact } from '@harness/container-agent';
@@ -22,6 +35,9 @@ export const ECS_RESOURCES = {
   executionRole: 'ExecutionRole',
   taskRole: 'TaskRole',
 } as const;
+
+/** The service principal both ECS roles trust. */
+const ECS_TASKS_SERVICE = 'ecs-tasks.amazonaws.com';
 
 /** Outputs of the ECS stack that do not depend on the families. */
 export const ECS_OUTPUTS = {
@@ -109,76 +125,35 @@ export function ecsTemplate(config: EcsConfig, context: TemplateContext): CloudF
         ClusterSettings: [{ Name: 'containerInsights', Value: 'disabled' }],
       },
     },
-    [ECS_RESOURCES.logGroup]: {
-      Type: 'AWS::Logs::LogGroup',
-      Properties: {
-        LogGroupName: ecsLogGroupName(stack),
-        RetentionInDays: config.logRetentionDays,
-      },
-    },
-    [ECS_RESOURCES.executionRole]: {
-      Type: 'AWS::IAM::Role',
-      Properties: {
-        Description: `harness ${stack}: lets ECS start the task doubles and ship their logs`,
-        AssumeRolePolicyDocument: trustEcsTasks(),
-        Policies: [
-          {
-            PolicyName: 'write-double-logs',
-            PolicyDocument: {
-              Version: '2012-10-17',
-              Statement: [
-                {
-                  // The image comes from a public registry: no ECR permissions.
-                  Effect: 'Allow',
-                  Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-                  Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:\${${ECS_RESOURCES.logGroup}}:*` },
-                },
-              ],
-            },
-          },
-        ],
-      },
-    },
-    [ECS_RESOURCES.taskRole]: {
-      Type: 'AWS::IAM::Role',
-      Properties: {
-        Description: `harness ${stack}: what the container agent in an ECS task double may do`,
-        AssumeRolePolicyDocument: trustEcsTasks({ StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } }),
-        Policies: [
-          {
-            PolicyName: 'answer-through-harness',
-            PolicyDocument: {
-              Version: '2012-10-17',
-              Statement: taskRoleStatements(stack, context, agent.key),
-            },
-          },
-        ],
-      },
-    },
+    [ECS_RESOURCES.logGroup]: logGroupResource(ecsLogGroupName(stack), config.logRetentionDays),
+    [ECS_RESOURCES.executionRole]: roleResource(
+      `harness ${stack}: lets ECS start the task doubles and ship their logs`,
+      serviceRoleTrust(ECS_TASKS_SERVICE, { sameAccountOnly: false }),
+      [
+        // The image comes from a public registry: no ECR permissions.
+        inlinePolicy('write-double-logs', [writeLogsStatement(logStreamsArn(`\${${ECS_RESOURCES.logGroup}}`))]),
+      ],
+    ),
+    [ECS_RESOURCES.taskRole]: roleResource(
+      `harness ${stack}: what the container agent in an ECS task double may do`,
+      serviceRoleTrust(ECS_TASKS_SERVICE),
+      [inlinePolicy('answer-through-harness', taskRoleStatements(stack, context, agent.key))],
+    ),
   };
 
   const outputs: NonNullable<CloudFormationTemplate['Outputs']> = {
-    [ECS_OUTPUTS.clusterArn]: {
-      Description: 'Cluster the ECS task doubles run in',
-      Value: { 'Fn::GetAtt': [ECS_RESOURCES.cluster, 'Arn'] },
-    },
-    [ECS_OUTPUTS.clusterName]: { Description: 'Cluster name', Value: { Ref: ECS_RESOURCES.cluster } },
-    [ECS_OUTPUTS.logGroupName]: { Description: 'Log group of the doubles\' containers', Value: { Ref: ECS_RESOURCES.logGroup } },
+    [ECS_OUTPUTS.clusterArn]: arnOutput('Cluster the ECS task doubles run in', ECS_RESOURCES.cluster),
+    [ECS_OUTPUTS.clusterName]: refOutput('Cluster name', ECS_RESOURCES.cluster),
+    [ECS_OUTPUTS.logGroupName]: refOutput('Log group of the doubles\' containers', ECS_RESOURCES.logGroup),
     // The code under test passes these roles to ECS when it runs a double: it needs iam:PassRole on them.
-    [ECS_OUTPUTS.taskRoleArn]: { Description: 'Task role of the doubles', Value: { 'Fn::GetAtt': [ECS_RESOURCES.taskRole, 'Arn'] } },
-    [ECS_OUTPUTS.executionRoleArn]: {
-      Description: 'Execution role of the doubles',
-      Value: { 'Fn::GetAtt': [ECS_RESOURCES.executionRole, 'Arn'] },
-    },
+    [ECS_OUTPUTS.taskRoleArn]: arnOutput('Task role of the doubles', ECS_RESOURCES.taskRole),
+    [ECS_OUTPUTS.executionRoleArn]: arnOutput('Execution role of the doubles', ECS_RESOURCES.executionRole),
   };
 
   for (const family of families) {
     const logicalId = taskDefinitionOutputKey(family.family);
     resources[logicalId] = taskDefinition(family, context, agent, entryPoint);
-    outputs[taskDefinitionOutputKey(family.family)] = {
-      Description: `Task definition of the ${family.family} double`,
-      Value: { Ref: logicalId },
-    };
+    outputs[taskDefinitionOutputKey(family.family)] = refOutput(`Task definition of the ${family.family} double`, logicalId);
     outputs[containerNamesOutputKey(family.family)] = {
       Description: `Containers of the ${family.family} double`,
       Value: family.containers.map((container) => container.name).join(','),
@@ -193,25 +168,8 @@ export function ecsTemplate(config: EcsConfig, context: TemplateContext): CloudF
   };
 }
 
-function trustEcsTasks(condition?: Record<string, unknown>): Record<string, unknown> {
-  return {
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Effect: 'Allow',
-        Principal: { Service: 'ecs-tasks.amazonaws.com' },
-        Action: 'sts:AssumeRole',
-        ...(condition ? { Condition: condition } : {}),
-      },
-    ],
-  };
-}
-
 /** The task role may read its own agent, its route and result, send to session queues, describe its own tasks and call back Step Functions. Nothing else. */
-function taskRoleStatements(stack: string, context: TemplateContext, agentKey: string): Record<string, unknown>[] {
-  const arn = (service: string, resource: string) => ({
-    'Fn::Sub': `arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${resource}`,
-  });
+function taskRoleStatements(stack: string, context: TemplateContext, agentKey: string): IamStatement[] {
   return [
     {
       Sid: 'FetchAgent',
@@ -219,33 +177,16 @@ function taskRoleStatements(stack: string, context: TemplateContext, agentKey: s
       Action: 's3:GetObject',
       Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:s3:::${context.core.artifactsBucket}/${agentKey}` },
     },
-    {
-      Sid: 'ReadRouteAndResult',
-      Effect: 'Allow',
-      Action: 'dynamodb:GetItem',
-      Resource: [arn('dynamodb', `table/${context.core.routesTable}`), arn('dynamodb', `table/${context.core.resultsTable}`)],
-    },
-    {
-      Sid: 'SendInvocation',
-      Effect: 'Allow',
-      Action: 'sqs:SendMessage',
-      Resource: arn('sqs', `${sessionQueuePrefix(stack)}*`),
-    },
+    readTablesStatement(context.core),
+    sendToSessionQueuesStatement(stack),
     {
       Sid: 'DescribeOwnTask',
       Effect: 'Allow',
       Action: 'ecs:DescribeTasks',
-      Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:ecs:\${AWS::Region}:\${AWS::AccountId}:task/\${${ECS_RESOURCES.cluster}}/*` },
-      Condition: { ArnEquals: { 'ecs:cluster': { 'Fn::GetAtt': [ECS_RESOURCES.cluster, 'Arn'] } } },
+      Resource: accountArn('ecs', `task/\${${ECS_RESOURCES.cluster}}/*`),
+      Condition: { ArnEquals: { 'ecs:cluster': getAttArn(ECS_RESOURCES.cluster) } },
     },
-    {
-      // SendTaskSuccess and SendTaskFailure have no resource-level permissions
-      // (the task token is the authorization), so `*` is the only valid resource.
-      Sid: 'AnswerTaskToken',
-      Effect: 'Allow',
-      Action: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
-      Resource: '*',
-    },
+    taskCallbackStatement(),
   ];
 }
 
@@ -306,8 +247,8 @@ function taskDefinition(
       NetworkMode: 'awsvpc',
       Cpu: String(family.cpu),
       Memory: String(family.memory),
-      ExecutionRoleArn: { 'Fn::GetAtt': [ECS_RESOURCES.executionRole, 'Arn'] },
-      TaskRoleArn: { 'Fn::GetAtt': [ECS_RESOURCES.taskRole, 'Arn'] },
+      ExecutionRoleArn: getAttArn(ECS_RESOURCES.executionRole),
+      TaskRoleArn: getAttArn(ECS_RESOURCES.taskRole),
       ContainerDefinitions: containerDefinitions,
     },
   };

@@ -1,11 +1,22 @@
 import {
+  arnOutput,
   doubleId,
+  getAttArn,
   HARNESS_ENV,
-  sessionQueuePrefix,
+  inlinePolicy,
+  logGroupResource,
+  logStreamsArn,
+  readTablesStatement,
+  roleResource,
+  sendToSessionQueuesStatement,
+  serviceRoleTrust,
+  taskCallbackStatement,
   validateStackName,
+  writeLogsStatement,
   type Artifact,
   type CloudFormationResource,
   type CloudFormationTemplate,
+  type IamStatement,
   type TemplateContext,
 } from '@harness/core';
 import { readLambdaArtifact } from '@harness/container-agent';
@@ -88,43 +99,19 @@ export function lambdaTemplate(config: LambdaConfig, context: TemplateContext): 
   checkLogicalNames(functions);
 
   const resources: Record<string, CloudFormationResource> = {
-    [LAMBDA_RESOURCES.role]: {
-      Type: 'AWS::IAM::Role',
-      Properties: {
-        Description: `harness ${stack}: what a Lambda function double may do`,
-        AssumeRolePolicyDocument: {
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Effect: 'Allow',
-              Principal: { Service: 'lambda.amazonaws.com' },
-              Action: 'sts:AssumeRole',
-              Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
-            },
-          ],
-        },
-        Policies: [
-          {
-            PolicyName: 'answer-through-harness',
-            PolicyDocument: { Version: '2012-10-17', Statement: roleStatements(stack, context, functions) },
-          },
-        ],
-      },
-    },
+    [LAMBDA_RESOURCES.role]: roleResource(
+      `harness ${stack}: what a Lambda function double may do`,
+      serviceRoleTrust('lambda.amazonaws.com'),
+      [inlinePolicy('answer-through-harness', roleStatements(stack, context, functions))],
+    ),
   };
   const outputs: NonNullable<CloudFormationTemplate['Outputs']> = {};
 
   for (const fn of functions) {
     const logical = functionLogicalName(fn.functionName);
-    resources[`LogGroup${logical}`] = {
-      Type: 'AWS::Logs::LogGroup',
-      Properties: { LogGroupName: functionLogGroupName(fn.functionName), RetentionInDays: LAMBDA_LOG_RETENTION_DAYS },
-    };
+    resources[`LogGroup${logical}`] = logGroupResource(functionLogGroupName(fn.functionName), LAMBDA_LOG_RETENTION_DAYS);
     resources[`Function${logical}`] = functionResource(fn, context, code.key, logical);
-    outputs[functionArnOutputKey(fn.functionName)] = {
-      Description: `ARN of the ${fn.functionName} double`,
-      Value: { 'Fn::GetAtt': [`Function${logical}`, 'Arn'] },
-    };
+    outputs[functionArnOutputKey(fn.functionName)] = arnOutput(`ARN of the ${fn.functionName} double`, `Function${logical}`);
   }
 
   return {
@@ -146,7 +133,7 @@ function functionResource(fn: LambdaFunctionConfig, context: TemplateContext, ke
       Runtime: fn.runtime,
       Handler: LAMBDA_DOUBLE_HANDLER,
       Code: { S3Bucket: context.core.artifactsBucket, S3Key: key },
-      Role: { 'Fn::GetAtt': [LAMBDA_RESOURCES.role, 'Arn'] },
+      Role: getAttArn(LAMBDA_RESOURCES.role),
       Timeout: fn.timeoutSeconds,
       MemorySize: fn.memoryMb,
       Environment: {
@@ -164,37 +151,15 @@ function functionResource(fn: LambdaFunctionConfig, context: TemplateContext, ke
 }
 
 /** The role may read its route and result, send to session queues, call back Step Functions and write its functions' logs. Nothing else. */
-function roleStatements(stack: string, context: TemplateContext, functions: readonly LambdaFunctionConfig[]): Record<string, unknown>[] {
-  const arn = (service: string, resource: string) => ({
-    'Fn::Sub': `arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${resource}`,
-  });
+function roleStatements(stack: string, context: TemplateContext, functions: readonly LambdaFunctionConfig[]): IamStatement[] {
   return [
-    {
-      Sid: 'ReadRouteAndResult',
-      Effect: 'Allow',
-      Action: 'dynamodb:GetItem',
-      Resource: [arn('dynamodb', `table/${context.core.routesTable}`), arn('dynamodb', `table/${context.core.resultsTable}`)],
-    },
-    {
-      Sid: 'SendInvocation',
-      Effect: 'Allow',
-      Action: 'sqs:SendMessage',
-      Resource: arn('sqs', `${sessionQueuePrefix(stack)}*`),
-    },
-    {
-      // SendTaskSuccess and SendTaskFailure have no resource-level permissions
-      // (the task token is the authorization), so `*` is the only valid resource.
-      Sid: 'AnswerTaskToken',
-      Effect: 'Allow',
-      Action: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
-      Resource: '*',
-    },
-    {
-      Sid: 'WriteOwnLogs',
-      Effect: 'Allow',
-      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      Resource: functions.map((fn) => arn('logs', `log-group:${functionLogGroupName(fn.functionName)}:*`)),
-    },
+    readTablesStatement(context.core),
+    sendToSessionQueuesStatement(stack),
+    taskCallbackStatement(),
+    writeLogsStatement(
+      functions.map((fn) => logStreamsArn(functionLogGroupName(fn.functionName))),
+      'WriteOwnLogs',
+    ),
   ];
 }
 

@@ -1,8 +1,15 @@
 import {
-  sessionQueuePrefix,
+  getAttArn,
+  inlinePolicy,
+  readTablesStatement,
+  refOutput,
+  roleResource,
+  sendToSessionQueuesStatement,
+  serviceRoleTrust,
   validateStackName,
   type CloudFormationResource,
   type CloudFormationTemplate,
+  type IamStatement,
   type TemplateContext,
 } from '@harness/core';
 import type { StepFunctionsConfig } from './config.js';
@@ -53,29 +60,11 @@ export function stepFunctionsTemplate(config: StepFunctionsConfig, context: Temp
   const stack = validateStackName(context.stackName);
   const names = Object.keys(config.stateMachines);
   const resources: Record<string, CloudFormationResource> = {
-    [STEP_FUNCTIONS_RESOURCES.role]: {
-      Type: 'AWS::IAM::Role',
-      Properties: {
-        Description: `harness ${stack}: what a state machine double may do`,
-        AssumeRolePolicyDocument: {
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Effect: 'Allow',
-              Principal: { Service: 'states.amazonaws.com' },
-              Action: 'sts:AssumeRole',
-              Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
-            },
-          ],
-        },
-        Policies: [
-          {
-            PolicyName: 'answer-through-harness',
-            PolicyDocument: { Version: '2012-10-17', Statement: stateMachineRoleStatements(stack, context) },
-          },
-        ],
-      },
-    },
+    [STEP_FUNCTIONS_RESOURCES.role]: roleResource(
+      `harness ${stack}: what a state machine double may do`,
+      serviceRoleTrust('states.amazonaws.com'),
+      [inlinePolicy('answer-through-harness', stateMachineRoleStatements(stack, context))],
+    ),
   };
   const outputs: NonNullable<CloudFormationTemplate['Outputs']> = {};
 
@@ -92,13 +81,10 @@ export function stepFunctionsTemplate(config: StepFunctionsConfig, context: Temp
         StateMachineName: name,
         StateMachineType: 'STANDARD',
         DefinitionString: JSON.stringify(definition),
-        RoleArn: { 'Fn::GetAtt': [STEP_FUNCTIONS_RESOURCES.role, 'Arn'] },
+        RoleArn: getAttArn(STEP_FUNCTIONS_RESOURCES.role),
       },
     };
-    outputs[stateMachineArnOutputKey(name)] = {
-      Description: `ARN of the ${name} state machine double`,
-      Value: { Ref: logicalId },
-    };
+    outputs[stateMachineArnOutputKey(name)] = refOutput(`ARN of the ${name} state machine double`, logicalId);
   }
 
   return {
@@ -110,22 +96,6 @@ export function stepFunctionsTemplate(config: StepFunctionsConfig, context: Temp
 }
 
 /** Read its route and its result, send to a session queue. Nothing else. */
-function stateMachineRoleStatements(stack: string, context: TemplateContext): Record<string, unknown>[] {
-  const arn = (service: string, resource: string) => ({
-    'Fn::Sub': `arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${resource}`,
-  });
-  return [
-    {
-      Sid: 'ReadRouteAndResult',
-      Effect: 'Allow',
-      Action: 'dynamodb:GetItem',
-      Resource: [arn('dynamodb', `table/${context.core.routesTable}`), arn('dynamodb', `table/${context.core.resultsTable}`)],
-    },
-    {
-      Sid: 'SendInvocation',
-      Effect: 'Allow',
-      Action: 'sqs:SendMessage',
-      Resource: arn('sqs', `${sessionQueuePrefix(stack)}*`),
-    },
-  ];
+function stateMachineRoleStatements(stack: string, context: TemplateContext): IamStatement[] {
+  return [readTablesStatement(context.core), sendToSessionQueuesStatement(stack)];
 }
