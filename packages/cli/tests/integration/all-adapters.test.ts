@@ -1,30 +1,11 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { uniqueName } from '@harness/testing';
+import { runCli as harness, uniqueName } from '@harness/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-const BIN = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
 const cloudFormation = new CloudFormationClient({});
-
-interface CliRun {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly ms: number;
-}
-
-function harness(cwd: string, ...args: string[]): Promise<CliRun> {
-  const started = Date.now();
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, NODE_NO_WARNINGS: '1' }, timeout: 120_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr, ms: Date.now() - started });
-    });
-  });
-}
 
 async function outputsOf(stackName: string): Promise<Record<string, string>> {
   const described = await cloudFormation.send(new DescribeStacksCommand({ StackName: stackName }));

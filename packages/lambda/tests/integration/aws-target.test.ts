@@ -1,36 +1,16 @@
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { lambdaDoublePath, readLambdaArtifact } from '@harness/container-agent';
 import { createHarness } from '@harness/core';
-import { uniqueName } from '@harness/testing';
+import { runCli as harnessCli, uniqueName, type CliRun } from '@harness/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lambdaAdapter } from '../../src/adapter.js';
 import { fail } from '../../src/results.js';
-
-const CLI = fileURLToPath(new URL('../../../cli/dist/bin.js', import.meta.url));
-
-interface CliRun {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly ms: number;
-}
-
-/** Runs the built CLI as a user would, against moto. */
-function harnessCli(cwd: string, ...args: string[]): Promise<CliRun> {
-  const started = Date.now();
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, NODE_NO_WARNINGS: '1' }, timeout: 120_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr, ms: Date.now() - started });
-    });
-  });
-}
 
 type LambdaDoubleHandler = (event: unknown, context: { getRemainingTimeInMillis(): number; invokedFunctionArn?: string }) => Promise<unknown>;
 
