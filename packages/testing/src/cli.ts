@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findRepoRoot } from './moto-server.js';
 
@@ -29,4 +31,26 @@ export function runCli(cwd: string, ...args: string[]): Promise<CliRun> {
       },
     );
   });
+}
+
+/** Runs the built CLI and fails with its exit code and output when it does not exit 0. */
+export async function runCliOrFail(cwd: string, ...args: string[]): Promise<CliRun> {
+  const run = await runCli(cwd, ...args);
+  if (run.code !== 0) {
+    throw new Error(`harness ${args.join(' ')} exited ${run.code}.\nstderr:\n${run.stderr}\nstdout:\n${run.stdout}`);
+  }
+  return run;
+}
+
+/**
+ * Writes a harness.config.json for `stack` with `adapters` in a new temporary
+ * directory and deploys those adapters with the built CLI. Resolves with the
+ * config file's path.
+ */
+export async function deployWithCli(stack: string, adapters: Readonly<Record<string, unknown>>): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), `harness-${stack}-`));
+  const configPath = join(dir, 'harness.config.json');
+  writeFileSync(configPath, JSON.stringify({ stack, adapters }, null, 2));
+  await runCliOrFail(dir, 'deploy', '--adapters', Object.keys(adapters).join(','), '--config', configPath);
+  return configPath;
 }

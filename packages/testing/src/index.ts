@@ -9,5 +9,5 @@ export type { MotoServer, StartMotoServerOptions } from './moto-server.js';
 export { uniqueName } from './names.js';
 export { createTaskNetwork } from './moto-network.js';
 export type { TaskNetwork } from './moto-network.js';
-export { runCli } from './cli.js';
+export { deployWithCli, runCli, runCliOrFail } from './cli.js';
 export type { CliRun } from './cli.js';

@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { dirname, join } from 'node:path';
 import {
   CloudFormationClient,
   CreateStackCommand,
@@ -12,12 +10,10 @@ import {
 import { adapterStackName, createHarness, type Harness } from '@harness/core';
 import { ECS_OUTPUTS, ecsAdapter, exit, startTaskExecutor, taskDefinitionOutputKey, type TaskExecutor } from '@harness/ecs';
 import { orderServiceTemplate, ORDER_SERVICE_OUTPUTS } from '@harness/infrastructure';
-import { createTaskNetwork, findRepoRoot, uniqueName } from '@harness/testing';
+import { createTaskNetwork, runCliOrFail, uniqueName } from '@harness/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OrderService } from '../../src/index.js';
 
-const run = promisify(execFile);
-const cli = join(findRepoRoot(), 'packages', 'cli', 'dist', 'bin.js');
 const cloudformation = new CloudFormationClient({});
 
 // The example's own harness.config.json, deployed under a stack name of this run.
@@ -36,7 +32,7 @@ async function outputsOf(stackName: string): Promise<Record<string, string>> {
 
 beforeAll(async () => {
   // 1. The doubles, deployed by the harness CLI as a user would.
-  await run(process.execPath, [cli, 'deploy', '--adapters', 'ecs', '--config', configPath]);
+  await runCliOrFail(dirname(configPath), 'deploy', '--adapters', 'ecs', '--config', configPath);
   const doubles = await outputsOf(adapterStackName(stack, 'ecs'));
 
   // 2. The app's own stack, wired to the doubles.
@@ -76,7 +72,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await executor?.stop();
   await harness?.close();
-  await run(process.execPath, [cli, 'destroy', '--adapters', 'ecs', '--config', configPath, '--yes']);
+  await runCliOrFail(dirname(configPath), 'destroy', '--adapters', 'ecs', '--config', configPath, '--yes');
 });
 
 describe('Order service renders orders with the RenderPdf task', () => {

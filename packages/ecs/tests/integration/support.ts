@@ -1,27 +1,9 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { DescribeTaskDefinitionCommand, ECSClient, RunTaskCommand } from '@aws-sdk/client-ecs';
 import { adapterStackName } from '@harness/core';
-import { createTaskNetwork, findRepoRoot, type TaskNetwork } from '@harness/testing';
+import { createTaskNetwork, type TaskNetwork } from '@harness/testing';
 import { runTaskLocally, type LocalTaskOverrides, type LocalTaskResult } from '../../src/index.js';
 
-const run = promisify(execFile);
-
-/** Writes a harness.config.json and deploys it to moto with the built CLI, as a user would. */
-export async function deployWithCli(stack: string, adapters: Record<string, unknown>): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'harness-ecs-'));
-  const configPath = join(dir, 'harness.config.json');
-  writeFileSync(configPath, JSON.stringify({ stack, adapters }, null, 2));
-  const cli = join(findRepoRoot(), 'packages', 'cli', 'dist', 'bin.js');
-  await run(process.execPath, [cli, 'deploy', '--adapters', 'ecs', '--config', configPath], {
-    env: process.env,
-    maxBuffer: 20_000_000,
-  });
-  return configPath;
-}
+export { deployWithCli } from '@harness/testing';
 
 /**
  * Plays ECS for one RunTask: moto records the task (so DescribeTasks answers

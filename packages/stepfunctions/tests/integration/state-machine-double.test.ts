@@ -1,8 +1,3 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import {
   CreateStateMachineCommand,
@@ -13,13 +8,12 @@ import {
   type DescribeExecutionCommandOutput,
 } from '@aws-sdk/client-sfn';
 import { createHarness, type Harness } from '@harness/core';
-import { findRepoRoot, uniqueName } from '@harness/testing';
+import { deployWithCli, uniqueName } from '@harness/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stepFunctionsAdapter } from '../../src/adapter.js';
 import { failExecution } from '../../src/api.js';
 import { stateMachineArnOutputKey } from '../../src/template.js';
 
-const run = promisify(execFile);
 const DOUBLES = ['Child', 'Unmocked'] as const;
 
 /** moto's settings endpoint (moto/moto_api: POST merges the body into moto/core/config.py's default_user_config). */
@@ -33,13 +27,8 @@ async function motoConfig(body?: unknown): Promise<Record<string, unknown>> {
 }
 
 /** Writes a harness.config.json and deploys core + stepfunctions to moto with the built CLI, as a user would. */
-async function deployWithCli(stack: string): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'harness-sfn-'));
-  const configPath = join(dir, 'harness.config.json');
-  writeFileSync(configPath, JSON.stringify({ stack, adapters: { stepfunctions: { stateMachines: Object.fromEntries(DOUBLES.map((name) => [name, {}])) } } }, null, 2));
-  const cli = join(findRepoRoot(), 'packages', 'cli', 'dist', 'bin.js');
-  await run(process.execPath, [cli, 'deploy', '--adapters', 'stepfunctions', '--config', configPath], { env: process.env, maxBuffer: 20_000_000 });
-  return configPath;
+function deployDoubles(stack: string): Promise<string> {
+  return deployWithCli(stack, { stepfunctions: { stateMachines: Object.fromEntries(DOUBLES.map((name) => [name, {}])) } });
 }
 
 /** Polls DescribeExecution until the execution has ended; on timeout, says the last status seen. */
@@ -72,7 +61,7 @@ describe('State machine doubles, deployed with the CLI (against moto)', () => {
     client = new SFNClient({});
     previousConfig = (await motoConfig()).stepfunctions;
     await motoConfig({ stepfunctions: { execute_state_machine: false } });
-    const configPath = await deployWithCli(stack);
+    const configPath = await deployDoubles(stack);
     // moto 5.2.5 keeps two Step Functions backends: CloudFormation creates state machines in the plain one, while
     // with execute_state_machine on, the API (StartExecution…) serves only the executing one. So the deployed
     // definitions are read back and created, unchanged, in the executing backend (same name, so the same ARN).
