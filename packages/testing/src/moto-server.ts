@@ -13,8 +13,16 @@ export interface MotoServer {
 }
 
 export interface StartMotoServerOptions {
-  /** Path to `moto_server`; defaults to `$HARNESS_MOTO_SERVER` or `<repo>/.venv/bin/moto_server`. */
+  /**
+   * Path to a `moto_server` executable to run as it is. Defaults to `$HARNESS_MOTO_SERVER`; when neither is set,
+   * `<repo>/.venv/bin/python` runs `packages/testing/moto/harness_moto_server.py` (moto with harness's fixes).
+   */
   readonly executable?: string;
+  /**
+   * Whether harness's fixes to moto (`packages/testing/moto/fix_*.py`) are applied. Default true.
+   * Tests that show what a fix is for start a server without them.
+   */
+  readonly fixes?: boolean;
   /** How long to wait for the server to answer, in milliseconds. Default 30 000. */
   readonly startTimeoutMs?: number;
 }
@@ -34,6 +42,18 @@ export function defaultMotoExecutable(): string {
   return process.env.HARNESS_MOTO_SERVER ?? join(findRepoRoot(), '.venv', 'bin', 'moto_server');
 }
 
+/** The command that starts moto: the launcher with harness's fixes, or a given executable as it is. */
+function motoCommand(options: StartMotoServerOptions): { executable: string; args: string[] } {
+  const explicit = options.executable ?? process.env.HARNESS_MOTO_SERVER;
+  if (explicit) return { executable: explicit, args: [] };
+  const root = findRepoRoot();
+  const launcher = join(root, 'packages', 'testing', 'moto', 'harness_moto_server.py');
+  return {
+    executable: join(root, '.venv', 'bin', 'python'),
+    args: [launcher, ...(options.fixes === false ? ['--no-harness-fixes'] : [])],
+  };
+}
+
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -51,7 +71,7 @@ async function freePort(): Promise<number> {
  * Fails (never skips) when moto is missing or does not come up, saying what it saw.
  */
 export async function startMotoServer(options: StartMotoServerOptions = {}): Promise<MotoServer> {
-  const executable = options.executable ?? defaultMotoExecutable();
+  const { executable, args } = motoCommand(options);
   if (!existsSync(executable)) {
     throw new Error(
       `moto server was not found at ${executable}. The integration tests need it. To fix this, run \`npm run setup\` at the repository root (it creates .venv with moto[server]), or set HARNESS_MOTO_SERVER to a moto_server executable.`,
@@ -59,9 +79,10 @@ export async function startMotoServer(options: StartMotoServerOptions = {}): Pro
   }
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(executable, ['-H', '127.0.0.1', '-p', String(port)], {
+  const child: ChildProcess = spawn(executable, [...args, '-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, MOTO_ALLOW_NONEXISTENT_REGION: 'true' },
+    // MOTO_PORT: moto's Step Functions engine calls other services at localhost:$MOTO_PORT.
+    env: { ...process.env, MOTO_ALLOW_NONEXISTENT_REGION: 'true', MOTO_PORT: String(port) },
   });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {

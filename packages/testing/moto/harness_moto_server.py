@@ -1,0 +1,47 @@
+"""moto server, with harness's fixes to it applied first.
+
+Usage (what @harness/testing's startMotoServer runs):
+
+    .venv/bin/python packages/testing/moto/harness_moto_server.py -H 127.0.0.1 -p 4566
+    .venv/bin/python packages/testing/moto/harness_moto_server.py --no-harness-fixes -H 127.0.0.1 -p 4566
+
+Every module named ``fix_*.py`` beside this file is one fix: a place where
+moto (the pinned version in requirements-dev.txt) differs from AWS in a way
+the harness tests depend on. Each module's docstring says what AWS does,
+what moto does instead, and how the fix bridges the two; each has a test
+that shows the difference on an unfixed server, so an upgrade of moto that
+makes a fix unnecessary is noticed. ``--no-harness-fixes`` runs moto as it is.
+"""
+
+import importlib
+import pathlib
+import sys
+
+
+def _fix_modules() -> list[str]:
+    here = pathlib.Path(__file__).resolve().parent
+    return sorted(path.stem for path in here.glob("fix_*.py"))
+
+
+def main() -> None:
+    argv = sys.argv[1:]
+    apply_fixes = "--no-harness-fixes" not in argv
+    argv = [arg for arg in argv if arg != "--no-harness-fixes"]
+    applied = []
+    if apply_fixes:
+        for name in _fix_modules():
+            importlib.import_module(name).apply()
+            applied.append(name)
+    print(
+        f"[harness] moto fixes applied: {', '.join(applied) or 'none'}",
+        file=sys.stderr,
+        flush=True,
+    )
+
+    from moto.server import main as moto_main
+
+    moto_main(argv)
+
+
+if __name__ == "__main__":
+    main()
