@@ -12,6 +12,10 @@
 // 4. The local target: one ECS double per task (agent process start to exit
 //    code), one Lambda double per call, a 10-state workflow, and the whole
 //    example workflow suite (wall time, start-up included).
+// 5. The aws target on moto with its Step Functions engine on
+//    (packages/stepfunctions/scripts/bench-aws.mjs): deploy of all three
+//    adapters cold and unchanged, and the state machine double's round trip
+//    over 50 executions.
 //
 // Node built-ins and the built packages only. `--json` prints one object.
 import { execFile, spawnSync } from 'node:child_process';
@@ -169,5 +173,14 @@ if (suite.status !== 0) throw new Error(`the example suite failed:\n${suite.stdo
 results.exampleSuiteMs = Math.round(performance.now() - suiteStarted);
 const scenarios = /Tests\s+(\d+) passed/.exec(suite.stdout.replace(/\u001b\[[0-9;]*m/g, ''))?.[1];
 say(`example workflow suite (local target): ${scenarios} scenarios in ${results.exampleSuiteMs} ms wall, vitest start-up included`);
+
+// ----- 5. aws target: deploy of all three adapters, state machine double round trip -----
+results.awsStepFunctions = runJson('packages/stepfunctions/scripts/bench-aws.mjs', ['--runs', '50']);
+const { deployAllThree, stateMachineDouble } = results.awsStepFunctions;
+say(`deploy of core + ecs + lambda + stepfunctions on moto: cold ${deployAllThree.coldMs} ms, no change ${deployAllThree.noChangeMs} ms`);
+say(
+  `state machine double round trip on moto's engine, ${stateMachineDouble.runs} executions: median ${stateMachineDouble.medianMs} ms, ` +
+    `p95 ${stateMachineDouble.p95Ms} ms (its first poll comes after a 1 s Wait)`,
+);
 
 if (json) console.log(JSON.stringify(results, null, 2));

@@ -30,6 +30,8 @@ export {
   doubleId,
   HARNESS_ENV,
   PROTOCOL_VERSION,
+  routeExpiryIso,
+  TABLE_KEYS,
 } from './protocol.js';
 export type {
   EcsContainerOverride,

@@ -67,6 +67,16 @@ export interface RouteItem {
   readonly queueUrl: string;
   /** Epoch seconds after which the route is dead (also the table's TTL attribute). */
   readonly expiresAt: number;
+  /**
+   * The same instant as `expiresAt`, ISO-8601 in UTC (`2026-11-25T19:20:00.000Z`): what a state machine double
+   * compares with `$$.State.EnteredTime`, since Amazon States Language has no clock in epoch seconds.
+   */
+  readonly expiresAtIso: string;
+}
+
+/** The `expiresAtIso` of a route that expires at `expiresAt` (epoch seconds). */
+export function routeExpiryIso(expiresAt: number): string {
+  return new Date(expiresAt * 1000).toISOString();
 }
 
 /** What a double sends to the session's queue. */
@@ -106,6 +116,8 @@ export const TABLE_KEYS = {
   routes: 'double',
   results: 'invocationId',
   ttl: 'expiresAt',
+  /** Of routes only: the expiry as an ISO-8601 string (see {@link RouteItem.expiresAtIso}). */
+  routeExpiryIso: 'expiresAtIso',
 } as const;
 
 /** Exit codes a container agent uses for its own failures (a handler's code is passed through as is). */

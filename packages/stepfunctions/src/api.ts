@@ -128,7 +128,15 @@ export interface RunOptions {
   readonly signal?: AbortSignal;
 }
 
-export type ExecuteOptions = RunOptions & LoadDefinitionOptions;
+/** How `execute` waits on the aws target. */
+export interface AwsExecuteOptions {
+  /** aws target: how long to wait for the execution to end before rejecting with `ExecutionWaitTimeoutError`. Default 300 000. */
+  readonly timeoutMs?: number;
+  /** aws target: stop the execution (StopExecution) when the wait times out. Default false: it is left running. */
+  readonly stopOnTimeout?: boolean;
+}
+
+export type ExecuteOptions = RunOptions & LoadDefinitionOptions & AwsExecuteOptions;
 export type RegisterDefinitionOptions = Omit<RunOptions, 'name' | 'signal'> & LoadDefinitionOptions;
 
 /** `harness.stepFunctions`: run workflows locally, mock the state machines and services they call. */
@@ -489,11 +497,25 @@ export function createStepFunctionsApi(session: AdapterSession, _config: StepFun
         }
         const stateMachineArn = options.stateMachineArn ?? (await resolveStateMachineArn(nameOrDefinition, { outputs: session.outputs }));
         // AWS names an unnamed execution with a UUID; naming it here does the same on every endpoint.
-        return executeOnAws({ stateMachineArn, input, name: options.name ?? randomUUID() });
+        return executeOnAws({
+          stateMachineArn,
+          input,
+          name: options.name ?? randomUUID(),
+          ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+          ...(options.stopOnTimeout !== undefined ? { stopOnTimeout: options.stopOnTimeout } : {}),
+        });
       }
       await Promise.all(doubles.values());
       const workflow = resolveWorkflow(nameOrDefinition, options);
-      const { stateMachine: _stateMachine, substitutions: _substitutions, region: _region, accountId: _accountId, ...runOptions } = workflow.options as ExecuteOptions;
+      const {
+        stateMachine: _stateMachine,
+        substitutions: _substitutions,
+        region: _region,
+        accountId: _accountId,
+        timeoutMs: _timeoutMs,
+        stopOnTimeout: _stopOnTimeout,
+        ...runOptions
+      } = workflow.options as ExecuteOptions;
       return runLocalExecution({
         ...runOptions,
         definition: workflow.definition,

@@ -1,4 +1,4 @@
-import { doubleId, PROTOCOL_VERSION, type CoreResources } from '@harness/core';
+import { doubleId, PROTOCOL_VERSION, TABLE_KEYS, type CoreResources } from '@harness/core';
 import type { AslDefinition, AslState } from './definition.js';
 
 /** How long a state machine double waits for its session's answer when the config does not say. */
@@ -20,7 +20,7 @@ export const PARENT_EXECUTION_INPUT_FIELD = 'AWS_STEP_FUNCTIONS_STARTED_BY_EXECU
 
 /** Errors a state machine double fails with when the harness itself could not answer. */
 export const DOUBLE_ERRORS = {
-  /** No test session has mocked the double (no route), or the routed session's queue is gone. */
+  /** No test session has mocked the double (no route), its route has expired, or the routed session's queue is gone. */
   noRoute: 'Harness.NoRoute',
   /** The session did not answer within the double's timeout. */
   timeout: 'Harness.Timeout',
@@ -90,6 +90,8 @@ export function stateMachineDoubleDefinition(options: StateMachineDoubleDefiniti
         Parameters: {
           'invocationId.$': 'States.UUID()',
           'input.$': '$$.Execution.Input',
+          // What the route's expiry is compared with: ASL has no epoch-seconds clock, so routes carry an ISO copy.
+          'startedAt.$': '$$.State.EnteredTime',
           polls: 0,
           parent: { executionArn: '', stateName: '' },
         },
@@ -108,8 +110,24 @@ export function stateMachineDoubleDefinition(options: StateMachineDoubleDefiniti
       },
       IsRouted: {
         Type: 'Choice',
-        Choices: [{ ...isString('$.route.Item.queueUrl.S'), Next: 'FindParent' }],
+        Choices: [
+          {
+            // Both are ISO-8601 UTC, so string order is time order (to the second, whatever the fraction digits).
+            And: [
+              isString('$.route.Item.queueUrl.S'),
+              isString(`$.route.Item.${TABLE_KEYS.routeExpiryIso}.S`),
+              { Variable: `$.route.Item.${TABLE_KEYS.routeExpiryIso}.S`, StringLessThanEqualsPath: '$.startedAt' },
+            ],
+            Next: 'RouteExpired',
+          },
+          { ...isString('$.route.Item.queueUrl.S'), Next: 'FindParent' },
+        ],
         Default: 'NoRoute',
+      },
+      RouteExpired: {
+        Type: 'Fail',
+        Error: DOUBLE_ERRORS.noRoute,
+        CausePath: `States.Format('State machine double ${name} is routed to test session {}, whose route expired at {} (the session has probably ended without releasing it). To fix this, mock ${name} with harness.stepFunctions.mockStateMachine in a live test session on the aws target.', $.route.Item.session.S, $.route.Item.${TABLE_KEYS.routeExpiryIso}.S)`,
       },
       NoRoute: {
         Type: 'Fail',

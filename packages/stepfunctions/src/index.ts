@@ -1,6 +1,7 @@
 export { harnessAdapter, stepFunctionsAdapter } from './adapter.js';
 export { createStepFunctionsApi, failExecution } from './api.js';
 export type {
+  AwsExecuteOptions,
   ExecuteOptions,
   RecordedServiceInvocation,
   RecordedStateMachineInvocation,
@@ -14,6 +15,14 @@ export type {
   StateMachineMock,
   StepFunctionsApi,
 } from './api.js';
+export {
+  executeOnAws,
+  ExecutionInputTooLargeError,
+  ExecutionWaitTimeoutError,
+  resolveStateMachineArn,
+  StateMachineNotFoundError,
+} from './aws-driver.js';
+export type { ExecuteOnAwsOptions } from './aws-driver.js';
 export { parseStepFunctionsConfig } from './config.js';
 export type { StateMachineDoubleConfig, StepFunctionsConfig } from './config.js';
 export { loadDefinition, validateDefinition } from './definition.js';

@@ -18,6 +18,7 @@ import { RouteBusyError, SessionClosedError } from '../errors.js';
 import {
   encodeJson,
   parseInvocationMessage,
+  routeExpiryIso,
   type InvocationMessage,
   type InvocationResult,
 } from '../protocol.js';
@@ -101,6 +102,7 @@ export class AwsTransport implements SessionTransport {
     let delayMs = 100;
     for (;;) {
       const now = Math.floor(Date.now() / 1000);
+      const expiresAt = now + this.routeTtlSeconds;
       try {
         await this.options.dynamodb.send(
           new PutItemCommand({
@@ -109,7 +111,8 @@ export class AwsTransport implements SessionTransport {
               double: { S: double },
               session: { S: this.options.session },
               queueUrl: { S: queueUrl },
-              expiresAt: { N: String(now + this.routeTtlSeconds) },
+              expiresAt: { N: String(expiresAt) },
+              expiresAtIso: { S: routeExpiryIso(expiresAt) },
             },
             ConditionExpression: 'attribute_not_exists(#double) OR #session = :session OR #expiresAt < :now',
             ExpressionAttributeNames: { '#double': 'double', '#session': 'session', '#expiresAt': 'expiresAt' },
@@ -186,7 +189,7 @@ export class AwsTransport implements SessionTransport {
   }
 
   private async renewRoutes(): Promise<void> {
-    const expiresAt = String(Math.floor(Date.now() / 1000) + this.routeTtlSeconds);
+    const expiresAt = Math.floor(Date.now() / 1000) + this.routeTtlSeconds;
     await Promise.all(
       [...this.routes].map(async (double) => {
         try {
@@ -194,10 +197,14 @@ export class AwsTransport implements SessionTransport {
             new UpdateItemCommand({
               TableName: this.options.core.routesTable,
               Key: { double: { S: double } },
-              UpdateExpression: 'SET #expiresAt = :expiresAt',
+              UpdateExpression: 'SET #expiresAt = :expiresAt, #expiresAtIso = :expiresAtIso',
               ConditionExpression: '#session = :session',
-              ExpressionAttributeNames: { '#expiresAt': 'expiresAt', '#session': 'session' },
-              ExpressionAttributeValues: { ':expiresAt': { N: expiresAt }, ':session': { S: this.options.session } },
+              ExpressionAttributeNames: { '#expiresAt': 'expiresAt', '#expiresAtIso': 'expiresAtIso', '#session': 'session' },
+              ExpressionAttributeValues: {
+                ':expiresAt': { N: String(expiresAt) },
+                ':expiresAtIso': { S: routeExpiryIso(expiresAt) },
+                ':session': { S: this.options.session },
+              },
             }),
           );
         } catch (error) {

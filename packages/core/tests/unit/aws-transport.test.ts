@@ -4,6 +4,7 @@ import {
   DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
+  UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import {
   CreateQueueCommand,
@@ -96,9 +97,29 @@ describe('Class: AwsTransport', () => {
       expect(put?.TableName).toBe('routes');
       expect(put?.Item).toMatchObject({ double: { S: 'ecs:RenderPdf' }, session: { S: 's1' }, queueUrl: { S: 'http://q/hx-session-s1' } });
       expect(put?.ConditionExpression).toBe('attribute_not_exists(#double) OR #session = :session OR #expiresAt < :now');
+      // The expiry twice: epoch seconds (DynamoDB TTL, agents) and the same instant in ISO-8601 (state machine doubles).
+      const expiresAt = Number(put?.Item?.expiresAt?.N);
+      expect(expiresAt).toBeGreaterThan(Date.now() / 1000);
+      expect(put?.Item?.expiresAtIso?.S).toBe(new Date(expiresAt * 1000).toISOString());
       // close() releases the route, only if still ours.
       const release = dynamoMock.commandCalls(DeleteItemCommand)[0]?.args[0].input;
       expect(release?.ConditionExpression).toBe('#session = :session');
+    });
+
+    it('renews both expiry attributes of its routes on every heartbeat', async () => {
+      deliver();
+      const subject = transport({ heartbeatIntervalMs: 20 });
+      await subject.start(async () => ({ status: 'ok', value: null }));
+      await subject.claimRoute('ecs:RenderPdf');
+
+      await vi.waitFor(() => expect(dynamoMock.commandCalls(UpdateItemCommand).length).toBeGreaterThan(0), { timeout: 2_000 });
+      await subject.close();
+
+      const renewal = dynamoMock.commandCalls(UpdateItemCommand)[0]?.args[0].input;
+      expect(renewal?.Key).toEqual({ double: { S: 'ecs:RenderPdf' } });
+      expect(renewal?.UpdateExpression).toBe('SET #expiresAt = :expiresAt, #expiresAtIso = :expiresAtIso');
+      const expiresAt = Number(renewal?.ExpressionAttributeValues?.[':expiresAt']?.N);
+      expect(renewal?.ExpressionAttributeValues?.[':expiresAtIso']?.S).toBe(new Date(expiresAt * 1000).toISOString());
     });
 
     it('waits for a live holder, then fails naming it', async () => {
