@@ -1,0 +1,100 @@
+import {
+  CloudFormationClient,
+  CreateStackCommand,
+  DeleteStackCommand,
+  DescribeStacksCommand,
+} from '@aws-sdk/client-cloudformation';
+import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startMotoServer, type MotoServer } from '../../src/moto-server.js';
+import { uniqueName } from '../../src/names.js';
+
+// packages/testing/moto/fix_sfn_cloudformation_backend.py: with moto's Step Functions engine on, a state
+// machine deployed by CloudFormation must be one StartExecution can run, as on AWS.
+
+const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
+const region = 'us-east-1';
+
+async function setEngine(endpoint: string, on: boolean): Promise<void> {
+  const response = await fetch(`${endpoint}/moto-api/config`, {
+    method: 'POST',
+    body: JSON.stringify({ stepfunctions: { execute_state_machine: on } }),
+    headers: { 'content-type': 'application/json' },
+  });
+  if (!response.ok) throw new Error(`moto-api/config answered ${response.status}`);
+}
+
+/** Deploys a one-Pass-state machine with CloudFormation and starts it; the execution's status or the error's name. */
+async function deployAndStart(endpoint: string): Promise<{ outcome: string; output?: string }> {
+  const cloudformation = new CloudFormationClient({ endpoint, region, credentials });
+  const sfn = new SFNClient({ endpoint, region, credentials });
+  const stack = uniqueName('cfnsm');
+  const name = uniqueName('Greeter');
+  await cloudformation.send(
+    new CreateStackCommand({
+      StackName: stack,
+      TemplateBody: JSON.stringify({
+        Resources: {
+          Machine: {
+            Type: 'AWS::StepFunctions::StateMachine',
+            Properties: {
+              StateMachineName: name,
+              RoleArn: 'arn:aws:iam::123456789012:role/sfn',
+              DefinitionString: JSON.stringify({ StartAt: 'Greet', States: { Greet: { Type: 'Pass', Result: { hello: 'world' }, End: true } } }),
+            },
+          },
+        },
+        Outputs: { Arn: { Value: { Ref: 'Machine' } } },
+      }),
+    }),
+  );
+  try {
+    const described = await cloudformation.send(new DescribeStacksCommand({ StackName: stack }));
+    const arn = described.Stacks?.[0]?.Outputs?.find((output) => output.OutputKey === 'Arn')?.OutputValue;
+    const started = await sfn.send(new StartExecutionCommand({ stateMachineArn: arn, name: uniqueName('run'), input: '{}' }));
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const execution = await sfn.send(new DescribeExecutionCommand({ executionArn: started.executionArn }));
+      if (execution.status !== 'RUNNING') return { outcome: execution.status ?? 'no status', output: execution.output };
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return { outcome: 'still RUNNING after 5 s' };
+  } catch (error) {
+    return { outcome: (error as Error).name };
+  } finally {
+    await cloudformation.send(new DeleteStackCommand({ StackName: stack }));
+  }
+}
+
+describe('moto fix: CloudFormation creates state machines in the executing backend', () => {
+  let unfixed: MotoServer;
+
+  beforeAll(async () => {
+    unfixed = await startMotoServer({ fixes: false });
+  });
+
+  afterAll(async () => {
+    await unfixed?.stop();
+  });
+
+  it('is still needed: unfixed moto cannot start a state machine CloudFormation deployed while the engine is on', async () => {
+    await setEngine(unfixed.endpoint, true);
+
+    const run = await deployAndStart(unfixed.endpoint);
+
+    // If this starts to pass, moto has fixed it: delete fix_sfn_cloudformation_backend.py and this test.
+    expect(run.outcome, 'moto now runs CloudFormation-created state machines: remove the fix').toBe('StateMachineDoesNotExist');
+  });
+
+  it('runs a state machine CloudFormation deployed while the engine is on', async () => {
+    const endpoint = inject('motoEndpoint');
+    await setEngine(endpoint, true);
+    try {
+      const run = await deployAndStart(endpoint);
+
+      expect(run.outcome).toBe('SUCCEEDED');
+      expect(JSON.parse(run.output ?? 'null')).toEqual({ hello: 'world' });
+    } finally {
+      await setEngine(endpoint, false);
+    }
+  });
+});
