@@ -1,0 +1,185 @@
+import type { Harness } from '@harness/core';
+import { exit, sendTaskFailure, sendTaskSuccess, type ecsAdapter } from '@harness/ecs';
+import { fail, type lambdaAdapter } from '@harness/lambda';
+import { ExecutionWaitTimeoutError, type Execution, type stepFunctionsAdapter } from '@harness/stepfunctions';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+export type OrderFlowHarness = Harness<[typeof stepFunctionsAdapter, typeof lambdaAdapter, typeof ecsAdapter]>;
+
+/** Where the order flow runs. The scenarios are the same on every target; only this differs. */
+export interface OrderFlowTarget {
+  /** `local`: the ASL runs in this process. `aws`: the deployed state machine runs on a Step Functions endpoint. */
+  readonly target: 'local' | 'aws';
+  /** Opens the session of one test: its doubles are its own, and go with it. */
+  openSession(): Promise<OrderFlowHarness>;
+  /** Runs the order flow to its end. `waitMs`: how long to wait for the end, when a scenario expects a long wait. */
+  runOrderFlow(harness: OrderFlowHarness, input: unknown, waitMs?: number): Promise<Execution>;
+}
+
+export const order = {
+  orderId: 'o-1',
+  customerId: 'c-7',
+  items: [{ sku: 'sku-1' }, { sku: 'sku-2' }],
+};
+
+type Caught = { error: { Error: string; Cause: string } };
+
+/** The input of the first `StateEntered` event of `stateName`. */
+function enteredWith(run: Execution, stateName: string): unknown {
+  return run.history.find((event) => event.type === 'StateEntered' && event.stateName === stateName)?.input;
+}
+
+/**
+ * The order flow's acceptance scenarios: the workflow of infrastructure/ with
+ * its Lambda functions and ECS tasks replaced by doubles (the ECS ones run the
+ * real container agent). `apps/example/tests/workflow` runs them on the local
+ * target, `apps/example/tests/acceptance` against the stacks deployed to moto.
+ */
+export function describeOrderFlow(title: string, where: OrderFlowTarget): void {
+  describe(title, () => {
+    let harness: OrderFlowHarness;
+
+    beforeEach(async () => {
+      harness = await where.openSession();
+    });
+
+    afterEach(async () => {
+      await harness?.close();
+    });
+
+    /** The doubles of a run where everything goes well; a test overrides the one it is about. */
+    async function happyDoubles() {
+      return {
+        validate: await harness.lambda.mockFunction('ValidateOrder', (event: typeof order) => ({ ...event, valid: true })),
+        customer: await harness.lambda.mockFunction('LookUpCustomer', ({ customerId }: { customerId: string }) => ({ customerId, email: 'ada@example.com' })),
+        render: await harness.ecs.mockTask('RenderPdf', () => exit(0)),
+        fulfil: await harness.ecs.mockTask('Fulfil', () => sendTaskSuccess({ shipment: 'sh-1' })),
+        notify: await harness.ecs.mockTask('Notify', () => exit(0)),
+      };
+    }
+
+    it('validates, enriches, renders one document per item, waits for fulfilment and notifies', async () => {
+      const doubles = await happyDoubles();
+
+      const run = await where.runOrderFlow(harness, order);
+
+      expect(run.status, `${run.error}: ${run.cause}`).toBe('SUCCEEDED');
+      expect(run.output).toMatchObject({
+        enrichment: { customer: { email: 'ada@example.com' } },
+        documents: [
+          { sku: 'sku-1', exitCode: 0 },
+          { sku: 'sku-2', exitCode: 0 },
+        ],
+        fulfilment: { shipment: 'sh-1' },
+        notification: { taskArn: expect.stringMatching(/:task\//) },
+      });
+      expect(doubles.render.invocations.map((invocation) => invocation.command).sort()).toEqual([
+        ['--order', 'o-1', '--sku', 'sku-1'],
+        ['--order', 'o-1', '--sku', 'sku-2'],
+      ]);
+      expect(doubles.render.invocations[0]?.startedBy).toBe('AWS Step Functions');
+      const fulfilment = doubles.fulfil.invocations[0];
+      expect(fulfilment?.environment.ORDER_ID).toBe('o-1');
+      expect(fulfilment?.taskToken).toEqual(expect.any(String));
+      expect(fulfilment?.environment.TASK_TOKEN).toBe(fulfilment?.taskToken);
+      expect(doubles.validate.invocations[0]?.event).toEqual(order);
+      expect(doubles.customer.invocations[0]?.event).toEqual({ customerId: 'c-7' });
+      // Notify is fire-and-forget: the workflow may finish first; the double still runs.
+      const notification = await doubles.notify.waitForInvocation({ timeoutMs: 10_000 });
+      expect(notification.command).toEqual(['--order', 'o-1', '--customer', 'ada@example.com']);
+    });
+
+    it('rejects an invalid order through its Catch', async () => {
+      await happyDoubles();
+      await harness.lambda.mockFunction('ValidateOrder', () => fail('InvalidOrder', 'order o-1 has no items'));
+
+      const run = await where.runOrderFlow(harness, order);
+
+      expect(run).toMatchObject({ status: 'FAILED', error: 'OrderRejected', cause: 'The order did not pass validation.' });
+      expect(enteredWith(run, 'OrderRejected')).toMatchObject({
+        error: { Error: 'InvalidOrder', Cause: expect.stringContaining('order o-1 has no items') },
+      });
+    });
+
+    it('retries a validation that fails with ServiceUnavailable', async () => {
+      const doubles = await happyDoubles();
+      let calls = 0;
+      await harness.lambda.mockFunction('ValidateOrder', (event: typeof order) => (++calls === 1 ? fail('ServiceUnavailable', 'try again') : event));
+
+      const run = await where.runOrderFlow(harness, order);
+
+      expect(run.status, `${run.error}: ${run.cause}`).toBe('SUCCEEDED');
+      expect(calls).toBe(2);
+      expect(run.history.filter((event) => event.type === 'StateRetried').map((event) => event.stateName)).toEqual(['ValidateOrder']);
+      expect(doubles.render.invocations).toHaveLength(2);
+    });
+
+    it('fails the order when the child workflow fails', async () => {
+      await happyDoubles();
+      await harness.lambda.mockFunction('LookUpCustomer', () => fail('CustomerNotFound', 'no customer c-7'));
+
+      const run = await where.runOrderFlow(harness, order);
+
+      expect(run).toMatchObject({ status: 'FAILED', error: 'EnrichmentFailed' });
+      const caught = (enteredWith(run, 'EnrichmentFailed') as Caught).error;
+      expect(caught.Error).toBe('States.TaskFailed');
+      expect(JSON.parse(caught.Cause)).toMatchObject({ Status: 'FAILED', Error: 'CustomerNotFound' });
+    });
+
+    it('retries a render that exits non-zero, then fails with the stopped task as cause', async () => {
+      const doubles = await happyDoubles();
+      await harness.ecs.mockTask('RenderPdf', ({ command }) => (command.includes('sku-2') ? exit(1, { logs: ['font missing'] }) : exit(0)));
+
+      const run = await where.runOrderFlow(harness, order);
+
+      expect(run).toMatchObject({ status: 'FAILED', error: 'RenderingFailed' });
+      const caught = (enteredWith(run, 'RenderingFailed') as Caught).error;
+      expect(caught.Error).toBe('States.TaskFailed');
+      expect(JSON.parse(caught.Cause)).toMatchObject({ LastStatus: 'STOPPED', Containers: [{ Name: 'Main', ExitCode: 1 }] });
+      // sku-2 ran twice (Retry MaxAttempts 1); sku-1 at least once.
+      expect(doubles.render.invocations.filter((invocation) => invocation.command.includes('sku-2'))).toHaveLength(2);
+    });
+
+    it('passes a fulfilment failure from the callback on verbatim', async () => {
+      await happyDoubles();
+      await harness.ecs.mockTask('Fulfil', () => sendTaskFailure({ error: 'OutOfStock', cause: 'sku-2 is sold out' }));
+
+      const run = await where.runOrderFlow(harness, order);
+
+      expect(run).toMatchObject({ status: 'FAILED', error: 'FulfilmentFailed' });
+      expect(enteredWith(run, 'FulfilmentFailed')).toMatchObject({ error: { Error: 'OutOfStock', Cause: 'sku-2 is sold out' } });
+    });
+
+    if (where.target === 'local') {
+      it('times the fulfilment out at once, instead of after an hour, when its task exits without calling back', async () => {
+        await happyDoubles();
+        const fulfil = await harness.ecs.mockTask('Fulfil', () => exit(0));
+        const started = Date.now();
+
+        const run = await where.runOrderFlow(harness, order);
+
+        // FulfilOrder has TimeoutSeconds 3600: AWS would fail it with States.Timeout after an hour;
+        // the local target sees the task stop without a callback and fails it after callbackTimeoutMs.
+        expect(run).toMatchObject({ status: 'FAILED', error: 'FulfilmentFailed' });
+        expect(enteredWith(run, 'FulfilmentFailed')).toMatchObject({ error: { Error: 'States.Timeout' } });
+        expect(Date.now() - started).toBeLessThan(20_000);
+        expect(fulfil.invocations).toHaveLength(1);
+      });
+    } else {
+      it('waits at FulfilOrder, as AWS does for up to its hour, when the fulfilment task exits without calling back', async () => {
+        await happyDoubles();
+        const fulfil = await harness.ecs.mockTask('Fulfil', () => exit(0));
+
+        const outcome = await where.runOrderFlow(harness, order, 8_000).catch((error: unknown) => error);
+
+        // A deployed workflow has no "the task stopped without calling back" signal: it waits for
+        // TimeoutSeconds (3600). The driver's wait ends first, and says where the execution is.
+        expect(outcome).toBeInstanceOf(ExecutionWaitTimeoutError);
+        const timedOut = outcome as ExecutionWaitTimeoutError;
+        expect(timedOut.lastStatus).toBe('RUNNING');
+        expect(timedOut.lastEvents.filter((event) => event.type === 'StateEntered').at(-1)?.stateName).toBe('FulfilOrder');
+        expect(fulfil.invocations).toHaveLength(1);
+      });
+    }
+  });
+}
