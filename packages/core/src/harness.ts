@@ -116,8 +116,13 @@ export async function createHarness<const TAdapters extends readonly AnyAdapter[
     resultsTable: requireOutput(coreOutputs, coreStackName(stack), CORE_OUTPUTS.resultsTable),
     artifactsBucket: requireOutput(coreOutputs, coreStackName(stack), CORE_OUTPUTS.artifactsBucket),
   };
+  const adapterConfigs: unknown[] = options.adapters.map((adapter) => adapterConfig({ stack, adapters: config.adapters ?? {} }, adapter, source));
   const adapterOutputs = await Promise.all(
-    options.adapters.map((adapter) => stackOutputs(cloudformation, adapterStackName(stack, adapter.name))),
+    options.adapters.map((adapter, index) =>
+      adapter.hasDoubles?.(adapterConfigs[index]) === false
+        ? Promise.resolve({})
+        : stackOutputs(cloudformation, adapterStackName(stack, adapter.name)),
+    ),
   );
 
   const sessionId = newSessionId();
@@ -138,8 +143,7 @@ export async function createHarness<const TAdapters extends readonly AnyAdapter[
 
   const apis: Record<string, unknown> = {};
   options.adapters.forEach((adapter, index) => {
-    const parsed: unknown = adapterConfig({ stack, adapters: config.adapters ?? {} }, adapter, source);
-    apis[adapter.apiName ?? adapter.name] = adapter.createApi(session.forAdapter(adapterOutputs[index] ?? {}), parsed);
+    apis[adapter.apiName ?? adapter.name] = adapter.createApi(session.forAdapter(adapterOutputs[index] ?? {}), adapterConfigs[index]);
   });
   return assemble(apis, session, () => transport.dropped);
 }

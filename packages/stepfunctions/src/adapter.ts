@@ -22,6 +22,8 @@ export const stepFunctionsAdapter: TestDoubleAdapter<'stepfunctions', StepFuncti
   template: stepFunctionsTemplate,
   // The doubles are pure ASL: nothing to upload.
   artifacts: async () => [],
+  // Without state machine doubles the adapter still runs deployed workflows: no stack needed.
+  hasDoubles: (config) => Object.keys(config.stateMachines).length > 0,
   createApi: createStepFunctionsApi,
   localIntegrations: (_config, context) => [createStepFunctionsIntegration(context)],
 };

@@ -104,6 +104,13 @@ export interface TestDoubleAdapter<TName extends string = string, TConfig = unkn
   template(config: TConfig, context: TemplateContext): CloudFormationTemplate;
   /** Files to upload to the artifacts bucket before deploy. */
   artifacts(config: TConfig): Promise<readonly Artifact[]>;
+  /**
+   * Whether `config` declares any double, i.e. whether the aws target needs this adapter's stack.
+   * Optional; without it the stack is always needed. An adapter useful without doubles (the Step
+   * Functions adapter runs deployed workflows) returns false for an empty config, so a session can
+   * use it without a deployed stack.
+   */
+  hasDoubles?(config: TConfig): boolean;
   /** The mock API this adapter adds to the harness (`harness.ecs`, `harness.lambda`…). */
   createApi(session: AdapterSession, config: TConfig): TApi;
   /**

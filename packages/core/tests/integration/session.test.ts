@@ -187,3 +187,30 @@ describe('Function: createHarness with a missing stack', () => {
     await expect(missing).rejects.toThrow('Stack hx-never-deployed-core does not exist. To fix this, deploy it with `npx harness deploy`');
   });
 });
+
+describe('Function: createHarness with an adapter whose config declares no doubles', () => {
+  /** Like the probe adapter, but with a stack only when its config names doubles. */
+  const optionalAdapter: TestDoubleAdapter<'optional', { doubles: string[] }, { outputs: Readonly<Record<string, string>> }> = {
+    name: 'optional',
+    parseConfig: (raw) => ({ doubles: ((raw as { doubles?: string[] } | undefined)?.doubles ?? []) }),
+    template: () => ({ AWSTemplateFormatVersion: '2010-09-09', Resources: { Placeholder: { Type: 'AWS::SQS::Queue' } } }),
+    artifacts: async () => [],
+    hasDoubles: (config) => config.doubles.length > 0,
+    createApi: (session: AdapterSession) => ({ outputs: session.outputs }),
+  };
+
+  it('opens a session without that adapter\'s stack', async () => {
+    const harness = await createHarness({ target: 'aws', adapters: [optionalAdapter], config: { stack } });
+    try {
+      expect(harness.optional.outputs).toEqual({});
+    } finally {
+      await harness.close();
+    }
+  });
+
+  it('still needs the stack once the config names a double', async () => {
+    const missing = createHarness({ target: 'aws', adapters: [optionalAdapter], config: { stack, adapters: { optional: { doubles: ['One'] } } } });
+
+    await expect(missing).rejects.toThrow(`Stack ${adapterStackName(stack, 'optional')} does not exist`);
+  });
+});
