@@ -1,0 +1,257 @@
+import { CloudFormationClient, CreateStackCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CreateFunctionCommand, GetFunctionCommand, InvokeCommand, LambdaClient, type InvokeCommandOutput } from '@aws-sdk/client-lambda';
+import {
+  CreateStateMachineCommand,
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  SFNClient,
+  StartExecutionCommand,
+  type DescribeExecutionCommandOutput,
+} from '@aws-sdk/client-sfn';
+import { readLambdaArtifact } from '@harness/container-agent';
+import { createHarness } from '@harness/core';
+import { deployWithCli, runCli, startMotoServer, uniqueName, type MotoServer } from '@harness/testing';
+import { dirname } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lambdaAdapter } from '../../src/adapter.js';
+import { fail } from '../../src/results.js';
+
+// moto accepts any well-formed role ARN for Step Functions; it does not check IAM.
+const SFN_ROLE_ARN = 'arn:aws:iam::123456789012:role/harness-moto-runtime-test';
+
+const lambda = new LambdaClient({});
+const decode = (payload: Uint8Array | undefined): string => new TextDecoder().decode(payload ?? new Uint8Array());
+const payloadOf = (output: InvokeCommandOutput): unknown => JSON.parse(decode(output.Payload));
+
+/** moto's settings endpoint: with `execute_state_machine` on, it runs the ASL instead of returning canned executions. */
+async function motoConfig(body?: unknown): Promise<Record<string, unknown>> {
+  const response = await fetch(`${process.env.AWS_ENDPOINT_URL}/moto-api/config`, {
+    method: body === undefined ? 'GET' : 'POST',
+    ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
+  });
+  if (!response.ok) throw new Error(`moto-api/config answered ${response.status}: ${await response.text()}`);
+  return (await response.json()) as Record<string, unknown>;
+}
+
+// harness's moto fix fix_lambda_node_runtime.py runs a nodejs* function's code in a
+// child node process, so a deployed Lambda double answers Invoke (and moto's Step
+// Functions engine) as it does on AWS, instead of needing Docker.
+describe('Lambda doubles run on moto (fix_lambda_node_runtime)', () => {
+  const stack = uniqueName('lambda-rt');
+  let configPath: string;
+
+  beforeAll(async () => {
+    configPath = await deployWithCli(stack, { lambda: { functions: { QuotePrice: { timeoutSeconds: 20 }, ReserveStock: { timeoutSeconds: 20 } } } });
+  });
+
+  afterAll(async () => {
+    await runCli(dirname(configPath), 'destroy', '--yes', '--config', configPath);
+  });
+
+  it('Invoke runs the deployed double, which hands the event to the mock\'s handler and returns its value', async () => {
+    // Arrange
+    await using harness = await createHarness({ target: 'aws', adapters: [lambdaAdapter], config: configPath });
+    const quotePrice = await harness.lambda.mockFunction('QuotePrice', (event: { sku: string; quantity: number }) => ({
+      sku: event.sku,
+      total: event.quantity * 5,
+    }));
+
+    // Act
+    const output = await lambda.send(new InvokeCommand({ FunctionName: 'QuotePrice', Payload: JSON.stringify({ sku: 'ABC-1', quantity: 3 }) }));
+
+    // Assert
+    expect(output.StatusCode).toBe(200);
+    expect(output.FunctionError).toBeUndefined();
+    expect(payloadOf(output)).toEqual({ sku: 'ABC-1', total: 15 });
+    expect(quotePrice.invocations).toMatchObject([{ functionName: 'QuotePrice', event: { sku: 'ABC-1', quantity: 3 }, status: 'succeeded' }]);
+  });
+
+  it('gives the qualifier the caller named to the double (context.invokedFunctionArn)', async () => {
+    // Arrange
+    await using harness = await createHarness({ target: 'aws', adapters: [lambdaAdapter], config: configPath });
+    const quotePrice = await harness.lambda.mockFunction('QuotePrice', () => 'ok');
+
+    // Act
+    const output = await lambda.send(new InvokeCommand({ FunctionName: 'QuotePrice', Qualifier: '$LATEST', Payload: '{}' }));
+
+    // Assert
+    expect(payloadOf(output)).toBe('ok');
+    expect(quotePrice.invocations).toMatchObject([{ functionName: 'QuotePrice', qualifier: '$LATEST', event: {} }]);
+  });
+
+  it('answers a handler\'s fail() with FunctionError Unhandled and the Node.js runtime\'s error document', async () => {
+    // Arrange
+    await using harness = await createHarness({ target: 'aws', adapters: [lambdaAdapter], config: configPath });
+    await harness.lambda.mockFunction('ReserveStock', () => fail('InvalidOrder', 'no items'));
+
+    // Act
+    const output = await lambda.send(new InvokeCommand({ FunctionName: 'ReserveStock', Payload: JSON.stringify({ orderId: 'o-1' }) }));
+
+    // Assert
+    expect(output.StatusCode).toBe(200);
+    expect(output.FunctionError).toBe('Unhandled');
+    const payload = payloadOf(output) as { errorType: string; errorMessage: string; trace: string[] };
+    expect(payload).toMatchObject({ errorType: 'InvalidOrder', errorMessage: 'no items' });
+    expect(Array.isArray(payload.trace)).toBe(true);
+  });
+
+  describe('moto\'s Step Functions engine, arn:aws:states:::lambda:invoke', () => {
+    let sfn: SFNClient;
+    let previousConfig: unknown;
+    let stateMachineArn: string;
+
+    beforeAll(async () => {
+      previousConfig = (await motoConfig()).stepfunctions;
+      // Before CreateStateMachine: moto keeps executing and non-executing state machines in different backends.
+      await motoConfig({ stepfunctions: { execute_state_machine: true } });
+      sfn = new SFNClient({});
+      const created = await sfn.send(
+        new CreateStateMachineCommand({
+          name: uniqueName('lambda-rt'),
+          roleArn: SFN_ROLE_ARN,
+          definition: JSON.stringify({
+            StartAt: 'Reserve',
+            States: {
+              Reserve: {
+                Type: 'Task',
+                Resource: 'arn:aws:states:::lambda:invoke',
+                Parameters: { FunctionName: 'ReserveStock', 'Payload.$': '$' },
+                Catch: [{ ErrorEquals: ['InvalidOrder'], ResultPath: '$.error', Next: 'Rejected' }],
+                End: true,
+              },
+              Rejected: { Type: 'Pass', End: true },
+            },
+          }),
+        }),
+      );
+      stateMachineArn = created.stateMachineArn ?? '';
+    });
+
+    afterAll(async () => {
+      await motoConfig({ stepfunctions: previousConfig ?? { execute_state_machine: false } });
+      sfn.destroy();
+    });
+
+    async function runToEnd(input: unknown): Promise<{ execution: DescribeExecutionCommandOutput; states: string[] }> {
+      const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn, input: JSON.stringify(input) }));
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const execution = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+        if (execution.status !== 'RUNNING') {
+          const { events } = await sfn.send(new GetExecutionHistoryCommand({ executionArn }));
+          const states = (events ?? []).filter((event) => event.type?.endsWith('StateEntered')).map((event) => event.stateEnteredEventDetails?.name ?? '');
+          return { execution, states };
+        }
+        if (Date.now() > deadline) throw new Error(`execution ${executionArn} still RUNNING after 30 s`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+
+    it('puts the handler\'s value in $.Payload', async () => {
+      // Arrange
+      await using harness = await createHarness({ target: 'aws', adapters: [lambdaAdapter], config: configPath });
+      const reserveStock = await harness.lambda.mockFunction('ReserveStock', (event: { orderId: string }) => ({ reserved: true, orderId: event.orderId }));
+
+      // Act
+      const { execution, states } = await runToEnd({ orderId: 'o-2' });
+
+      // Assert
+      expect(execution.status).toBe('SUCCEEDED');
+      expect(states).toEqual(['Reserve']);
+      expect(JSON.parse(execution.output ?? 'null')).toMatchObject({ StatusCode: 200, Payload: { reserved: true, orderId: 'o-2' } });
+      expect(reserveStock.invocations).toMatchObject([{ functionName: 'ReserveStock', event: { orderId: 'o-2' }, status: 'succeeded' }]);
+    });
+
+    it('fails the Task with Error = the thrown errorType, which a Catch on InvalidOrder catches', async () => {
+      // Arrange
+      await using harness = await createHarness({ target: 'aws', adapters: [lambdaAdapter], config: configPath });
+      await harness.lambda.mockFunction('ReserveStock', () => fail('InvalidOrder', 'no items'));
+
+      // Act
+      const { execution, states } = await runToEnd({ orderId: 'o-3' });
+
+      // Assert
+      expect(execution.status).toBe('SUCCEEDED');
+      expect(states).toEqual(['Reserve', 'Rejected']);
+      const output = JSON.parse(execution.output ?? 'null') as { orderId: string; error: { Error: string; Cause: string } };
+      expect(output.orderId).toBe('o-3');
+      expect(output.error.Error).toBe('InvalidOrder');
+      // On AWS the Cause is the function's error payload, as JSON.
+      expect(JSON.parse(output.error.Cause)).toMatchObject({ errorType: 'InvalidOrder', errorMessage: 'no items' });
+    });
+  });
+
+  describe('on moto without harness\'s fixes', () => {
+    let unfixed: MotoServer;
+
+    beforeAll(async () => {
+      unfixed = await startMotoServer({ fixes: false });
+    });
+
+    afterAll(async () => {
+      await unfixed?.stop();
+    });
+
+    it('Invoke does not run the function\'s code (so the fix is needed)', async () => {
+      // Arrange: the same function (code, handler, runtime, environment) on a server without the fix.
+      const { Configuration } = await lambda.send(new GetFunctionCommand({ FunctionName: 'QuotePrice' }));
+      const cloudFormation = new CloudFormationClient({ endpoint: unfixed.endpoint });
+      const roleStack = uniqueName('lambda-rt-role');
+      await cloudFormation.send(
+        new CreateStackCommand({
+          StackName: roleStack,
+          TemplateBody: JSON.stringify({
+            Resources: {
+              Role: {
+                Type: 'AWS::IAM::Role',
+                Properties: {
+                  AssumeRolePolicyDocument: {
+                    Version: '2012-10-17',
+                    Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+                  },
+                },
+              },
+            },
+            Outputs: { RoleArn: { Value: { 'Fn::GetAtt': ['Role', 'Arn'] } } },
+          }),
+          Capabilities: ['CAPABILITY_IAM'],
+        }),
+      );
+      const { Stacks } = await cloudFormation.send(new DescribeStacksCommand({ StackName: roleStack }));
+      const roleArn = Stacks?.[0]?.Outputs?.find((output) => output.OutputKey === 'RoleArn')?.OutputValue;
+      const unfixedLambda = new LambdaClient({ endpoint: unfixed.endpoint });
+      await unfixedLambda.send(
+        new CreateFunctionCommand({
+          FunctionName: 'QuotePrice',
+          Runtime: Configuration?.Runtime,
+          Handler: Configuration?.Handler,
+          Timeout: Configuration?.Timeout,
+          Role: roleArn,
+          Environment: { Variables: Configuration?.Environment?.Variables ?? {} },
+          Code: { ZipFile: readLambdaArtifact().body },
+        }),
+      );
+      await using harness = await createHarness({ target: 'aws', adapters: [lambdaAdapter], config: configPath });
+      const quotePrice = await harness.lambda.mockFunction('QuotePrice', () => ({ ran: true }));
+
+      // Act
+      let outcome: string;
+      try {
+        const output = await unfixedLambda.send(new InvokeCommand({ FunctionName: 'QuotePrice', Payload: JSON.stringify({ sku: 'ABC-1' }) }));
+        outcome = `${output.FunctionError ?? 'no FunctionError'}: ${decode(output.Payload)}`;
+      } catch (error) {
+        outcome = `Invoke failed: ${(error as Error).name}: ${(error as Error).message}`;
+      }
+      unfixedLambda.destroy();
+      cloudFormation.destroy();
+
+      // Assert
+      const message =
+        `moto without harness's fixes ran the Lambda function's code (Invoke answered ${outcome}). ` +
+        'If this moto runs nodejs functions without Docker now, remove packages/testing/moto/fix_lambda_node_runtime.py and this test.';
+      expect(quotePrice.invocations, message).toEqual([]);
+      expect(outcome, message).not.toContain('"ran":true');
+      expect(outcome, message).toMatch(/^(Handled|Unhandled|Invoke failed)|\{"sku":"ABC-1"\}/);
+    });
+  });
+});
