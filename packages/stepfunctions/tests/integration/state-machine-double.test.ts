@@ -165,6 +165,53 @@ describe('State machine doubles, deployed with the CLI (against moto)', () => {
     expect(execution.cause).toContain("harness.stepFunctions.mockStateMachine('Unmocked', handler)");
   });
 
+  it('completes a workflow that calls the double through states:startExecution.sync:2 with the handler\'s output', async () => {
+    // Arrange
+    const child = await harness.stepFunctions.mockStateMachine('Child', ({ input }) => ({ charged: (input as { amount: number }).amount }));
+    child.clear();
+    // Created after the engine was switched on (beforeAll), so moto's engine runs it; the ASL is what a workflow on AWS writes.
+    const parent = await client.send(
+      new CreateStateMachineCommand({
+        name: uniqueName('Checkout'),
+        roleArn: 'arn:aws:iam::123456789012:role/harness-checkout',
+        type: 'STANDARD',
+        definition: JSON.stringify({
+          StartAt: 'Charge',
+          States: {
+            Charge: {
+              Type: 'Task',
+              Resource: 'arn:aws:states:::states:startExecution.sync:2',
+              Parameters: {
+                StateMachineArn: arns.Child,
+                Input: { 'amount.$': '$.amount', 'AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID.$': '$$.Execution.Id' },
+              },
+              ResultSelector: { 'charge.$': '$.Output', 'childStatus.$': '$.Status', 'childExecutionArn.$': '$.ExecutionArn' },
+              End: true,
+            },
+          },
+        }),
+      }),
+    );
+
+    // Act
+    const execution = await harness.stepFunctions.execute(parent.stateMachineArn ?? '', { amount: 7 });
+
+    // Assert
+    expect(execution).toMatchObject({
+      status: 'SUCCEEDED',
+      stateMachineArn: parent.stateMachineArn,
+      output: { charge: { charged: 7 }, childStatus: 'SUCCEEDED', childExecutionArn: expect.stringMatching(/:execution:Child:/) },
+    });
+    expect(child.invocations).toHaveLength(1);
+    expect(child.invocations[0]).toMatchObject({
+      input: { amount: 7 },
+      stateMachineArn: arns.Child,
+      status: 'SUCCEEDED',
+      parent: { executionArn: execution.executionArn },
+    });
+    expect(child.invocations[0]?.executionArn).toBe((execution.output as { childExecutionArn: string }).childExecutionArn);
+  });
+
   it('takes about a second per round trip (median of 20 sequential executions)', async () => {
     // Arrange
     await harness.stepFunctions.mockStateMachine('Child', () => ({ ok: true }));
