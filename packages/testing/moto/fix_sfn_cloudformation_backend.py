@@ -1,4 +1,4 @@
-"""CloudFormation creates state machines where Step Functions' API looks for them.
+"""CloudFormation creates state machines where Step Functions' API looks for them, as written.
 
 AWS: a state machine created by a CloudFormation stack (AWS::StepFunctions::StateMachine)
 is an ordinary state machine: StartExecution runs it.
@@ -11,11 +11,20 @@ deletes state machines in the plain one (moto/stepfunctions/models.py,
 ``StateMachine.*_from_cloudformation_json``). A deployed workflow then cannot be started:
 StartExecution answers StateMachineDoesNotExist.
 
+Also, AWS::StepFunctions::StateMachine on AWS takes the definition as ``DefinitionString``
+or as a ``Definition`` object, and replaces each ``${Name}`` in it with
+``DefinitionSubstitutions.Name``. moto 5.2.5 reads ``DefinitionString`` only and ignores
+``DefinitionSubstitutions``: the placeholders stay in the deployed definition (the executing
+backend then refuses a ``"Resource": "${FunctionArn}"`` as invalid ASL).
+
 The fix: the CloudFormation handlers look the backend up the way the API does, by the
-current setting. (State machines created before the setting changes stay where they were,
-as they do without the fix.)
+current setting (state machines created before the setting changes stay where they were,
+as they do without the fix), and build ``DefinitionString`` from ``Definition`` and
+``DefinitionSubstitutions`` before moto reads it.
 """
 
+import json
+import re
 from typing import Any
 
 import moto.stepfunctions.models as sfn_models
@@ -46,9 +55,45 @@ class _RegionsOf:
         return self.plain[self.account_id][region_name]
 
 
+def _resolved_definition(properties: dict) -> dict:
+    """The properties with ``DefinitionString`` as AWS would deploy it."""
+    definition = properties.get("DefinitionString")
+    if definition is None and isinstance(properties.get("Definition"), dict):
+        definition = json.dumps(properties["Definition"])
+    substitutions = properties.get("DefinitionSubstitutions") or {}
+    if definition is None or (not substitutions and "DefinitionString" in properties):
+        return properties
+    resolved = re.sub(
+        r"\$\{([^}]+)\}",
+        lambda match: str(substitutions[match.group(1)]) if match.group(1) in substitutions else match.group(0),
+        definition,
+    )
+    return {**properties, "DefinitionString": resolved}
+
+
+def _with_resolved_definition(handler: Any) -> Any:
+    def wrapped(cls: Any, *args: Any, **kwargs: Any) -> Any:
+        # create(resource_name, cloudformation_json, …), update(original, new_name, cloudformation_json, …)
+        index = 1 if handler.__name__ == "create_from_cloudformation_json" else 2
+        if len(args) > index and isinstance(args[index], dict):
+            resource = dict(args[index])
+            resource["Properties"] = _resolved_definition(resource.get("Properties") or {})
+            args = (*args[:index], resource, *args[index + 1 :])
+        elif isinstance(kwargs.get("cloudformation_json"), dict):
+            resource = dict(kwargs["cloudformation_json"])
+            resource["Properties"] = _resolved_definition(resource.get("Properties") or {})
+            kwargs["cloudformation_json"] = resource
+        return handler(*args, **kwargs) if isinstance(handler, staticmethod) else handler.__func__(cls, *args, **kwargs)
+
+    return classmethod(wrapped)
+
+
 def apply() -> None:
     # The CloudFormation class methods read the module-level name at call time. moto's
     # responses module is imported first so that it keeps the real BackendDict.
     import moto.stepfunctions.responses  # noqa: F401
 
     sfn_models.stepfunctions_backends = _BackendsByCurrentSetting(sfn_models.stepfunctions_backends)
+    state_machine = sfn_models.StateMachine
+    for name in ("create_from_cloudformation_json", "update_from_cloudformation_json"):
+        setattr(state_machine, name, _with_resolved_definition(state_machine.__dict__[name]))

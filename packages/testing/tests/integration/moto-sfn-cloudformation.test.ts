@@ -10,7 +10,8 @@ import { startMotoServer, type MotoServer } from '../../src/moto-server.js';
 import { uniqueName } from '../../src/names.js';
 
 // packages/testing/moto/fix_sfn_cloudformation_backend.py: with moto's Step Functions engine on, a state
-// machine deployed by CloudFormation must be one StartExecution can run, as on AWS.
+// machine deployed by CloudFormation must be one StartExecution can run, its DefinitionSubstitutions applied,
+// as on AWS.
 
 const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 const region = 'us-east-1';
@@ -40,7 +41,8 @@ async function deployAndStart(endpoint: string): Promise<{ outcome: string; outp
             Properties: {
               StateMachineName: name,
               RoleArn: 'arn:aws:iam::123456789012:role/sfn',
-              DefinitionString: JSON.stringify({ StartAt: 'Greet', States: { Greet: { Type: 'Pass', Result: { hello: 'world' }, End: true } } }),
+              DefinitionString: JSON.stringify({ StartAt: 'Greet', States: { Greet: { Type: 'Pass', Result: { hello: '${Greeting}' }, End: true } } }),
+              DefinitionSubstitutions: { Greeting: 'world' },
             },
           },
         },
@@ -85,7 +87,7 @@ describe('moto fix: CloudFormation creates state machines in the executing backe
     expect(run.outcome, 'moto now runs CloudFormation-created state machines: remove the fix').toBe('StateMachineDoesNotExist');
   });
 
-  it('runs a state machine CloudFormation deployed while the engine is on', async () => {
+  it('runs a state machine CloudFormation deployed while the engine is on, with its substitutions', async () => {
     const endpoint = inject('motoEndpoint');
     await setEngine(endpoint, true);
     try {
