@@ -4,8 +4,10 @@ import {
   ECSClient,
   ListTasksCommand,
   StopTaskCommand,
+  SubmitContainerStateChangeCommand,
   type Task,
 } from '@aws-sdk/client-ecs';
+import { constants } from 'node:os';
 import { runTaskLocally, type LocalCredentials, type LocalTaskResult } from './task-runner.js';
 
 export interface TaskExecutorOptions {
@@ -20,7 +22,10 @@ export interface TaskExecutorOptions {
   readonly client?: ECSClient;
   /** Told about each task that ran. */
   readonly onTask?: (result: LocalTaskResult) => void;
-  /** Told about failures to list, describe or stop tasks (the executor keeps going). */
+  /**
+   * Told about failures to list, describe or stop tasks, or to report a container's exit
+   * (the executor keeps going: a task whose exits were refused is still stopped).
+   */
   readonly onError?: (error: Error) => void;
 }
 
@@ -34,10 +39,20 @@ export interface TaskExecutor {
 }
 
 /**
- * Gives an ECS API without a container runtime (moto) one: every task that
- * RunTask records in `cluster` is run here with {@link runTaskLocally}, with
- * its task definition and overrides, then stopped through the API. Code
- * under test calls RunTask for real; the doubles' containers really run.
+ * Gives an ECS API without a container runtime (moto) one, playing the ECS
+ * container agent: every task that RunTask records in `cluster` is run here
+ * with {@link runTaskLocally}, with its task definition and overrides. When
+ * its containers have ended, the executor reports each container's exit to
+ * the API as the agent does (`SubmitContainerStateChange`: status `STOPPED`,
+ * `exitCode`, `reason`), then stops the task with StopTask and the task's
+ * stopped reason (`Essential container in task exited` when an essential
+ * container ended it, as on AWS). DescribeTasks then shows every container
+ * STOPPED with its exit code, and the task's `stopCode` — on moto with
+ * harness's fixes (`fix_ecs_container_state.py`); unfixed moto refuses
+ * `SubmitContainerStateChange`, which goes to `onError`, and the task is
+ * still stopped. Code under test calls RunTask for real; the doubles'
+ * containers really run. {@link TaskExecutor.waitForTask} resolves once the
+ * task is stopped in the API.
  *
  * @example
  * const executor = startTaskExecutor({ cluster: 'harness-dev-doubles', credentials });
@@ -63,9 +78,52 @@ export function startTaskExecutor(options: TaskExecutorOptions): TaskExecutor {
       credentials: options.credentials,
       environment: options.environment,
     });
-    results.push(result);
-    options.onTask?.(result);
-    await client.send(new StopTaskCommand({ cluster: options.cluster, task: task.taskArn, reason: result.stoppedReason }));
+    const stopTask = () =>
+      client.send(new StopTaskCommand({ cluster: options.cluster, task: task.taskArn, reason: result.stoppedReason }));
+    try {
+      // As on ECS: an essential container's exit is what stops the task; a task the runner stopped
+      // (its time limit) is stopped first, and its containers' exits follow.
+      if (result.stopCode === 'EssentialContainerExited') {
+        await reportContainerExits(task, result);
+        await stopTask();
+      } else {
+        await stopTask();
+        await reportContainerExits(task, result);
+      }
+    } catch (error) {
+      report(error);
+    } finally {
+      results.push(result);
+      options.onTask?.(result);
+    }
+  }
+
+  /** What the ECS agent sends when a container has exited. The first refusal is reported and ends the reporting for this task. */
+  async function reportContainerExits(task: Task, result: LocalTaskResult): Promise<void> {
+    for (const container of result.containers) {
+      try {
+        await client.send(
+          new SubmitContainerStateChangeCommand({
+            cluster: options.cluster,
+            task: task.taskArn,
+            containerName: container.name,
+            status: 'STOPPED',
+            exitCode: exitCodeOf(container),
+            reason: container.reason,
+          }),
+        );
+      } catch (error) {
+        const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+        const message = (error instanceof Error ? `${error.name}: ${error.message}` : String(error)) + (status ? ` (HTTP ${status})` : '');
+        report(
+          new Error(
+            `the ECS API refused SubmitContainerStateChange for container ${container.name} of task ${task.taskArn}, so DescribeTasks will not show its exit code (${message}). The task is stopped anyway.`,
+            { cause: error },
+          ),
+        );
+        return;
+      }
+    }
   }
 
   async function poll(): Promise<void> {
@@ -110,4 +168,11 @@ export function startTaskExecutor(options: TaskExecutorOptions): TaskExecutor {
       await Promise.allSettled(running);
     },
   };
+}
+
+/** The exit code Docker (and so ECS) reports: the process's, or 128 + the signal's number for a container killed by a signal. */
+function exitCodeOf(container: LocalTaskResult['containers'][number]): number | undefined {
+  if (container.exitCode !== null) return container.exitCode;
+  const signal = container.signal ? constants.signals[container.signal] : undefined;
+  return signal === undefined ? undefined : 128 + signal;
 }
