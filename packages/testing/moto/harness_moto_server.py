@@ -4,13 +4,16 @@ Usage (what @harness/testing's startMotoServer runs):
 
     .venv/bin/python packages/testing/moto/harness_moto_server.py -H 127.0.0.1 -p 4566
     .venv/bin/python packages/testing/moto/harness_moto_server.py --no-harness-fixes -H 127.0.0.1 -p 4566
+    .venv/bin/python packages/testing/moto/harness_moto_server.py --without-harness-fix fix_sfn_sync_retry -H 127.0.0.1 -p 4566
 
 Every module named ``fix_*.py`` beside this file is one fix: a place where
 moto (the pinned version in requirements-dev.txt) differs from AWS in a way
 the harness tests depend on. Each module's docstring says what AWS does,
 what moto does instead, and how the fix bridges the two; each has a test
 that shows the difference on an unfixed server, so an upgrade of moto that
-makes a fix unnecessary is noticed. ``--no-harness-fixes`` runs moto as it is.
+makes a fix unnecessary is noticed. ``--no-harness-fixes`` runs moto as it is;
+``--without-harness-fix NAME`` (repeatable) leaves out one fix, for a test that shows
+what that fix does on a server that has all the others.
 """
 
 import importlib
@@ -24,12 +27,25 @@ def _fix_modules() -> list[str]:
 
 
 def main() -> None:
-    argv = sys.argv[1:]
-    apply_fixes = "--no-harness-fixes" not in argv
-    argv = [arg for arg in argv if arg != "--no-harness-fixes"]
+    argv = []
+    apply_fixes = True
+    left_out: set[str] = set()
+    args = iter(sys.argv[1:])
+    for arg in args:
+        if arg == "--no-harness-fixes":
+            apply_fixes = False
+        elif arg == "--without-harness-fix":
+            left_out.add(next(args, ""))
+        else:
+            argv.append(arg)
+    unknown = left_out - set(_fix_modules())
+    if unknown:
+        sys.exit(f"[harness] no such moto fix: {', '.join(sorted(unknown))} (fixes: {', '.join(_fix_modules())})")
     applied = []
     if apply_fixes:
         for name in _fix_modules():
+            if name in left_out:
+                continue
             importlib.import_module(name).apply()
             applied.append(name)
     print(

@@ -23,6 +23,8 @@ export interface StartMotoServerOptions {
    * Tests that show what a fix is for start a server without them.
    */
   readonly fixes?: boolean;
+  /** Fixes to leave out (module names, e.g. `fix_sfn_sync_retry`): shows what one fix does on a server with all the others. */
+  readonly withoutFixes?: readonly string[];
   /** How long to wait for the server to answer, in milliseconds. Default 30 000. */
   readonly startTimeoutMs?: number;
 }
@@ -50,7 +52,11 @@ function motoCommand(options: StartMotoServerOptions): { executable: string; arg
   const launcher = join(root, 'packages', 'testing', 'moto', 'harness_moto_server.py');
   return {
     executable: join(root, '.venv', 'bin', 'python'),
-    args: [launcher, ...(options.fixes === false ? ['--no-harness-fixes'] : [])],
+    args: [
+      launcher,
+      ...(options.fixes === false ? ['--no-harness-fixes'] : []),
+      ...(options.withoutFixes ?? []).flatMap((name) => ['--without-harness-fix', name]),
+    ],
   };
 }
 

@@ -1,0 +1,281 @@
+import {
+  CreateClusterCommand,
+  ECSClient,
+  ListTasksCommand,
+  RegisterTaskDefinitionCommand,
+  StopTaskCommand,
+  SubmitContainerStateChangeCommand,
+} from '@aws-sdk/client-ecs';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import {
+  CreateStateMachineCommand,
+  DescribeExecutionCommand,
+  SendTaskFailureCommand,
+  SFNClient,
+  StartExecutionCommand,
+  type DescribeExecutionCommandOutput,
+} from '@aws-sdk/client-sfn';
+import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startMotoServer, type MotoServer } from '../../src/moto-server.js';
+import { createTaskNetwork } from '../../src/moto-network.js';
+import { uniqueName } from '../../src/names.js';
+
+// Fixes to moto's Step Functions engine (packages/testing/moto/fix_sfn_*.py). Each is shown twice: what the
+// engine does on a server with every fix but that one, and what it does (as AWS does) with all of them.
+
+const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
+const region = 'us-east-1';
+const role = 'arn:aws:iam::123456789012:role/harness-engine-test';
+
+async function setEngine(endpoint: string, on: boolean): Promise<void> {
+  const response = await fetch(`${endpoint}/moto-api/config`, {
+    method: 'POST',
+    body: JSON.stringify({ stepfunctions: { execute_state_machine: on } }),
+    headers: { 'content-type': 'application/json' },
+  });
+  if (!response.ok) throw new Error(`moto-api/config answered ${response.status}`);
+}
+
+/** Creates a state machine and starts it; `during` runs while it does (playing a worker); resolves once it ended. */
+async function run(
+  endpoint: string,
+  definition: object,
+  input: unknown = {},
+  during?: () => Promise<void>,
+): Promise<DescribeExecutionCommandOutput> {
+  const sfn = new SFNClient({ endpoint, region, credentials });
+  const created = await sfn.send(new CreateStateMachineCommand({ name: uniqueName('engine'), roleArn: role, definition: JSON.stringify(definition) }));
+  const started = await sfn.send(new StartExecutionCommand({ stateMachineArn: created.stateMachineArn, name: uniqueName('run'), input: JSON.stringify(input) }));
+  await during?.();
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const described = await sfn.send(new DescribeExecutionCommand({ executionArn: started.executionArn }));
+    if (described.status !== 'RUNNING') return described;
+    if (Date.now() > deadline) throw new Error(`execution ${started.executionArn} still RUNNING after 20 s`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** A server with every fix except `fix`, its engine on. */
+async function serverWithout(fix: string): Promise<MotoServer> {
+  const server = await startMotoServer({ withoutFixes: [fix] });
+  await setEngine(server.endpoint, true);
+  return server;
+}
+
+describe("moto fixes to the Step Functions engine", () => {
+  const fixed = (): string => inject('motoEndpoint');
+  const unfixed: MotoServer[] = [];
+
+  beforeAll(async () => {
+    await setEngine(fixed(), true);
+  });
+
+  afterAll(async () => {
+    await setEngine(fixed(), false);
+    await Promise.all(unfixed.map((server) => server.stop()));
+  });
+
+  describe('fix_sfn_json_path_index: a path through a literal index selects one value', () => {
+    const definition = { StartAt: 'Pick', States: { Pick: { Type: 'Pass', Parameters: { 'code.$': '$.Containers[0].ExitCode' }, End: true } } };
+    const input = { Containers: [{ ExitCode: 3 }] };
+
+    it('is still needed', async () => {
+      const server = await serverWithout('fix_sfn_json_path_index');
+      unfixed.push(server);
+
+      const execution = await run(server.endpoint, definition, input);
+
+      // If this starts to fail, moto has fixed it: delete fix_sfn_json_path_index.py and this test.
+      expect(JSON.parse(execution.output ?? 'null'), 'moto now selects the value itself: remove the fix').toEqual({ code: [3] });
+    });
+
+    it('selects the value itself', async () => {
+      const execution = await run(fixed(), definition, input);
+
+      expect(JSON.parse(execution.output ?? 'null')).toEqual({ code: 3 });
+    });
+  });
+
+  describe('fix_sfn_branch_error_names: a failed Map iteration passes its States.* error on', () => {
+    /** A Map whose one iteration waits for a callback that never comes: States.Timeout after 1 s. */
+    async function mapOfTimeouts(endpoint: string): Promise<DescribeExecutionCommandOutput> {
+      const sqs = new SQSClient({ endpoint, region, credentials });
+      const queue = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('nobody') }));
+      const waitForNobody = {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
+        Parameters: { QueueUrl: queue.QueueUrl, MessageBody: { 'token.$': '$$.Task.Token' } },
+        TimeoutSeconds: 1,
+        End: true,
+      };
+      const definition = {
+        StartAt: 'Each',
+        States: {
+          Each: {
+            Type: 'Map',
+            ItemsPath: '$.items',
+            ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'WaitForNobody', States: { WaitForNobody: waitForNobody } },
+            Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Caught' }],
+            End: true,
+          },
+          Caught: { Type: 'Pass', End: true },
+        },
+      };
+      return run(endpoint, definition, { items: [1] });
+    }
+
+    it('is still needed', async () => {
+      const server = await serverWithout('fix_sfn_branch_error_names');
+      unfixed.push(server);
+
+      const execution = await mapOfTimeouts(server.endpoint);
+
+      // If this starts to fail, moto has fixed it: delete fix_sfn_branch_error_names.py and this test.
+      expect(JSON.parse(execution.output ?? 'null').error.Error, 'moto now keeps the error: remove the fix').toBe('States.Runtime');
+    });
+
+    it("fails the Map with the iteration's error", async () => {
+      const execution = await mapOfTimeouts(fixed());
+
+      expect(JSON.parse(execution.output ?? 'null').error.Error).toBe('States.Timeout');
+    });
+  });
+
+  describe('fix_sfn_send_task_failure_cause: SendTaskFailure passes its cause on', () => {
+    /** A .waitForTaskToken state that sends its token to a queue; the test fails it with an error and cause. */
+    async function failViaCallback(endpoint: string): Promise<DescribeExecutionCommandOutput> {
+      const sqs = new SQSClient({ endpoint, region, credentials });
+      const queue = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('callbacks') }));
+      const definition = {
+        StartAt: 'Fulfil',
+        States: {
+          Fulfil: {
+            Type: 'Task',
+            Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
+            Parameters: { QueueUrl: queue.QueueUrl, MessageBody: { 'token.$': '$$.Task.Token' } },
+            End: true,
+          },
+        },
+      };
+      return run(endpoint, definition, {}, async () => {
+        const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queue.QueueUrl, WaitTimeSeconds: 10 }));
+        const message = received.Messages?.[0];
+        if (!message?.Body) throw new Error('the state sent no message within 10 s');
+        await sqs.send(new DeleteMessageCommand({ QueueUrl: queue.QueueUrl, ReceiptHandle: message.ReceiptHandle }));
+        const { token } = JSON.parse(message.Body) as { token: string };
+        await new SFNClient({ endpoint, region, credentials }).send(new SendTaskFailureCommand({ taskToken: token, error: 'OutOfStock', cause: 'sku-2 is sold out' }));
+      });
+    }
+
+    it('is still needed', async () => {
+      const server = await serverWithout('fix_sfn_send_task_failure_cause');
+      unfixed.push(server);
+
+      const execution = await failViaCallback(server.endpoint);
+
+      // If this starts to fail, moto has fixed it: delete fix_sfn_send_task_failure_cause.py and this test.
+      expect(execution.error).toBe('OutOfStock');
+      expect(execution.cause, 'moto now keeps the cause: remove the fix').toBeFalsy();
+    });
+
+    it('fails the state with the error and cause given', async () => {
+      const execution = await failViaCallback(fixed());
+
+      expect(execution).toMatchObject({ status: 'FAILED', error: 'OutOfStock', cause: 'sku-2 is sold out' });
+    });
+  });
+
+  describe('fix_sfn_ecs_sync_failure and fix_sfn_sync_retry: ecs:runTask.sync of a task that exits 1, retried once', () => {
+    /** Runs the state machine, playing the ECS agent: every task's Main container exits 1, then the task stops. */
+    async function runFailingTask(endpoint: string): Promise<{ execution: DescribeExecutionCommandOutput; tasks: number }> {
+      const ecs = new ECSClient({ endpoint, region, credentials });
+      const network = await createTaskNetwork(new EC2Client({ endpoint, region, credentials }));
+      const cluster = (await ecs.send(new CreateClusterCommand({ clusterName: uniqueName('sync') }))).cluster?.clusterArn ?? '';
+      const family = uniqueName('Render');
+      const taskDefinition = await ecs.send(
+        new RegisterTaskDefinitionCommand({
+          family,
+          networkMode: 'awsvpc',
+          requiresCompatibilities: ['FARGATE'],
+          cpu: '256',
+          memory: '512',
+          containerDefinitions: [{ name: 'Main', image: 'node:20-slim', memoryReservation: 256, essential: true }],
+        }),
+      );
+      const definition = {
+        StartAt: 'Render',
+        States: {
+          Render: {
+            Type: 'Task',
+            Resource: 'arn:aws:states:::ecs:runTask.sync',
+            Parameters: {
+              Cluster: cluster,
+              TaskDefinition: taskDefinition.taskDefinition?.taskDefinitionArn,
+              LaunchType: 'FARGATE',
+              NetworkConfiguration: { AwsvpcConfiguration: { Subnets: [network.subnetId] } },
+            },
+            Retry: [{ ErrorEquals: ['States.TaskFailed'], IntervalSeconds: 1, MaxAttempts: 1 }],
+            End: true,
+          },
+        },
+      };
+      const handled = new Set<string>();
+      let ended = false;
+      const agent = async (): Promise<void> => {
+        while (!ended) {
+          const listed = await ecs.send(new ListTasksCommand({ cluster, desiredStatus: 'RUNNING' }));
+          for (const task of (listed.taskArns ?? []).filter((arn) => !handled.has(arn))) {
+            handled.add(task);
+            // The job takes a while, as a real one does.
+            await new Promise((resolve) => setTimeout(resolve, 700));
+            await ecs.send(new SubmitContainerStateChangeCommand({ cluster, task, containerName: 'Main', status: 'STOPPED', exitCode: 1 }));
+            await ecs.send(new StopTaskCommand({ cluster, task, reason: 'Essential container in task exited' }));
+          }
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      };
+      const playing = agent();
+      try {
+        const execution = await run(endpoint, definition);
+        return { execution, tasks: handled.size };
+      } finally {
+        ended = true;
+        await playing;
+      }
+    }
+
+    it('fix_sfn_ecs_sync_failure is still needed: without it the task counts as a success', async () => {
+      const server = await serverWithout('fix_sfn_ecs_sync_failure');
+      unfixed.push(server);
+
+      const { execution } = await runFailingTask(server.endpoint);
+
+      // If this starts to fail, moto has fixed it: delete fix_sfn_ecs_sync_failure.py and this test.
+      expect(execution.status, 'moto now fails the state: remove the fix').toBe('SUCCEEDED');
+    });
+
+    it('fix_sfn_sync_retry is still needed: without it the retry times out at once', async () => {
+      const server = await serverWithout('fix_sfn_sync_retry');
+      unfixed.push(server);
+
+      const { execution } = await runFailingTask(server.endpoint);
+
+      // If this starts to fail, moto has fixed it: delete fix_sfn_sync_retry.py and this test.
+      expect(execution.error, 'moto now waits for the retried task: remove the fix').toBe('States.Timeout');
+    });
+
+    it('fails with States.TaskFailed and the stopped task as cause, after running the task twice', async () => {
+      const { execution, tasks } = await runFailingTask(fixed());
+
+      expect(execution).toMatchObject({ status: 'FAILED', error: 'States.TaskFailed' });
+      expect(JSON.parse(execution.cause ?? 'null')).toMatchObject({
+        LastStatus: 'STOPPED',
+        StopCode: 'EssentialContainerExited',
+        Containers: [{ Name: 'Main', ExitCode: 1, LastStatus: 'STOPPED' }],
+      });
+      expect(tasks).toBe(2);
+    });
+  });
+});
