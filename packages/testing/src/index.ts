@@ -10,4 +10,5 @@ export { uniqueName } from './names.js';
 export { createTaskNetwork } from './moto-network.js';
 export type { TaskNetwork } from './moto-network.js';
 export { deployWithCli, runCli, runCliOrFail } from './cli.js';
+export { motoConfig, useStepFunctionsEngine } from './moto-config.js';
 export type { CliRun } from './cli.js';

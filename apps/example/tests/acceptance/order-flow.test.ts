@@ -13,7 +13,7 @@ import { ECS_OUTPUTS, ecsAdapter, startTaskExecutor, taskDefinitionOutputKey, ty
 import { ORDER_FLOW_PARAMETERS, orderFlowTemplate } from '@harness/infrastructure';
 import { functionArnOutputKey, lambdaAdapter } from '@harness/lambda';
 import { stepFunctionsAdapter } from '@harness/stepfunctions';
-import { createTaskNetwork, runCliOrFail, uniqueName } from '@harness/testing';
+import { createTaskNetwork, runCliOrFail, uniqueName, useStepFunctionsEngine } from '@harness/testing';
 import { afterAll, beforeAll } from 'vitest';
 import { describeOrderFlow } from '../support/order-flow-scenarios.js';
 
@@ -30,27 +30,16 @@ writeFileSync(configPath, JSON.stringify({ ...JSON.parse(readFileSync(new URL('.
 
 let executor: TaskExecutor | undefined;
 let orderFlowArn = '';
-let previousEngine: unknown;
+let restoreEngine: (() => Promise<void>) | undefined;
 
 async function outputsOf(stackName: string): Promise<Record<string, string>> {
   const described = await cloudformation.send(new DescribeStacksCommand({ StackName: stackName }));
   return Object.fromEntries((described.Stacks?.[0]?.Outputs ?? []).map((output) => [output.OutputKey ?? '', output.OutputValue ?? '']));
 }
 
-/** moto's settings endpoint: GET reads, POST merges (moto/core/config.py). */
-async function motoConfig(body?: unknown): Promise<Record<string, unknown>> {
-  const response = await fetch(`${process.env.AWS_ENDPOINT_URL}/moto-api/config`, {
-    method: body === undefined ? 'GET' : 'POST',
-    ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
-  });
-  if (!response.ok) throw new Error(`moto-api/config answered ${response.status}: ${await response.text()}`);
-  return (await response.json()) as Record<string, unknown>;
-}
-
 beforeAll(async () => {
   // moto runs state machines only with its execution engine on; deploy after turning it on.
-  previousEngine = (await motoConfig()).stepfunctions;
-  await motoConfig({ stepfunctions: { execute_state_machine: true } });
+  restoreEngine = await useStepFunctionsEngine();
 
   // 1. The doubles, deployed by the harness CLI as a user would.
   await runCliOrFail(dirname(configPath), 'deploy', '--adapters', 'ecs,lambda', '--config', configPath);
@@ -93,7 +82,7 @@ afterAll(async () => {
   await executor?.stop();
   await cloudformation.send(new DeleteStackCommand({ StackName: flowStack }));
   await runCliOrFail(dirname(configPath), 'destroy', '--adapters', 'ecs,lambda', '--config', configPath, '--yes');
-  await motoConfig({ stepfunctions: previousEngine ?? { execute_state_machine: false } });
+  await restoreEngine?.();
 });
 
 describeOrderFlow('Order flow (aws target, deployed to moto)', {

@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { readLambdaArtifact } from '@harness/container-agent';
 import { createHarness } from '@harness/core';
-import { deployWithCli, runCli, startMotoServer, uniqueName, type MotoServer } from '@harness/testing';
+import { deployWithCli, type MotoServer, runCli, startMotoServer, uniqueName, useStepFunctionsEngine } from '@harness/testing';
 import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lambdaAdapter } from '../../src/adapter.js';
@@ -22,16 +22,6 @@ const SFN_ROLE_ARN = 'arn:aws:iam::123456789012:role/harness-moto-runtime-test';
 const lambda = new LambdaClient({});
 const decode = (payload: Uint8Array | undefined): string => new TextDecoder().decode(payload ?? new Uint8Array());
 const payloadOf = (output: InvokeCommandOutput): unknown => JSON.parse(decode(output.Payload));
-
-/** moto's settings endpoint: with `execute_state_machine` on, it runs the ASL instead of returning canned executions. */
-async function motoConfig(body?: unknown): Promise<Record<string, unknown>> {
-  const response = await fetch(`${process.env.AWS_ENDPOINT_URL}/moto-api/config`, {
-    method: body === undefined ? 'GET' : 'POST',
-    ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
-  });
-  if (!response.ok) throw new Error(`moto-api/config answered ${response.status}: ${await response.text()}`);
-  return (await response.json()) as Record<string, unknown>;
-}
 
 // harness's moto fix fix_lambda_node_runtime.py runs a nodejs* function's code in a
 // child node process, so a deployed Lambda double answers Invoke (and moto's Step
@@ -97,13 +87,12 @@ describe('Lambda doubles run on moto (fix_lambda_node_runtime)', () => {
 
   describe('moto\'s Step Functions engine, arn:aws:states:::lambda:invoke', () => {
     let sfn: SFNClient;
-    let previousConfig: unknown;
+    let restoreEngine: (() => Promise<void>) | undefined;
     let stateMachineArn: string;
 
     beforeAll(async () => {
-      previousConfig = (await motoConfig()).stepfunctions;
       // Before CreateStateMachine: moto keeps executing and non-executing state machines in different backends.
-      await motoConfig({ stepfunctions: { execute_state_machine: true } });
+      restoreEngine = await useStepFunctionsEngine();
       sfn = new SFNClient({});
       const created = await sfn.send(
         new CreateStateMachineCommand({
@@ -128,7 +117,7 @@ describe('Lambda doubles run on moto (fix_lambda_node_runtime)', () => {
     });
 
     afterAll(async () => {
-      await motoConfig({ stepfunctions: previousConfig ?? { execute_state_machine: false } });
+      await restoreEngine?.();
       sfn.destroy();
     });
 

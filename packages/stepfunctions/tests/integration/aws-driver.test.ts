@@ -1,36 +1,25 @@
 import { CreateStateMachineCommand, SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
-import { uniqueName } from '@harness/testing';
+import { uniqueName, useStepFunctionsEngine } from '@harness/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExecutionWaitTimeoutError, StateMachineNotFoundError, executeOnAws, resolveStateMachineArn } from '../../src/aws-driver.js';
 
 // moto accepts any well-formed role ARN; it does not check IAM.
 const ROLE_ARN = 'arn:aws:iam::123456789012:role/harness-aws-driver-test';
 
-/** moto's settings endpoint: with `execute_state_machine` on, it runs the ASL instead of returning canned executions. */
-async function motoConfig(body?: unknown): Promise<Record<string, unknown>> {
-  const response = await fetch(`${process.env.AWS_ENDPOINT_URL}/moto-api/config`, {
-    method: body === undefined ? 'GET' : 'POST',
-    ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
-  });
-  if (!response.ok) throw new Error(`moto-api/config answered ${response.status}: ${await response.text()}`);
-  return (await response.json()) as Record<string, unknown>;
-}
-
 describe('Function: executeOnAws (against moto)', () => {
   let client: SFNClient;
-  let previousConfig: unknown;
+  let restoreEngine: (() => Promise<void>) | undefined;
   const leftRunning: string[] = [];
 
   beforeAll(async () => {
-    previousConfig = (await motoConfig()).stepfunctions;
     // Before any CreateStateMachine: moto keeps executing and non-executing state machines in different backends.
-    await motoConfig({ stepfunctions: { execute_state_machine: true } });
+    restoreEngine = await useStepFunctionsEngine();
     client = new SFNClient({});
   });
 
   afterAll(async () => {
     for (const executionArn of leftRunning) await client.send(new StopExecutionCommand({ executionArn }));
-    await motoConfig({ stepfunctions: previousConfig ?? { execute_state_machine: false } });
+    await restoreEngine?.();
     client.destroy();
   });
 

@@ -10,23 +10,13 @@ import {
   type DescribeExecutionCommandOutput,
 } from '@aws-sdk/client-sfn';
 import { CORE_OUTPUTS, createHarness, routeExpiryIso, type Harness } from '@harness/core';
-import { deployWithCli, uniqueName } from '@harness/testing';
+import { deployWithCli, uniqueName, useStepFunctionsEngine } from '@harness/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stepFunctionsAdapter } from '../../src/adapter.js';
 import { failExecution } from '../../src/api.js';
 import { stateMachineArnOutputKey } from '../../src/template.js';
 
 const DOUBLES = ['Child', 'Unmocked'] as const;
-
-/** moto's settings endpoint (moto/moto_api: POST merges the body into moto/core/config.py's default_user_config). */
-async function motoConfig(body?: unknown): Promise<Record<string, unknown>> {
-  const response = await fetch(`${process.env.AWS_ENDPOINT_URL}/moto-api/config`, {
-    method: body === undefined ? 'GET' : 'POST',
-    ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
-  });
-  if (!response.ok) throw new Error(`moto-api/config answered ${response.status}: ${await response.text()}`);
-  return (await response.json()) as Record<string, unknown>;
-}
 
 /** Writes a harness.config.json and deploys core + stepfunctions to moto with the built CLI, as a user would. */
 function deployDoubles(stack: string): Promise<string> {
@@ -55,7 +45,7 @@ describe('State machine doubles, deployed with the CLI (against moto)', () => {
   const stack = uniqueName('hsfn');
   let client: SFNClient;
   let harness: Harness<[typeof stepFunctionsAdapter]>;
-  let previousConfig: unknown;
+  let restoreEngine: (() => Promise<void>) | undefined;
   const arns: Record<string, string> = {};
   let routesTable = '';
 
@@ -66,9 +56,8 @@ describe('State machine doubles, deployed with the CLI (against moto)', () => {
 
   beforeAll(async () => {
     client = new SFNClient({});
-    previousConfig = (await motoConfig()).stepfunctions;
     // The engine first: what CloudFormation deploys then runs (packages/testing/moto/fix_sfn_cloudformation_backend.py).
-    await motoConfig({ stepfunctions: { execute_state_machine: true } });
+    restoreEngine = await useStepFunctionsEngine();
     const configPath = await deployDoubles(stack);
     const outputs = await outputsOf(`${stack}-stepfunctions`);
     for (const name of DOUBLES) arns[name] = outputs[stateMachineArnOutputKey(name)] ?? '';
@@ -78,7 +67,7 @@ describe('State machine doubles, deployed with the CLI (against moto)', () => {
 
   afterAll(async () => {
     await harness?.close();
-    if (previousConfig !== undefined) await motoConfig({ stepfunctions: previousConfig });
+    await restoreEngine?.();
   });
 
   it('deploys one STANDARD state machine per configured name, its ARN in the stack outputs', async () => {

@@ -5,6 +5,7 @@ import {
   ListTasksCommand,
   RegisterTaskDefinitionCommand,
   StopTaskCommand,
+  SubmitContainerStateChangeCommand,
 } from '@aws-sdk/client-ecs';
 import {
   CreateStateMachineCommand,
@@ -16,6 +17,7 @@ import {
   type DescribeExecutionCommandOutput,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { useStepFunctionsEngine } from '../../src/moto-config.js';
 import { startMotoServer, type MotoServer } from '../../src/moto-server.js';
 import { createTaskNetwork, type TaskNetwork } from '../../src/moto-network.js';
 import { uniqueName } from '../../src/names.js';
@@ -27,16 +29,6 @@ import { uniqueName } from '../../src/names.js';
 const ROLE_ARN = 'arn:aws:iam::123456789012:role/harness-sfn';
 const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 const region = 'us-east-1';
-
-/** moto's settings endpoint: GET reads, POST merges the body into moto's config. */
-async function motoConfig(endpoint: string, body?: unknown): Promise<Record<string, unknown>> {
-  const response = await fetch(`${endpoint}/moto-api/config`, {
-    method: body === undefined ? 'GET' : 'POST',
-    ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
-  });
-  if (!response.ok) throw new Error(`moto-api/config answered ${response.status}: ${await response.text()}`);
-  return (await response.json()) as Record<string, unknown>;
-}
 
 /** Polls DescribeExecution until the execution has ended; on timeout, says the last status seen. */
 async function waitForEnd(sfn: SFNClient, executionArn: string, timeoutMs = 30_000): Promise<DescribeExecutionCommandOutput> {
@@ -92,7 +84,7 @@ describe('moto fix: Step Functions → Step Functions (states:startExecution) ca
 
   it('is still needed: on unfixed moto a startExecution.sync:2 task fails with States.Runtime, cause \'StateMachineArn\'', async () => {
     // Arrange
-    await motoConfig(unfixed.endpoint, { stepfunctions: { execute_state_machine: true } });
+    await useStepFunctionsEngine(unfixed.endpoint);
     const sfn = new SFNClient({ endpoint: unfixed.endpoint, region, credentials });
     const child = await createMachine(sfn, 'Child', ECHO_CHILD);
     const parent = await createMachine(sfn, 'Parent', oneTask('arn:aws:states:::states:startExecution.sync:2', { StateMachineArn: child, Input: CHILD_INPUT }));
@@ -113,18 +105,17 @@ describe('moto fix: Step Functions → Step Functions (states:startExecution) ca
 describe('moto fix: service tasks on the fixed server', () => {
   let endpoint: string;
   let sfn: SFNClient;
-  let previousConfig: unknown;
+  let restoreEngine: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
     endpoint = inject('motoEndpoint');
     sfn = new SFNClient({});
-    previousConfig = (await motoConfig(endpoint)).stepfunctions;
     // State machines must be created after the engine is switched on.
-    await motoConfig(endpoint, { stepfunctions: { execute_state_machine: true } });
+    restoreEngine = await useStepFunctionsEngine(endpoint);
   });
 
   afterAll(async () => {
-    if (previousConfig !== undefined) await motoConfig(endpoint, { stepfunctions: previousConfig });
+    await restoreEngine?.();
   });
 
   describe('states:startExecution', () => {
@@ -319,7 +310,8 @@ describe('moto fix: service tasks on the fixed server', () => {
       await new Promise((resolve) => setTimeout(resolve, 3_000)); // moto's .sync resolver polls DescribeTasks every 0.5 s
       const whileRunning = await sfn.send(new DescribeExecutionCommand({ executionArn }));
 
-      // Act
+      // Act: what the ECS agent does when the container exits 0 (the harness task executor does the same).
+      await ecs.send(new SubmitContainerStateChangeCommand({ cluster, task: taskArn, containerName: 'Main', status: 'STOPPED', exitCode: 0 }));
       await ecs.send(new StopTaskCommand({ cluster, task: taskArn, reason: 'Essential container in task exited' }));
       const execution = await waitForEnd(sfn, executionArn);
 
@@ -333,9 +325,9 @@ describe('moto fix: service tasks on the fixed server', () => {
         DesiredStatus: 'STOPPED',
         StartedBy: 'AWS Step Functions',
         StoppedReason: 'Essential container in task exited',
-        StopCode: 'UserInitiated',
+        StopCode: 'EssentialContainerExited',
         StoppedAt: expect.any(Number),
-        Containers: [expect.objectContaining({ Name: 'Main', LastStatus: 'STOPPED', Image: 'node:20-slim' })],
+        Containers: [expect.objectContaining({ Name: 'Main', LastStatus: 'STOPPED', ExitCode: 0, Image: 'node:20-slim' })],
         Overrides: { ContainerOverrides: [expect.objectContaining({ Name: 'Main', Command: ['node', 'work.js'] })] },
       });
       expect(Object.keys(output).filter((key) => /^[a-z]/.test(key))).toEqual([]);

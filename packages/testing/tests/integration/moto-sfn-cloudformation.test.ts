@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { useStepFunctionsEngine } from '../../src/moto-config.js';
 import { startMotoServer, type MotoServer } from '../../src/moto-server.js';
 import { uniqueName } from '../../src/names.js';
 
@@ -15,15 +16,6 @@ import { uniqueName } from '../../src/names.js';
 
 const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 const region = 'us-east-1';
-
-async function setEngine(endpoint: string, on: boolean): Promise<void> {
-  const response = await fetch(`${endpoint}/moto-api/config`, {
-    method: 'POST',
-    body: JSON.stringify({ stepfunctions: { execute_state_machine: on } }),
-    headers: { 'content-type': 'application/json' },
-  });
-  if (!response.ok) throw new Error(`moto-api/config answered ${response.status}`);
-}
 
 /** Deploys a one-Pass-state machine with CloudFormation and starts it; the execution's status or the error's name. */
 async function deployAndStart(endpoint: string): Promise<{ outcome: string; output?: string }> {
@@ -79,7 +71,7 @@ describe('moto fix: CloudFormation creates state machines in the executing backe
   });
 
   it('is still needed: unfixed moto cannot start a state machine CloudFormation deployed while the engine is on', async () => {
-    await setEngine(unfixed.endpoint, true);
+    await useStepFunctionsEngine(unfixed.endpoint);
 
     const run = await deployAndStart(unfixed.endpoint);
 
@@ -89,14 +81,14 @@ describe('moto fix: CloudFormation creates state machines in the executing backe
 
   it('runs a state machine CloudFormation deployed while the engine is on, with its substitutions', async () => {
     const endpoint = inject('motoEndpoint');
-    await setEngine(endpoint, true);
+    const restoreEngine = await useStepFunctionsEngine(endpoint);
     try {
       const run = await deployAndStart(endpoint);
 
       expect(run.outcome).toBe('SUCCEEDED');
       expect(JSON.parse(run.output ?? 'null')).toEqual({ hello: 'world' });
     } finally {
-      await setEngine(endpoint, false);
+      await restoreEngine();
     }
   });
 });

@@ -17,6 +17,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { useStepFunctionsEngine } from '../../src/moto-config.js';
 import { startMotoServer, type MotoServer } from '../../src/moto-server.js';
 import { createTaskNetwork } from '../../src/moto-network.js';
 import { uniqueName } from '../../src/names.js';
@@ -27,15 +28,6 @@ import { uniqueName } from '../../src/names.js';
 const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 const region = 'us-east-1';
 const role = 'arn:aws:iam::123456789012:role/harness-engine-test';
-
-async function setEngine(endpoint: string, on: boolean): Promise<void> {
-  const response = await fetch(`${endpoint}/moto-api/config`, {
-    method: 'POST',
-    body: JSON.stringify({ stepfunctions: { execute_state_machine: on } }),
-    headers: { 'content-type': 'application/json' },
-  });
-  if (!response.ok) throw new Error(`moto-api/config answered ${response.status}`);
-}
 
 /** Creates a state machine and starts it; `during` runs while it does (playing a worker); resolves once it ended. */
 async function run(
@@ -60,20 +52,21 @@ async function run(
 /** A server with every fix except `fix`, its engine on. */
 async function serverWithout(fix: string): Promise<MotoServer> {
   const server = await startMotoServer({ withoutFixes: [fix] });
-  await setEngine(server.endpoint, true);
+  await useStepFunctionsEngine(server.endpoint);
   return server;
 }
 
 describe("moto fixes to the Step Functions engine", () => {
   const fixed = (): string => inject('motoEndpoint');
   const unfixed: MotoServer[] = [];
+  let restoreEngine: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    await setEngine(fixed(), true);
+    restoreEngine = await useStepFunctionsEngine(fixed());
   });
 
   afterAll(async () => {
-    await setEngine(fixed(), false);
+    await restoreEngine?.();
     await Promise.all(unfixed.map((server) => server.stop()));
   });
 
