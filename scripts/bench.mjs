@@ -13,9 +13,9 @@
 //    code), one Lambda double per call, a 10-state workflow, and the whole
 //    example workflow suite (wall time, start-up included).
 // 5. The aws target on moto with its Step Functions engine on
-//    (packages/stepfunctions/scripts/bench-aws.mjs): deploy of all three
-//    adapters cold and unchanged, and the state machine double's round trip
-//    over 50 executions.
+//    (scripts/bench-aws.mjs): deploy of all three
+//    adapters cold and unchanged, the state machine double's round trip over
+//    50 executions, and the Lambda double's Invoke round trip.
 //
 // Node built-ins and the built packages only. `--json` prints one object.
 import { execFile, spawnSync } from 'node:child_process';
@@ -175,12 +175,14 @@ const scenarios = /Tests\s+(\d+) passed/.exec(suite.stdout.replace(/\u001b\[[0-9
 say(`example workflow suite (local target): ${scenarios} scenarios in ${results.exampleSuiteMs} ms wall, vitest start-up included`);
 
 // ----- 5. aws target: deploy of all three adapters, state machine double round trip -----
-results.awsStepFunctions = runJson('packages/stepfunctions/scripts/bench-aws.mjs', ['--runs', '50']);
-const { deployAllThree, stateMachineDouble } = results.awsStepFunctions;
+results.awsTarget = runJson('scripts/bench-aws.mjs', ['--runs', '50']);
+const { deployAllThree, stateMachineDouble } = results.awsTarget;
 say(`deploy of core + ecs + lambda + stepfunctions on moto: cold ${deployAllThree.coldMs} ms, no change ${deployAllThree.noChangeMs} ms`);
 say(
   `state machine double round trip on moto's engine, ${stateMachineDouble.runs} executions: median ${stateMachineDouble.medianMs} ms, ` +
     `p95 ${stateMachineDouble.p95Ms} ms (its first poll comes after a 1 s Wait)`,
 );
+const { lambdaDouble } = results.awsTarget;
+say(`Lambda double round trip on moto (Invoke → handler → answer), ${lambdaDouble.runs} invocations: median ${lambdaDouble.medianMs} ms, p95 ${lambdaDouble.p95Ms} ms`);
 
 if (json) console.log(JSON.stringify(results, null, 2));

@@ -1,10 +1,13 @@
 #!/usr/bin/env node
-// The aws target on moto server (loopback), with moto's Step Functions execution engine on:
+// `npm run bench` section 5: the aws target on moto server (loopback), with moto's Step Functions execution engine on:
 //
 // 1. Deploy of core + ecs + lambda + stepfunctions with the built CLI: cold, then again with no change.
 // 2. State machine double round trip: StartExecution of the deployed double → its ASL reads the route,
 //    sends the invocation, the test's handler answers, the double polls the result → DescribeExecution
 //    says SUCCEEDED. `--runs N` executions one after another (default 50); median, p95, min, max.
+// 3. Lambda double round trip: Invoke of the deployed double (moto runs its code in a node process,
+//    packages/testing/moto/fix_lambda_node_runtime.py) → the test's handler → Invoke returns its value.
+//    `--runs` invocations one after another.
 //
 // Run from the repository root after `npx nx run-many -t build`. `--json` prints one object.
 import { execFile } from 'node:child_process';
@@ -15,7 +18,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const json = process.argv.includes('--json');
 const runsArg = process.argv.indexOf('--runs');
 const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 50;
@@ -26,6 +29,8 @@ const load = (path) => import(pathToFileURL(join(root, path)).href);
 const { startMotoServer, motoEnvironment } = await load('packages/testing/dist/index.js');
 const { createHarness } = await load('packages/core/dist/index.js');
 const { stepFunctionsAdapter } = await load('packages/stepfunctions/dist/index.js');
+const { lambdaAdapter } = await load('packages/lambda/dist/index.js');
+const { LambdaClient, InvokeCommand } = createRequire(join(root, 'packages/lambda/package.json'))('@aws-sdk/client-lambda');
 const { SFNClient, StartExecutionCommand, DescribeExecutionCommand, ListStateMachinesCommand } = createRequire(
   join(root, 'packages/stepfunctions/package.json'),
 )('@aws-sdk/client-sfn');
@@ -70,7 +75,7 @@ try {
   say(`deploy of core + ecs + lambda + stepfunctions on moto: cold ${results.deployAllThree.coldMs} ms, no change ${results.deployAllThree.noChangeMs} ms`);
 
   // ----- 2. state machine double round trip -----
-  harness = await createHarness({ target: 'aws', adapters: [stepFunctionsAdapter], config: configPath });
+  harness = await createHarness({ target: 'aws', adapters: [stepFunctionsAdapter, lambdaAdapter], config: configPath });
   await harness.stepFunctions.mockStateMachine('Bench', ({ input }) => ({ echoed: input }));
   const sfn = new SFNClient({});
   const listed = await sfn.send(new ListStateMachinesCommand({}));
@@ -101,6 +106,20 @@ try {
   };
   const { medianMs, p95Ms, minMs, maxMs } = results.stateMachineDouble;
   say(`state machine double round trip on moto's engine, ${runs} executions: median ${medianMs} ms, p95 ${p95Ms} ms (min ${minMs}, max ${maxMs})`);
+
+  // ----- 3. Lambda double round trip -----
+  await harness.lambda.mockFunction('Bench', (event) => ({ echoed: event }));
+  const lambda = new LambdaClient({});
+  const invokeMs = [];
+  for (let index = -1; index < runs; index++) {
+    const started = performance.now();
+    const answer = await lambda.send(new InvokeCommand({ FunctionName: 'Bench', Payload: JSON.stringify({ index }) }));
+    const payload = JSON.parse(new TextDecoder().decode(answer.Payload));
+    if (answer.FunctionError || payload.echoed?.index !== index) throw new Error(`invocation ${index} answered ${answer.FunctionError ?? ''} ${JSON.stringify(payload)}`);
+    if (index >= 0) invokeMs.push(performance.now() - started); // index -1: warm-up, not counted
+  }
+  results.lambdaDouble = { runs, medianMs: ms(percentile(invokeMs, 50)), p95Ms: ms(percentile(invokeMs, 95)) };
+  say(`Lambda double round trip on moto (Invoke → handler → answer), ${runs} invocations: median ${results.lambdaDouble.medianMs} ms, p95 ${results.lambdaDouble.p95Ms} ms`);
 } finally {
   await harness?.close();
   await moto.stop();
