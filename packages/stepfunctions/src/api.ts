@@ -14,6 +14,7 @@ import {
   type Mutable,
   type WaitForInvocationOptions,
 } from '@harness/core';
+import { sendTaskCallbackOnAws, type TaskCallback } from './aws-callbacks.js';
 import { executeOnAws, resolveStateMachineArn } from './aws-driver.js';
 import { STATE_MACHINE_NAME, type StepFunctionsConfig } from './config.js';
 import { loadDefinition, type AslDefinition, type DefinitionSource, type LoadDefinitionOptions } from './definition.js';
@@ -179,12 +180,16 @@ export interface StepFunctionsApi {
    * expect(run.status).toBe('SUCCEEDED');
    */
   execute(nameOrDefinition: string | AslDefinition, input?: unknown, options?: ExecuteOptions): Promise<Execution>;
-  /** `SendTaskSuccess`, for tests that play the worker of a `.waitForTaskToken` state. */
-  sendTaskSuccess(taskToken: string, output: unknown): void;
+  /**
+   * `SendTaskSuccess`, for tests that play the worker of a `.waitForTaskToken` state (locally, to the
+   * interpreter; on the aws target, to Step Functions, e.g. with the `taskToken` a state machine double received).
+   * Rejects with `TaskCallbackError` when Step Functions refuses the token.
+   */
+  sendTaskSuccess(taskToken: string, output: unknown): Promise<void>;
   /** `SendTaskFailure`: the state fails with `error` and `cause` verbatim. */
-  sendTaskFailure(taskToken: string, failure?: { readonly error?: string; readonly cause?: string }): void;
+  sendTaskFailure(taskToken: string, failure?: { readonly error?: string; readonly cause?: string }): Promise<void>;
   /** `SendTaskHeartbeat`: restarts the state's `HeartbeatSeconds` clock. */
-  sendTaskHeartbeat(taskToken: string): void;
+  sendTaskHeartbeat(taskToken: string): Promise<void>;
 }
 
 /**
@@ -354,10 +359,18 @@ export function createStepFunctionsApi(session: AdapterSession, _config: StepFun
   function localOnly(action: string): void {
     if (session.target !== 'local') {
       throw new LocalTargetOnlyError(
-        `Cannot ${action} on the aws target yet: it arrives with a later version of @harness/stepfunctions (on the aws target, mockStateMachine works today). ` +
-          'To fix this, run this test on the local target (createHarness({ target: \'local\' }), the default).',
+        `Cannot ${action} on the aws target: the deployed workflow calls the real service there. ` +
+          'To fix this, run this test on the local target (createHarness({ target: \'local\' }), the default), or deploy a double the workflow calls instead (mockStateMachine, harness.lambda, harness.ecs).',
       );
     }
+  }
+
+  /** A callback for a `.waitForTaskToken` state: to the local interpreter, or to Step Functions on the aws target. */
+  async function callback(taskToken: string, sent: TaskCallback): Promise<void> {
+    if (session.target === 'aws') return sendTaskCallbackOnAws(taskToken, sent);
+    if (sent.kind === 'success') sendTaskSuccess(taskToken, sent.output);
+    else if (sent.kind === 'failure') sendTaskFailure(taskToken, { error: sent.error, cause: sent.cause });
+    else sendTaskHeartbeat(taskToken);
   }
 
   /** On the aws target a mock answers only if its double was deployed: say so now, not when the workflow fails. */
@@ -525,19 +538,8 @@ export function createStepFunctionsApi(session: AdapterSession, _config: StepFun
       });
     },
 
-    sendTaskSuccess(taskToken, output) {
-      localOnly('send a task success');
-      sendTaskSuccess(taskToken, output);
-    },
-
-    sendTaskFailure(taskToken, failure = {}) {
-      localOnly('send a task failure');
-      sendTaskFailure(taskToken, failure);
-    },
-
-    sendTaskHeartbeat(taskToken) {
-      localOnly('send a task heartbeat');
-      sendTaskHeartbeat(taskToken);
-    },
+    sendTaskSuccess: (taskToken, output) => callback(taskToken, { kind: 'success', output }),
+    sendTaskFailure: (taskToken, failure = {}) => callback(taskToken, { kind: 'failure', ...failure }),
+    sendTaskHeartbeat: (taskToken) => callback(taskToken, { kind: 'heartbeat' }),
   };
 }

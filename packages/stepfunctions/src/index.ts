@@ -15,6 +15,8 @@ export type {
   StateMachineMock,
   StepFunctionsApi,
 } from './api.js';
+export { sendTaskCallbackOnAws, TaskCallbackError } from './aws-callbacks.js';
+export type { TaskCallback } from './aws-callbacks.js';
 export {
   executeOnAws,
   ExecutionInputTooLargeError,

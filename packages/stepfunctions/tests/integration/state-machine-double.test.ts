@@ -11,8 +11,9 @@ import {
 } from '@aws-sdk/client-sfn';
 import { CORE_OUTPUTS, createHarness, routeExpiryIso, type Harness } from '@harness/core';
 import { deployWithCli, uniqueName, useStepFunctionsEngine } from '@harness/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { stepFunctionsAdapter } from '../../src/adapter.js';
+import { TaskCallbackError } from '../../src/aws-callbacks.js';
 import { failExecution } from '../../src/api.js';
 import { stateMachineArnOutputKey } from '../../src/template.js';
 
@@ -197,6 +198,45 @@ describe('State machine doubles, deployed with the CLI (against moto)', () => {
       parent: { executionArn: execution.executionArn },
     });
     expect(child.invocations[0]?.executionArn).toBe((execution.output as { childExecutionArn: string }).childExecutionArn);
+  });
+
+  it('lets the handler of a double started with states:startExecution.waitForTaskToken answer the parent through sendTaskSuccess', async () => {
+    // Arrange: the double's handler gets the parent's token; the test, playing the child's worker, calls back.
+    const tokens: string[] = [];
+    await harness.stepFunctions.mockStateMachine('Child', ({ taskToken }) => {
+      if (taskToken) tokens.push(taskToken);
+      return { accepted: true };
+    });
+    const parent = await client.send(
+      new CreateStateMachineCommand({
+        name: uniqueName('Approve'),
+        roleArn: 'arn:aws:iam::123456789012:role/harness-approve',
+        definition: JSON.stringify({
+          StartAt: 'AskChild',
+          States: {
+            AskChild: {
+              Type: 'Task',
+              Resource: 'arn:aws:states:::states:startExecution.waitForTaskToken',
+              Parameters: { StateMachineArn: arns.Child, Input: { 'TaskToken.$': '$$.Task.Token', orderId: 'o-9' } },
+              TimeoutSeconds: 30,
+              End: true,
+            },
+          },
+        }),
+      }),
+    );
+    const started = await client.send(new StartExecutionCommand({ stateMachineArn: parent.stateMachineArn, name: uniqueName('approve'), input: '{}' }));
+    await vi.waitFor(() => expect(tokens).toHaveLength(1), { timeout: 10_000, interval: 50 });
+
+    // Act
+    await harness.stepFunctions.sendTaskSuccess(tokens[0] ?? '', { approved: 'o-9' });
+    const execution = await waitForEnd(client, started.executionArn ?? '');
+    const reused = await harness.stepFunctions.sendTaskSuccess(tokens[0] ?? '', { again: true }).catch((error: unknown) => error);
+
+    // Assert
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(JSON.parse(execution.output ?? 'null')).toEqual({ approved: 'o-9' });
+    expect(reused).toBeInstanceOf(TaskCallbackError);
   });
 
   it("fails at once with Harness.NoRoute when the route's session has gone without releasing it (expired route)", async () => {

@@ -307,12 +307,13 @@ describe('Function: createStepFunctionsApi', () => {
       await expect(api.execute({ StartAt: 'A', States: { A: { Type: 'Succeed' } } })).rejects.toThrowError(/Cannot execute a definition object on the aws target/);
     });
 
-    it('mockService says it arrives with a later version', () => {
+    it('mockService says the deployed workflow calls the real service there', () => {
       // Arrange
       const api = createStepFunctionsApi(fakeAwsSession(), parseStepFunctionsConfig({}));
 
       // Act / Assert
-      expect(() => api.mockService('arn:aws:states:::sqs:sendMessage', () => ({}))).toThrowError(/on the aws target yet: it arrives with a later version of @harness\/stepfunctions/);
+      expect(() => api.mockService('arn:aws:states:::sqs:sendMessage', () => ({}))).toThrowError(LocalTargetOnlyError);
+      expect(() => api.mockService('arn:aws:states:::sqs:sendMessage', () => ({}))).toThrowError(/on the aws target: the deployed workflow calls the real service there/);
     });
 
     it('mockStateMachine routes the deployed double to the session and answers as on the local target', async () => {

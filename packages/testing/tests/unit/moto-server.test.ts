@@ -21,7 +21,9 @@ describe('Function: startMotoServer', () => {
       await server.stop();
     }
     await expect(fetch(`${server.endpoint}/moto-api/data.json`)).rejects.toThrow();
-  });
+    // Start-up imports the moto modules harness's fixes patch (about 1 s warm; several on a cold machine):
+    // startMotoServer's own start timeout (30 s) is the one that should speak, with moto's stderr.
+  }, 40_000);
 });
 
 describe('Function: uniqueName / findRepoRoot / motoEnvironment', () => {
