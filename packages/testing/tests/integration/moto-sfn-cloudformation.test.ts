@@ -4,9 +4,9 @@ import {
   DeleteStackCommand,
   DescribeStacksCommand,
 } from '@aws-sdk/client-cloudformation';
-import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, DescribeStateMachineCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { useStepFunctionsEngine } from '../../src/moto-config.js';
+import { motoConfig, useStepFunctionsEngine } from '../../src/moto-config.js';
 import { startMotoServer, type MotoServer } from '../../src/moto-server.js';
 import { uniqueName } from '../../src/names.js';
 
@@ -17,8 +17,11 @@ import { uniqueName } from '../../src/names.js';
 const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 const region = 'us-east-1';
 
-/** Deploys a one-Pass-state machine with CloudFormation and starts it; the execution's status or the error's name. */
-async function deployAndStart(endpoint: string): Promise<{ outcome: string; output?: string }> {
+/**
+ * Deploys a one-Pass-state machine with CloudFormation and (unless `start` is false) starts it:
+ * the execution's status or the error's name, and the deployed definition.
+ */
+async function deployAndStart(endpoint: string, start = true): Promise<{ outcome: string; output?: string; definition?: string }> {
   const cloudformation = new CloudFormationClient({ endpoint, region, credentials });
   const sfn = new SFNClient({ endpoint, region, credentials });
   const stack = uniqueName('cfnsm');
@@ -45,13 +48,15 @@ async function deployAndStart(endpoint: string): Promise<{ outcome: string; outp
   try {
     const described = await cloudformation.send(new DescribeStacksCommand({ StackName: stack }));
     const arn = described.Stacks?.[0]?.Outputs?.find((output) => output.OutputKey === 'Arn')?.OutputValue;
+    const { definition } = await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: arn }));
+    if (!start) return { outcome: 'deployed', definition };
     const started = await sfn.send(new StartExecutionCommand({ stateMachineArn: arn, name: uniqueName('run'), input: '{}' }));
     for (let attempt = 0; attempt < 100; attempt++) {
       const execution = await sfn.send(new DescribeExecutionCommand({ executionArn: started.executionArn }));
-      if (execution.status !== 'RUNNING') return { outcome: execution.status ?? 'no status', output: execution.output };
+      if (execution.status !== 'RUNNING') return { outcome: execution.status ?? 'no status', output: execution.output, definition };
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    return { outcome: 'still RUNNING after 5 s' };
+    return { outcome: 'still RUNNING after 5 s', definition };
   } catch (error) {
     return { outcome: (error as Error).name };
   } finally {
@@ -79,6 +84,16 @@ describe('moto fix: CloudFormation creates state machines in the executing backe
     expect(run.outcome, 'moto now runs CloudFormation-created state machines: remove the fix').toBe('StateMachineDoesNotExist');
   });
 
+  it('is still needed: unfixed moto deploys the definition with its ${…} placeholders left in', async () => {
+    // Engine off: the plain backend, where unfixed moto can start what CloudFormation made.
+    await motoConfig({ stepfunctions: { execute_state_machine: false } }, unfixed.endpoint);
+
+    const run = await deployAndStart(unfixed.endpoint, false);
+
+    // If this starts to fail, moto applies DefinitionSubstitutions: remove that part of the fix and this test.
+    expect(run.definition, 'moto now applies DefinitionSubstitutions: remove that part of the fix').toContain('${Greeting}');
+  });
+
   it('runs a state machine CloudFormation deployed while the engine is on, with its substitutions', async () => {
     const endpoint = inject('motoEndpoint');
     const restoreEngine = await useStepFunctionsEngine(endpoint);
@@ -87,6 +102,7 @@ describe('moto fix: CloudFormation creates state machines in the executing backe
 
       expect(run.outcome).toBe('SUCCEEDED');
       expect(JSON.parse(run.output ?? 'null')).toEqual({ hello: 'world' });
+      expect(run.definition).not.toContain('${Greeting}');
     } finally {
       await restoreEngine();
     }
