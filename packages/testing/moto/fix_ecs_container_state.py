@@ -46,9 +46,8 @@ What the fix does
       container had reported its exit before the stop, otherwise
       ``UserInitiated`` — and ``stoppingAt``/``stoppedAt``/``executionStoppedAt``.
       A second StopTask changes none of that. ``stopCode`` is a property so
-      that a later patch of StopTask that stamps ``UserInitiated`` on every
-      stop (fix_service_task_casing.py does) cannot hide that an essential
-      container ended the task.
+      that nothing that sets ``UserInitiated`` later (another patch of
+      StopTask) can hide that an essential container ended the task.
 
 Not fixed: tasks still start RUNNING (AWS: PROVISIONING → PENDING → RUNNING),
 ``version`` is not counted, and containers stopped by StopTask without having

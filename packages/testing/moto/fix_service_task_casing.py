@@ -1,4 +1,4 @@
-"""Step Functions → Step Functions and Step Functions → ECS service tasks on moto's engine.
+"""Step Functions → Step Functions and Step Functions → ECS service tasks on moto's engine: parameter and output casing.
 
 What AWS does
     In ASL, the parameters of an optimised service integration are the
@@ -12,10 +12,11 @@ What AWS does
     and timestamps as epoch milliseconds: startExecution →
     ``{ExecutionArn, StartDate}``; ``.sync`` → the DescribeExecution result
     (``Input``/``Output`` as JSON strings), ``.sync:2`` → the same with
-    ``Input``/``Output`` parsed; ecs:runTask → the RunTask response
-    ``{Tasks: [...], Failures: []}``; ecs:runTask.sync → the DescribeTasks task
-    of the stopped task. Map keys and free-form JSON (execution input and
-    output, environment values) are never re-cased.
+    ``Input``/``Output`` parsed; request-response ecs:runTask → the RunTask
+    response ``{Tasks: [...], Failures: []}`` (the task as RunTask returned it:
+    containers not started yet, no ``StartedAt``); ecs:runTask.sync → the
+    DescribeTasks task of the stopped task. Map keys and free-form JSON
+    (execution input and output, environment values) are never re-cased.
 
 What moto 5.2.5 does
     Its execution engine (a port of LocalStack's ASL interpreter, switched on
@@ -28,24 +29,6 @@ What moto 5.2.5 does
     every ``ecs:runTask[.sync|.waitForTaskToken]`` task with ``'Cluster'``.
     The ``.sync`` resolvers then read PascalCase keys (``ExecutionArn``,
     ``Tasks[0].ClusterArn``) from responses that boto3 returns in camelCase.
-    Once the casing is right, more differences from AWS show:
-
-    * request-response ``ecs:runTask`` outputs a DescribeTasks of the task
-      instead of the RunTask response (and that DescribeTasks moves moto's
-      task state machine on, see the next point);
-    * moto's ``ecs::task`` model advances one status on every DescribeTasks
-      call (RUNNING → DEACTIVATING → STOPPING → DEPROVISIONING → STOPPED), so a
-      ``runTask.sync`` state, which polls DescribeTasks every 0.5 s, completes
-      about two seconds after RunTask whatever the task does — on AWS it waits
-      until the task stops (here: until the test's task executor calls
-      StopTask);
-    * StopTask leaves the task without ``stopCode``/``stoppedAt`` and its
-      containers ``lastStatus: PENDING``;
-    * RunTask with awsvpc networking in a VPC without DNS hostnames fails
-      (AttributeError ``private_dns_name`` on the network interface);
-    * StartExecution without a name (a ``states:startExecution`` task without
-      ``Name``) names the execution "None", so starting the same child twice
-      fails with ExecutionAlreadyExists.
 
 What the fix does
     For ``StateTaskServiceSfn`` and ``StateTaskServiceEcs`` only (the other
@@ -55,27 +38,18 @@ What the fix does
     case-insensitively, recursing through structures, lists and map values;
     ``_normalise_response`` renames each response member to the PascalCase of
     its member name (matched case-insensitively, so running it twice changes
-    nothing) and turns timestamps into epoch milliseconds. Request-response
-    ``ecs:runTask`` outputs the RunTask response. ``ecs::task`` no longer
-    advances on DescribeTasks by default (a test can still choose a
-    progression through ``/moto-api/state-manager``), and StopTask of a task
-    without a stop code stamps ``stopCode: UserInitiated``, ``stoppingAt``/
-    ``stoppedAt``/``executionStoppedAt`` and stops its containers (when
-    fix_ecs_container_state.py is applied too, it has done that already, with the
-    stop code the containers' reported exits call for, and this changes nothing).
-    StartExecution without a name (what a ``states:startExecution`` task without
-    ``Name`` sends) gets a UUID name, as on AWS: moto's engine names it "None",
-    so the second such start of the same child fails with
-    ExecutionAlreadyExists. And every network interface has a private DNS name,
-    as on AWS: moto sets it only in VPCs with DNS hostnames on, and RunTask with
-    awsvpc networking reads it (AttributeError → the runTask task fails with
-    States.Runtime in any other VPC, e.g. one made by createTaskNetwork).
+    nothing) and turns timestamps into epoch milliseconds.
 
-Not fixed here: a ``runTask.sync`` task whose essential container exited
-non-zero still succeeds (AWS: ``States.TaskFailed`` with the task as cause);
-moto alone gives every container ``exitCode: 0`` and models only the first
-container definition (fix_ecs_container_state.py covers containers and exit
-codes); tasks start RUNNING (AWS: PROVISIONING), so the request-response
+Fixed elsewhere, for these service tasks: request-response ``ecs:runTask``'s
+output (fix_sfn_ecs_run_task_output.py), unnamed executions
+(fix_sfn_execution_names.py), the private DNS name RunTask with awsvpc needs
+(fix_ec2_eni_private_dns_name.py), tasks that keep running until StopTask
+(fix_ecs_task_lifecycle.py), StopTask's stop code, timestamps and containers
+(fix_ecs_container_state.py), and a ``runTask.sync`` task whose essential
+container exited non-zero failing with ``States.TaskFailed``
+(fix_sfn_ecs_sync_failure.py).
+
+Not fixed: tasks start RUNNING (AWS: PROVISIONING), so the request-response
 output says ``LastStatus: RUNNING``; the request-response output lacks AWS's
 ``SdkHttpMetadata``/``SdkResponseMetadata``; RunTask ``failures`` are never
 produced, so the ``AmazonECS.Unknown`` failure path is not reachable; the
@@ -87,10 +61,6 @@ from __future__ import annotations
 import datetime
 from functools import lru_cache
 from typing import Any
-
-_ECS_TASK_MODEL = "ecs::task"
-# "manual" progression that never comes due: the task keeps its status until StopTask.
-_ECS_TASK_TRANSITION = {"progression": "manual", "times": 2**31}
 
 
 @lru_cache(maxsize=None)
@@ -216,92 +186,5 @@ def _patch_casing() -> None:
     ecs._normalise_response = _normalise_response
 
 
-def _patch_ecs_request_response_output() -> None:
-    from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
-        state_task_service_ecs,
-    )
-    from moto.stepfunctions.parser.asl.utils.boto_client import boto_client_for
-
-    ecs = state_task_service_ecs.StateTaskServiceEcs
-
-    def _eval_service_task(self, env, resource_runtime_part, normalised_parameters, state_credentials):
-        # AWS: the output of ecs:runTask is the RunTask response (moto: a DescribeTasks of the task).
-        client = boto_client_for(
-            region=resource_runtime_part.region,
-            service=self._get_boto_service_name(),
-            state_credentials=state_credentials,
-        )
-        response = getattr(client, self._get_boto_service_action())(**normalised_parameters)
-        response.pop("ResponseMetadata", None)
-        env.stack.append(response)
-
-    ecs._eval_service_task = _eval_service_task
-
-
-def _patch_ecs_task_lifecycle() -> None:
-    from moto.ecs import models
-    from moto.moto_api import state_manager
-
-    # Only the default: /moto-api/state-manager/set-transition still overrides it.
-    state_manager.register_default_transition(model_name=_ECS_TASK_MODEL, transition=_ECS_TASK_TRANSITION)
-
-    original_stop_task = models.EC2ContainerServiceBackend.stop_task
-
-    def stop_task(self, cluster_str, task_str, reason):
-        task = original_stop_task(self, cluster_str, task_str, reason)
-        # Another fix (fix_ecs_container_state.py) may already have stopped it the AWS way (its stop
-        # code from the containers' reported exits): then leave everything as that fix set it.
-        if getattr(task, "stop_code", None):
-            return task
-        now = datetime.datetime.now(datetime.timezone.utc)
-        task.stop_code = "UserInitiated"
-        for name in ("stopping_at", "stopped_at", "execution_stopped_at"):
-            if getattr(task, name, None) is None:
-                setattr(task, name, now)
-        for container in task.containers:
-            container.last_status = "STOPPED"
-        return task
-
-    models.EC2ContainerServiceBackend.stop_task = stop_task
-
-
-def _patch_execution_names() -> None:
-    import uuid
-
-    from moto.stepfunctions.parser.models import StepFunctionsParserBackend
-
-    original_start_execution = StepFunctionsParserBackend.start_execution
-
-    def start_execution(self, state_machine_arn, name=None, execution_input=None, trace_header=None):
-        # AWS names an execution started without a name with a UUID; moto's engine names it "None".
-        return original_start_execution(
-            self, state_machine_arn, name or str(uuid.uuid4()), execution_input, trace_header
-        )
-
-    StepFunctionsParserBackend.start_execution = start_execution
-
-
-def _patch_eni_private_dns_name() -> None:
-    from moto.ec2.models.elastic_network_interfaces import NetworkInterface
-    from moto.ec2.utils import generate_dns_from_ip
-
-    if "private_dns_name" in vars(NetworkInterface):
-        return
-
-    def get(self):
-        return self.__dict__.get("_harness_private_dns_name") or generate_dns_from_ip(self.private_ip_address)
-
-    def set_(self, value):
-        self.__dict__["_harness_private_dns_name"] = value
-
-    # AWS gives every network interface a private DNS name; moto sets the attribute only in VPCs
-    # with enableDnsHostnames, and RunTask (awsvpc) reads it: AttributeError in any other VPC.
-    NetworkInterface.private_dns_name = property(get, set_)
-
-
 def apply() -> None:
     _patch_casing()
-    _patch_ecs_request_response_output()
-    _patch_ecs_task_lifecycle()
-    _patch_execution_names()
-    _patch_eni_private_dns_name()

@@ -23,6 +23,17 @@ const lambda = new LambdaClient({});
 const decode = (payload: Uint8Array | undefined): string => new TextDecoder().decode(payload ?? new Uint8Array());
 const payloadOf = (output: InvokeCommandOutput): unknown => JSON.parse(decode(output.Payload));
 
+/** How Invoke (with `qualifier`, if given) answered: status code and function error, or the error it failed with. */
+async function invokeOutcome(client: LambdaClient, functionName: string, qualifier?: string): Promise<string> {
+  try {
+    const output = await client.send(new InvokeCommand({ FunctionName: functionName, Qualifier: qualifier, Payload: '{}' }));
+    return `${output.StatusCode} ${output.FunctionError ?? 'no FunctionError'}`;
+  } catch (error) {
+    const { name, $metadata } = error as Error & { $metadata?: { httpStatusCode?: number } };
+    return `Invoke failed: ${$metadata?.httpStatusCode ?? 'no status'} ${name}`;
+  }
+}
+
 // harness's moto fix fix_lambda_node_runtime.py runs a nodejs* function's code in a
 // child node process, so a deployed Lambda double answers Invoke (and moto's Step
 // Functions engine) as it does on AWS, instead of needing Docker.
@@ -67,6 +78,19 @@ describe('Lambda doubles run on moto (fix_lambda_node_runtime)', () => {
     // Assert
     expect(payloadOf(output)).toBe('ok');
     expect(quotePrice.invocations).toMatchObject([{ functionName: 'QuotePrice', qualifier: '$LATEST', event: {} }]);
+  });
+
+  it('answers ResourceNotFoundException for a Qualifier naming a version that does not exist, running nothing', async () => {
+    // Arrange
+    await using harness = await createHarness({ target: 'aws', adapters: [lambdaAdapter], config: configPath });
+    const quotePrice = await harness.lambda.mockFunction('QuotePrice', () => 'ok');
+
+    // Act
+    const outcome = await invokeOutcome(lambda, 'QuotePrice', '42');
+
+    // Assert
+    expect(outcome).toMatch(/^Invoke failed: 404 ResourceNotFoundException/);
+    expect(quotePrice.invocations).toEqual([]);
   });
 
   it('answers a handler\'s fail() with FunctionError Unhandled and the Node.js runtime\'s error document', async () => {
@@ -181,8 +205,8 @@ describe('Lambda doubles run on moto (fix_lambda_node_runtime)', () => {
       await unfixed?.stop();
     });
 
-    it('Invoke does not run the function\'s code (so the fix is needed)', async () => {
-      // Arrange: the same function (code, handler, runtime, environment) on a server without the fix.
+    /** QuotePrice as deployed (code, handler, runtime, environment), created on the unfixed server as `name`; a Lambda client for that server. */
+    async function createQuotePriceOnUnfixed(name: string): Promise<LambdaClient> {
       const { Configuration } = await lambda.send(new GetFunctionCommand({ FunctionName: 'QuotePrice' }));
       const cloudFormation = new CloudFormationClient({ endpoint: unfixed.endpoint });
       const roleStack = uniqueName('lambda-rt-role');
@@ -211,7 +235,7 @@ describe('Lambda doubles run on moto (fix_lambda_node_runtime)', () => {
       const unfixedLambda = new LambdaClient({ endpoint: unfixed.endpoint });
       await unfixedLambda.send(
         new CreateFunctionCommand({
-          FunctionName: 'QuotePrice',
+          FunctionName: name,
           Runtime: Configuration?.Runtime,
           Handler: Configuration?.Handler,
           Timeout: Configuration?.Timeout,
@@ -220,6 +244,13 @@ describe('Lambda doubles run on moto (fix_lambda_node_runtime)', () => {
           Code: { ZipFile: readLambdaArtifact().body },
         }),
       );
+      cloudFormation.destroy();
+      return unfixedLambda;
+    }
+
+    it('Invoke does not run the function\'s code (so the fix is needed)', async () => {
+      // Arrange: the same function (code, handler, runtime, environment) on a server without the fix.
+      const unfixedLambda = await createQuotePriceOnUnfixed('QuotePrice');
       await using harness = await createHarness({ target: 'aws', adapters: [lambdaAdapter], config: configPath });
       const quotePrice = await harness.lambda.mockFunction('QuotePrice', () => ({ ran: true }));
 
@@ -232,7 +263,6 @@ describe('Lambda doubles run on moto (fix_lambda_node_runtime)', () => {
         outcome = `Invoke failed: ${(error as Error).name}: ${(error as Error).message}`;
       }
       unfixedLambda.destroy();
-      cloudFormation.destroy();
 
       // Assert
       const message =
@@ -241,6 +271,23 @@ describe('Lambda doubles run on moto (fix_lambda_node_runtime)', () => {
       expect(quotePrice.invocations, message).toEqual([]);
       expect(outcome, message).not.toContain('"ran":true');
       expect(outcome, message).toMatch(/^(Handled|Unhandled|Invoke failed)|\{"sku":"ABC-1"\}/);
+    });
+
+    it('Invoke ignores the Qualifier, running $LATEST for a version that does not exist (so the fix\'s Qualifier part is needed)', async () => {
+      // Arrange
+      const unfixedLambda = await createQuotePriceOnUnfixed('QualifierProbe');
+
+      // Act
+      const unqualified = await invokeOutcome(unfixedLambda, 'QualifierProbe');
+      const missingVersion = await invokeOutcome(unfixedLambda, 'QualifierProbe', '42');
+      unfixedLambda.destroy();
+
+      // Assert: on AWS (and with the fix) the second answers ResourceNotFoundException (see the test on the fixed server).
+      const message =
+        `moto without harness's fixes answered Invoke of version 42 with ${missingVersion} (unqualified: ${unqualified}). ` +
+        'If moto reads Invoke\'s Qualifier now, remove response_invoke (the Qualifier part) from packages/testing/moto/fix_lambda_node_runtime.py and this test.';
+      expect(missingVersion, message).not.toMatch(/ResourceNotFoundException/);
+      expect(missingVersion, message).toBe(unqualified);
     });
   });
 });

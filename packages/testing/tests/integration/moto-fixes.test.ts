@@ -297,7 +297,10 @@ describe('moto fix: service tasks on the fixed server', () => {
         ClusterArn: `arn:aws:ecs:us-east-1:123456789012:cluster/${cluster}`,
         LaunchType: 'FARGATE',
         Overrides: { ContainerOverrides: [{ Name: 'Main', Command: ['node', 'work.js'], Environment: [{ Name: 'camelCaseVar', Value: 'keepMe' }] }] },
+        // The task as RunTask returned it, not as a DescribeTasks after it (containers RUNNING, StartedAt set).
+        Containers: [expect.objectContaining({ Name: 'Main', LastStatus: 'PENDING' })],
       });
+      expect(output.Tasks[0]).not.toHaveProperty('StartedAt');
       await ecs.send(new StopTaskCommand({ cluster, task: output.Tasks[0]!.TaskArn as string, reason: 'test cleanup' }));
     });
 
