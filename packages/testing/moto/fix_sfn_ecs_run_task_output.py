@@ -13,7 +13,7 @@ What moto 5.2.5 does
 
 What the fix does
     The Task's output is the RunTask response (put in PascalCase by
-    fix_service_task_casing.py, which this needs: without it the task fails on
+    fix_sfn_service_task_casing.py, which this needs: without it the task fails on
     its parameters' casing before any output).
 """
 

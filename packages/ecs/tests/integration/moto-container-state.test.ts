@@ -116,7 +116,7 @@ describe('ECS task containers on moto as it is (no harness fixes)', () => {
       new RegisterTaskDefinitionCommand({
         family: 'TwoContainers',
         // Not awsvpc: moto 5.2.5's RunTask fails for awsvpc tasks in a VPC without DNS hostnames
-        // (fix_service_task_casing.py fixes that), and this test is about containers.
+        // (fix_sfn_service_task_casing.py fixes that), and this test is about containers.
         cpu: '256',
         memory: '512',
         containerDefinitions: [

@@ -22,7 +22,7 @@ import { startMotoServer, type MotoServer } from '../../src/moto-server.js';
 import { createTaskNetwork, type TaskNetwork } from '../../src/moto-network.js';
 import { uniqueName } from '../../src/names.js';
 
-// packages/testing/moto/fix_service_task_casing.py: on moto's Step Functions engine, the
+// packages/testing/moto/fix_sfn_service_task_casing.py: on moto's Step Functions engine, the
 // states:startExecution and ecs:runTask service integrations take PascalCase parameters and
 // give PascalCase results, as on AWS.
 
@@ -93,11 +93,11 @@ describe('moto fix: Step Functions → Step Functions (states:startExecution) ca
     const execution = await waitForEnd(sfn, await start(sfn, parent));
 
     // Assert
-    // If this starts to pass, moto normalises service-task parameters itself: remove fix_service_task_casing.py's
+    // If this starts to pass, moto normalises service-task parameters itself: remove fix_sfn_service_task_casing.py's
     // casing patch (and this test), after checking the fixed-server tests below still pass without it.
     expect(
       { status: execution.status, error: execution.error, causeHasKeyError: execution.cause?.includes("'StateMachineArn'") },
-      'moto now runs startExecution tasks: remove the casing fix in fix_service_task_casing.py',
+      'moto now runs startExecution tasks: remove the casing fix in fix_sfn_service_task_casing.py',
     ).toEqual({ status: 'FAILED', error: 'States.Runtime', causeHasKeyError: true });
   });
 });

@@ -16,7 +16,7 @@ import { uniqueName } from '../../src/names.js';
 
 // Fixes that the Step Functions → Step Functions and Step Functions → ECS service tasks need, besides the casing
 // (packages/testing/moto/fix_sfn_execution_names.py, fix_ec2_eni_private_dns_name.py, fix_ecs_task_lifecycle.py, and the
-// ecs:runTask request-response output in fix_service_task_casing.py). Each is shown twice: on a server with every fix but
+// ecs:runTask request-response output in fix_sfn_service_task_casing.py). Each is shown twice: on a server with every fix but
 // that one, and (as AWS does it) on the run's server, which has all of them.
 
 const ROLE_ARN = 'arn:aws:iam::123456789012:role/harness-task-fixes';
