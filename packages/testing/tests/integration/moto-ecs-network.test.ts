@@ -1,33 +1,19 @@
-import { CreateClusterCommand, ECSClient, RegisterTaskDefinitionCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
+import { ECSClient, RunTaskCommand } from '@aws-sdk/client-ecs';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startMotoServer, type MotoServer } from '../../src/moto-server.js';
 import { createTaskNetwork } from '../../src/moto-network.js';
-import { uniqueName } from '../../src/names.js';
+import { createClusterAndTaskDefinition, motoClientConfig } from './support.js';
 
 // packages/testing/moto/fix_ecs_default_security_group.py: RunTask with awsvpc networking and only
 // subnets (no security groups) runs the task in the VPC's default security group, as on AWS.
 
-const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
-const region = 'us-east-1';
 
 /** RunTask (FARGATE, subnets only) on a fresh cluster; the task's ENI attachment status, or the error. */
 async function runWithSubnetsOnly(endpoint: string): Promise<{ attachment?: string; error?: string }> {
-  const ecs = new ECSClient({ endpoint, region, credentials, maxAttempts: 1 });
-  const network = await createTaskNetwork(new EC2Client({ endpoint, region, credentials }));
-  const cluster = uniqueName('sg');
-  await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
-  const family = uniqueName('SgTask');
-  await ecs.send(
-    new RegisterTaskDefinitionCommand({
-      family,
-      networkMode: 'awsvpc',
-      requiresCompatibilities: ['FARGATE'],
-      cpu: '256',
-      memory: '512',
-      containerDefinitions: [{ name: 'Main', image: 'node:20-slim', memoryReservation: 256 }],
-    }),
-  );
+  const ecs = new ECSClient({ ...motoClientConfig(endpoint), maxAttempts: 1 });
+  const network = await createTaskNetwork(new EC2Client(motoClientConfig(endpoint)));
+  const { cluster, family } = await createClusterAndTaskDefinition(ecs, 'sg');
   try {
     const run = await ecs.send(
       new RunTaskCommand({

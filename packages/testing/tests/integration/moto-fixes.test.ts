@@ -1,9 +1,7 @@
 import {
-  CreateClusterCommand,
   DescribeTasksCommand,
   ECSClient,
   ListTasksCommand,
-  RegisterTaskDefinitionCommand,
   StopTaskCommand,
   SubmitContainerStateChangeCommand,
 } from '@aws-sdk/client-ecs';
@@ -21,14 +19,13 @@ import { useStepFunctionsEngine } from '../../src/moto-config.js';
 import { startMotoServer, type MotoServer } from '../../src/moto-server.js';
 import { createTaskNetwork, type TaskNetwork } from '../../src/moto-network.js';
 import { uniqueName } from '../../src/names.js';
+import { createClusterAndTaskDefinition, motoClientConfig } from './support.js';
 
 // packages/testing/moto/fix_sfn_service_task_casing.py: on moto's Step Functions engine, the
 // states:startExecution and ecs:runTask service integrations take PascalCase parameters and
 // give PascalCase results, as on AWS.
 
 const ROLE_ARN = 'arn:aws:iam::123456789012:role/harness-sfn';
-const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
-const region = 'us-east-1';
 
 /** Polls DescribeExecution until the execution has ended; on timeout, says the last status seen. */
 async function waitForEnd(sfn: SFNClient, executionArn: string, timeoutMs = 30_000): Promise<DescribeExecutionCommandOutput> {
@@ -85,7 +82,7 @@ describe('moto fix: Step Functions → Step Functions (states:startExecution) ca
   it('is still needed: on unfixed moto a startExecution.sync:2 task fails with States.Runtime, cause \'StateMachineArn\'', async () => {
     // Arrange
     await useStepFunctionsEngine(unfixed.endpoint);
-    const sfn = new SFNClient({ endpoint: unfixed.endpoint, region, credentials });
+    const sfn = new SFNClient(motoClientConfig(unfixed.endpoint));
     const child = await createMachine(sfn, 'Child', ECHO_CHILD);
     const parent = await createMachine(sfn, 'Parent', oneTask('arn:aws:states:::states:startExecution.sync:2', { StateMachineArn: child, Input: CHILD_INPUT }));
 
@@ -235,23 +232,13 @@ describe('moto fix: service tasks on the fixed server', () => {
 
   describe('ecs:runTask', () => {
     const ecs = new ECSClient({});
-    const cluster = uniqueName('sfn-ecs');
-    const family = uniqueName('Worker');
+    let cluster = '';
+    let family = '';
     let network: TaskNetwork;
 
     beforeAll(async () => {
       network = await createTaskNetwork();
-      await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
-      await ecs.send(
-        new RegisterTaskDefinitionCommand({
-          family,
-          networkMode: 'awsvpc',
-          requiresCompatibilities: ['FARGATE'],
-          cpu: '256',
-          memory: '512',
-          containerDefinitions: [{ name: 'Main', image: 'node:20-slim', memory: 512, essential: true }],
-        }),
-      );
+      ({ cluster, family } = await createClusterAndTaskDefinition(ecs, 'sfn-ecs'));
     });
 
     /** RunTask parameters as a workflow writes them (PascalCase), with extra environment for the container. */

@@ -9,21 +9,20 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { motoConfig, useStepFunctionsEngine } from '../../src/moto-config.js';
 import { startMotoServer, type MotoServer } from '../../src/moto-server.js';
 import { uniqueName } from '../../src/names.js';
+import { motoClientConfig } from './support.js';
 
 // packages/testing/moto/fix_sfn_cloudformation_backend.py: with moto's Step Functions engine on, a state
 // machine deployed by CloudFormation must be one StartExecution can run, its DefinitionSubstitutions applied,
 // as on AWS.
 
-const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
-const region = 'us-east-1';
 
 /**
  * Deploys a one-Pass-state machine with CloudFormation and (unless `start` is false) starts it:
  * the execution's status or the error's name, and the deployed definition.
  */
 async function deployAndStart(endpoint: string, start = true): Promise<{ outcome: string; output?: string; definition?: string }> {
-  const cloudformation = new CloudFormationClient({ endpoint, region, credentials });
-  const sfn = new SFNClient({ endpoint, region, credentials });
+  const cloudformation = new CloudFormationClient(motoClientConfig(endpoint));
+  const sfn = new SFNClient(motoClientConfig(endpoint));
   const stack = uniqueName('cfnsm');
   const name = uniqueName('Greeter');
   await cloudformation.send(

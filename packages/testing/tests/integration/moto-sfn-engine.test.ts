@@ -1,8 +1,6 @@
 import {
-  CreateClusterCommand,
   ECSClient,
   ListTasksCommand,
-  RegisterTaskDefinitionCommand,
   StopTaskCommand,
   SubmitContainerStateChangeCommand,
 } from '@aws-sdk/client-ecs';
@@ -21,12 +19,11 @@ import { useStepFunctionsEngine } from '../../src/moto-config.js';
 import { startMotoServer, type MotoServer } from '../../src/moto-server.js';
 import { createTaskNetwork } from '../../src/moto-network.js';
 import { uniqueName } from '../../src/names.js';
+import { createClusterAndTaskDefinition, motoClientConfig } from './support.js';
 
 // Fixes to moto's Step Functions engine (packages/testing/moto/fix_sfn_*.py). Each is shown twice: what the
 // engine does on a server with every fix but that one, and what it does (as AWS does) with all of them.
 
-const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
-const region = 'us-east-1';
 const role = 'arn:aws:iam::123456789012:role/harness-engine-test';
 
 /** Creates a state machine and starts it; `during` runs while it does (playing a worker); resolves once it ended. */
@@ -36,7 +33,7 @@ async function run(
   input: unknown = {},
   during?: () => Promise<void>,
 ): Promise<DescribeExecutionCommandOutput> {
-  const sfn = new SFNClient({ endpoint, region, credentials });
+  const sfn = new SFNClient(motoClientConfig(endpoint));
   const created = await sfn.send(new CreateStateMachineCommand({ name: uniqueName('engine'), roleArn: role, definition: JSON.stringify(definition) }));
   const started = await sfn.send(new StartExecutionCommand({ stateMachineArn: created.stateMachineArn, name: uniqueName('run'), input: JSON.stringify(input) }));
   await during?.();
@@ -94,7 +91,7 @@ describe("moto fixes to the Step Functions engine", () => {
   describe('fix_sfn_branch_error_names: a failed Map iteration passes its States.* error on', () => {
     /** A Map whose one iteration waits for a callback that never comes: States.Timeout after 1 s. */
     async function mapOfTimeouts(endpoint: string): Promise<DescribeExecutionCommandOutput> {
-      const sqs = new SQSClient({ endpoint, region, credentials });
+      const sqs = new SQSClient(motoClientConfig(endpoint));
       const queue = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('nobody') }));
       const waitForNobody = {
         Type: 'Task',
@@ -139,7 +136,7 @@ describe("moto fixes to the Step Functions engine", () => {
   describe('fix_sfn_send_task_failure_cause: SendTaskFailure passes its cause on', () => {
     /** A .waitForTaskToken state that sends its token to a queue; the test fails it with an error and cause. */
     async function failViaCallback(endpoint: string): Promise<DescribeExecutionCommandOutput> {
-      const sqs = new SQSClient({ endpoint, region, credentials });
+      const sqs = new SQSClient(motoClientConfig(endpoint));
       const queue = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('callbacks') }));
       const definition = {
         StartAt: 'Fulfil',
@@ -158,7 +155,7 @@ describe("moto fixes to the Step Functions engine", () => {
         if (!message?.Body) throw new Error('the state sent no message within 10 s');
         await sqs.send(new DeleteMessageCommand({ QueueUrl: queue.QueueUrl, ReceiptHandle: message.ReceiptHandle }));
         const { token } = JSON.parse(message.Body) as { token: string };
-        await new SFNClient({ endpoint, region, credentials }).send(new SendTaskFailureCommand({ taskToken: token, error: 'OutOfStock', cause: 'sku-2 is sold out' }));
+        await new SFNClient(motoClientConfig(endpoint)).send(new SendTaskFailureCommand({ taskToken: token, error: 'OutOfStock', cause: 'sku-2 is sold out' }));
       });
     }
 
@@ -183,20 +180,9 @@ describe("moto fixes to the Step Functions engine", () => {
   describe('fix_sfn_ecs_sync_failure and fix_sfn_sync_retry: ecs:runTask.sync of a task that exits 1, retried once', () => {
     /** Runs the state machine, playing the ECS agent: every task's Main container exits 1, then the task stops. */
     async function runFailingTask(endpoint: string): Promise<{ execution: DescribeExecutionCommandOutput; tasks: number }> {
-      const ecs = new ECSClient({ endpoint, region, credentials });
-      const network = await createTaskNetwork(new EC2Client({ endpoint, region, credentials }));
-      const cluster = (await ecs.send(new CreateClusterCommand({ clusterName: uniqueName('sync') }))).cluster?.clusterArn ?? '';
-      const family = uniqueName('Render');
-      const taskDefinition = await ecs.send(
-        new RegisterTaskDefinitionCommand({
-          family,
-          networkMode: 'awsvpc',
-          requiresCompatibilities: ['FARGATE'],
-          cpu: '256',
-          memory: '512',
-          containerDefinitions: [{ name: 'Main', image: 'node:20-slim', memoryReservation: 256, essential: true }],
-        }),
-      );
+      const ecs = new ECSClient(motoClientConfig(endpoint));
+      const network = await createTaskNetwork(new EC2Client(motoClientConfig(endpoint)));
+      const { clusterArn: cluster, taskDefinitionArn } = await createClusterAndTaskDefinition(ecs, 'sync');
       const definition = {
         StartAt: 'Render',
         States: {
@@ -205,7 +191,7 @@ describe("moto fixes to the Step Functions engine", () => {
             Resource: 'arn:aws:states:::ecs:runTask.sync',
             Parameters: {
               Cluster: cluster,
-              TaskDefinition: taskDefinition.taskDefinition?.taskDefinitionArn,
+              TaskDefinition: taskDefinitionArn,
               LaunchType: 'FARGATE',
               NetworkConfiguration: { AwsvpcConfiguration: { Subnets: [network.subnetId] } },
             },

@@ -1,8 +1,6 @@
 import {
-  CreateClusterCommand,
   DescribeTasksCommand,
   ECSClient,
-  RegisterTaskDefinitionCommand,
   RunTaskCommand,
   StopTaskCommand,
 } from '@aws-sdk/client-ecs';
@@ -13,6 +11,7 @@ import { useStepFunctionsEngine } from '../../src/moto-config.js';
 import { startMotoServer, type MotoServer } from '../../src/moto-server.js';
 import { createTaskNetwork, type TaskNetwork } from '../../src/moto-network.js';
 import { uniqueName } from '../../src/names.js';
+import { createClusterAndTaskDefinition, motoClientConfig } from './support.js';
 
 // Fixes that the Step Functions → Step Functions and Step Functions → ECS service tasks need, besides the casing
 // (packages/testing/moto/fix_sfn_execution_names.py, fix_ec2_eni_private_dns_name.py, fix_ecs_task_lifecycle.py, and the
@@ -20,38 +19,18 @@ import { uniqueName } from '../../src/names.js';
 // that one, and (as AWS does it) on the run's server, which has all of them.
 
 const ROLE_ARN = 'arn:aws:iam::123456789012:role/harness-task-fixes';
-const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
-const region = 'us-east-1';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const clients = (endpoint: string) => ({
-  sfn: new SFNClient({ endpoint, region, credentials, maxAttempts: 1 }),
-  ecs: new ECSClient({ endpoint, region, credentials, maxAttempts: 1 }),
-  ec2: new EC2Client({ endpoint, region, credentials, maxAttempts: 1 }),
+  sfn: new SFNClient({ ...motoClientConfig(endpoint), maxAttempts: 1 }),
+  ecs: new ECSClient({ ...motoClientConfig(endpoint), maxAttempts: 1 }),
+  ec2: new EC2Client({ ...motoClientConfig(endpoint), maxAttempts: 1 }),
 });
 
 /** What a failed SDK call threw, for comparing outcomes. */
 function describeError(error: unknown): string {
   const { name, message, $metadata } = error as Error & { $metadata?: { httpStatusCode?: number } };
   return `${$metadata?.httpStatusCode ?? 'no status'} ${name}: ${message}`.slice(0, 300);
-}
-
-/** A cluster and a FARGATE awsvpc task definition (one container, Main) on the endpoint. */
-async function createClusterAndTaskDefinition(ecs: ECSClient): Promise<{ cluster: string; family: string }> {
-  const cluster = uniqueName('task-fixes');
-  const family = uniqueName('Worker');
-  await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
-  await ecs.send(
-    new RegisterTaskDefinitionCommand({
-      family,
-      networkMode: 'awsvpc',
-      requiresCompatibilities: ['FARGATE'],
-      cpu: '256',
-      memory: '512',
-      containerDefinitions: [{ name: 'Main', image: 'node:20-slim', memory: 512, essential: true }],
-    }),
-  );
-  return { cluster, family };
 }
 
 function awsvpc(network: TaskNetwork) {
@@ -140,7 +119,7 @@ describe('moto fixes for service tasks (execution names, network interfaces, ECS
       const subnet = await ec2.send(new DescribeSubnetsCommand({ SubnetIds: [network.subnetId] }));
       const attribute = await ec2.send(new DescribeVpcAttributeCommand({ VpcId: subnet.Subnets?.[0]?.VpcId, Attribute: 'enableDnsHostnames' }));
       const dnsHostnames = attribute.EnableDnsHostnames?.Value;
-      const { cluster, family } = await createClusterAndTaskDefinition(ecs);
+      const { cluster, family } = await createClusterAndTaskDefinition(ecs, 'task-fixes');
       try {
         const run = await ecs.send(new RunTaskCommand({ cluster, taskDefinition: family, launchType: 'FARGATE', networkConfiguration: awsvpc(network) }));
         const task = run.tasks?.[0];
@@ -177,7 +156,7 @@ describe('moto fixes for service tasks (execution names, network interfaces, ECS
     async function statusesOverDescribes(endpoint: string): Promise<string[]> {
       const { ecs, ec2 } = clients(endpoint);
       const network = await createTaskNetwork(ec2);
-      const { cluster, family } = await createClusterAndTaskDefinition(ecs);
+      const { cluster, family } = await createClusterAndTaskDefinition(ecs, 'task-fixes');
       const run = await ecs.send(new RunTaskCommand({ cluster, taskDefinition: family, launchType: 'FARGATE', networkConfiguration: awsvpc(network) }));
       const taskArn = run.tasks?.[0]?.taskArn;
       const statuses = [run.tasks?.[0]?.lastStatus ?? 'none'];
@@ -213,7 +192,7 @@ describe('moto fixes for service tasks (execution names, network interfaces, ECS
       const restoreEngine = await useStepFunctionsEngine(endpoint);
       const { sfn, ecs, ec2 } = clients(endpoint);
       const network = await createTaskNetwork(ec2);
-      const { cluster, family } = await createClusterAndTaskDefinition(ecs);
+      const { cluster, family } = await createClusterAndTaskDefinition(ecs, 'task-fixes');
       const created = await sfn.send(
         new CreateStateMachineCommand({
           name: uniqueName('RunTask'),
