@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import {
   adapterStackName,
   doubleId,
@@ -19,7 +20,7 @@ import { executeOnAws, resolveStateMachineArn } from './aws-driver.js';
 import { STATE_MACHINE_NAME, type StepFunctionsConfig } from './config.js';
 import { loadDefinition, type AslDefinition, type DefinitionSource, type LoadDefinitionOptions } from './definition.js';
 import { LocalTargetOnlyError, StateMachineMockError, StepFunctionsError, UnknownStateMachineError } from './errors.js';
-import { runLocalExecution, type Execution, type ExecutionStatus } from './local-runner.js';
+import { runLocalExecution, type Execution, type ExecutionStatus, type RunLocalExecutionOptions } from './local-runner.js';
 import { sendTaskFailure, sendTaskHeartbeat, sendTaskSuccess } from './task-tokens.js';
 import { stateMachineArnOutputKey } from './template.js';
 import type { StartExecutionPattern, StateMachineInvocationPayload, StateMachineResultValue } from './wire.js';
@@ -113,20 +114,11 @@ export interface ServiceMock {
   restore(): void;
 }
 
-/** How {@link StepFunctionsApi.execute} (and registered children) run. */
-export interface RunOptions {
-  /** The execution's name. Default: a UUID. */
-  readonly name?: string;
+/** How {@link StepFunctionsApi.execute} (and registered children) run: the local runner's options, see {@link RunLocalExecutionOptions}. */
+export interface RunOptions
+  extends Pick<RunLocalExecutionOptions, 'name' | 'callbackTimeoutMs' | 'retryIntervalMs' | 'waitStateMs' | 'signal'> {
   /** The state machine ARN (`$$.StateMachine.Id`). Default: one named after the registered name or file. */
   readonly stateMachineArn?: string;
-  /** How long a `.waitForTaskToken` state waits for a late callback once its work ended without one. Default 5000. */
-  readonly callbackTimeoutMs?: number;
-  /** Every Retry waits this many ms (instead of its IntervalSeconds backoff). */
-  readonly retryIntervalMs?: number;
-  /** Every Wait state waits this many ms (instead of its Seconds / Timestamp). */
-  readonly waitStateMs?: number;
-  /** Aborts the execution (status `ABORTED`). */
-  readonly signal?: AbortSignal;
 }
 
 /** How `execute` waits on the aws target. */
@@ -365,9 +357,13 @@ export function createStepFunctionsApi(session: AdapterSession, _config: StepFun
     }
   }
 
+  /** aws target: one Step Functions client for the session's executions and callbacks, made on first use. */
+  let sfn: SFNClient | undefined;
+  const sfnClient = (): SFNClient => (sfn ??= new SFNClient({}));
+
   /** A callback for a `.waitForTaskToken` state: to the local interpreter, or to Step Functions on the aws target. */
   async function callback(taskToken: string, sent: TaskCallback): Promise<void> {
-    if (session.target === 'aws') return sendTaskCallbackOnAws(taskToken, sent);
+    if (session.target === 'aws') return sendTaskCallbackOnAws(taskToken, sent, sfnClient());
     if (sent.kind === 'success') sendTaskSuccess(taskToken, sent.output);
     else if (sent.kind === 'failure') sendTaskFailure(taskToken, { error: sent.error, cause: sent.cause });
     else sendTaskHeartbeat(taskToken);
@@ -508,14 +504,16 @@ export function createStepFunctionsApi(session: AdapterSession, _config: StepFun
               'To fix this, pass the deployed state machine\'s name, ARN or stack output key, or run this test on the local target.',
           );
         }
-        const stateMachineArn = options.stateMachineArn ?? (await resolveStateMachineArn(nameOrDefinition, { outputs: session.outputs }));
+        const client = sfnClient();
+        const stateMachineArn = options.stateMachineArn ?? (await resolveStateMachineArn(nameOrDefinition, { outputs: session.outputs, client }));
         // AWS names an unnamed execution with a UUID; naming it here does the same on every endpoint.
         return executeOnAws({
+          client,
           stateMachineArn,
           input,
           name: options.name ?? randomUUID(),
-          ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-          ...(options.stopOnTimeout !== undefined ? { stopOnTimeout: options.stopOnTimeout } : {}),
+          timeoutMs: options.timeoutMs,
+          stopOnTimeout: options.stopOnTimeout,
         });
       }
       await Promise.all(doubles.values());
