@@ -71,19 +71,21 @@ def _resolved_definition(properties: dict) -> dict:
     return {**properties, "DefinitionString": resolved}
 
 
-def _with_resolved_definition(handler: Any) -> Any:
+def _with_resolved_definition(method: classmethod, position: int) -> classmethod:
+    """Wraps a CloudFormation class method so that its resource (argument ``position`` or keyword
+    ``cloudformation_json``) reaches moto with its definition resolved."""
+
+    def resolved(resource: Any) -> Any:
+        if not isinstance(resource, dict):
+            return resource
+        return {**resource, "Properties": _resolved_definition(resource.get("Properties") or {})}
+
     def wrapped(cls: Any, *args: Any, **kwargs: Any) -> Any:
-        # create(resource_name, cloudformation_json, …), update(original, new_name, cloudformation_json, …)
-        index = 1 if handler.__name__ == "create_from_cloudformation_json" else 2
-        if len(args) > index and isinstance(args[index], dict):
-            resource = dict(args[index])
-            resource["Properties"] = _resolved_definition(resource.get("Properties") or {})
-            args = (*args[:index], resource, *args[index + 1 :])
-        elif isinstance(kwargs.get("cloudformation_json"), dict):
-            resource = dict(kwargs["cloudformation_json"])
-            resource["Properties"] = _resolved_definition(resource.get("Properties") or {})
-            kwargs["cloudformation_json"] = resource
-        return handler(*args, **kwargs) if isinstance(handler, staticmethod) else handler.__func__(cls, *args, **kwargs)
+        if len(args) > position:
+            args = (*args[:position], resolved(args[position]), *args[position + 1 :])
+        elif "cloudformation_json" in kwargs:
+            kwargs["cloudformation_json"] = resolved(kwargs["cloudformation_json"])
+        return method.__func__(cls, *args, **kwargs)
 
     return classmethod(wrapped)
 
@@ -95,5 +97,6 @@ def apply() -> None:
 
     sfn_models.stepfunctions_backends = _BackendsByCurrentSetting(sfn_models.stepfunctions_backends)
     state_machine = sfn_models.StateMachine
-    for name in ("create_from_cloudformation_json", "update_from_cloudformation_json"):
-        setattr(state_machine, name, _with_resolved_definition(state_machine.__dict__[name]))
+    # create(resource_name, cloudformation_json, …); update(original_resource, new_resource_name, cloudformation_json, …)
+    for name, position in (("create_from_cloudformation_json", 1), ("update_from_cloudformation_json", 2)):
+        setattr(state_machine, name, _with_resolved_definition(state_machine.__dict__[name], position))
