@@ -1,10 +1,9 @@
 import {
   CloudFormationClient,
   CreateStackCommand,
-  DescribeStacksCommand,
   waitUntilStackCreateComplete,
 } from '@aws-sdk/client-cloudformation';
-import { uniqueName } from '@harness/testing';
+import { stackOutputs, uniqueName } from '@harness/testing';
 import { describe, expect, it } from 'vitest';
 import { orderFlowTemplate, orderServiceTemplate } from '../../src/index.js';
 
@@ -21,8 +20,7 @@ async function deploy(name: string, template: object, parameters: Record<string,
     }),
   );
   await waitUntilStackCreateComplete({ client: cloudformation, maxWaitTime: 120, minDelay: 1, maxDelay: 2 }, { StackName: name });
-  const described = await cloudformation.send(new DescribeStacksCommand({ StackName: name }));
-  return Object.fromEntries((described.Stacks?.[0]?.Outputs ?? []).map((output) => [output.OutputKey ?? '', output.OutputValue ?? '']));
+  return stackOutputs(name, cloudformation);
 }
 
 describe('The example stacks on CloudFormation (moto)', () => {

@@ -5,7 +5,6 @@ import {
   CloudFormationClient,
   CreateStackCommand,
   DeleteStackCommand,
-  DescribeStacksCommand,
   waitUntilStackCreateComplete,
 } from '@aws-sdk/client-cloudformation';
 import { adapterStackName, createHarness } from '@harness/core';
@@ -13,7 +12,7 @@ import { ECS_OUTPUTS, ecsAdapter, startTaskExecutor, taskDefinitionOutputKey, ty
 import { ORDER_FLOW_PARAMETERS, orderFlowTemplate } from '@harness/infrastructure';
 import { functionArnOutputKey, lambdaAdapter } from '@harness/lambda';
 import { stepFunctionsAdapter } from '@harness/stepfunctions';
-import { createTaskNetwork, runCliOrFail, uniqueName, useStepFunctionsEngine } from '@harness/testing';
+import { createTaskNetwork, runCliOrFail, stackOutputs, uniqueName, useStepFunctionsEngine } from '@harness/testing';
 import { afterAll, beforeAll } from 'vitest';
 import { describeOrderFlow } from '../support/order-flow-scenarios.js';
 
@@ -32,19 +31,14 @@ let executor: TaskExecutor | undefined;
 let orderFlowArn = '';
 let restoreEngine: (() => Promise<void>) | undefined;
 
-async function outputsOf(stackName: string): Promise<Record<string, string>> {
-  const described = await cloudformation.send(new DescribeStacksCommand({ StackName: stackName }));
-  return Object.fromEntries((described.Stacks?.[0]?.Outputs ?? []).map((output) => [output.OutputKey ?? '', output.OutputValue ?? '']));
-}
-
 beforeAll(async () => {
   // moto runs state machines only with its execution engine on; deploy after turning it on.
   restoreEngine = await useStepFunctionsEngine();
 
   // 1. The doubles, deployed by the harness CLI as a user would.
   await runCliOrFail(dirname(configPath), 'deploy', '--adapters', 'ecs,lambda', '--config', configPath);
-  const ecs = await outputsOf(adapterStackName(stack, 'ecs'));
-  const lambda = await outputsOf(adapterStackName(stack, 'lambda'));
+  const ecs = await stackOutputs(adapterStackName(stack, 'ecs'));
+  const lambda = await stackOutputs(adapterStackName(stack, 'lambda'));
 
   // 2. The order flow's own stack, its parameters wired to the doubles.
   const network = await createTaskNetwork();
@@ -67,7 +61,7 @@ beforeAll(async () => {
     }),
   );
   await waitUntilStackCreateComplete({ client: cloudformation, maxWaitTime: 120, minDelay: 1, maxDelay: 2 }, { StackName: flowStack });
-  orderFlowArn = (await outputsOf(flowStack)).OrderFlowStateMachineArn ?? '';
+  orderFlowArn = (await stackOutputs(flowStack)).OrderFlowStateMachineArn ?? '';
 
   // 3. moto records RunTask calls; the executor runs the recorded tasks' containers here.
   executor = startTaskExecutor({

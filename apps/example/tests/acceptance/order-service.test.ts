@@ -4,13 +4,12 @@ import { dirname, join } from 'node:path';
 import {
   CloudFormationClient,
   CreateStackCommand,
-  DescribeStacksCommand,
   waitUntilStackCreateComplete,
 } from '@aws-sdk/client-cloudformation';
 import { adapterStackName, createHarness, type Harness } from '@harness/core';
 import { ECS_OUTPUTS, ecsAdapter, exit, startTaskExecutor, taskDefinitionOutputKey, type TaskExecutor } from '@harness/ecs';
 import { orderServiceTemplate, ORDER_SERVICE_OUTPUTS } from '@harness/infrastructure';
-import { createTaskNetwork, runCliOrFail, uniqueName } from '@harness/testing';
+import { createTaskNetwork, runCliOrFail, stackOutputs, uniqueName } from '@harness/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OrderService } from '../../src/index.js';
 
@@ -25,15 +24,10 @@ let harness: Harness<[typeof ecsAdapter]>;
 let executor: TaskExecutor;
 let orders: OrderService;
 
-async function outputsOf(stackName: string): Promise<Record<string, string>> {
-  const described = await cloudformation.send(new DescribeStacksCommand({ StackName: stackName }));
-  return Object.fromEntries((described.Stacks?.[0]?.Outputs ?? []).map((output) => [output.OutputKey ?? '', output.OutputValue ?? '']));
-}
-
 beforeAll(async () => {
   // 1. The doubles, deployed by the harness CLI as a user would.
   await runCliOrFail(dirname(configPath), 'deploy', '--adapters', 'ecs', '--config', configPath);
-  const doubles = await outputsOf(adapterStackName(stack, 'ecs'));
+  const doubles = await stackOutputs(adapterStackName(stack, 'ecs'));
 
   // 2. The app's own stack, wired to the doubles.
   const appStack = `${stack}-app`;
@@ -51,7 +45,7 @@ beforeAll(async () => {
     }),
   );
   await waitUntilStackCreateComplete({ client: cloudformation, maxWaitTime: 120, minDelay: 1, maxDelay: 2 }, { StackName: appStack });
-  const app = await outputsOf(appStack);
+  const app = await stackOutputs(appStack);
 
   // 3. moto records RunTask calls; the executor runs the recorded tasks' containers here.
   executor = startTaskExecutor({

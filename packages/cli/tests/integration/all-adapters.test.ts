@@ -2,15 +2,10 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { runCli as harness, uniqueName } from '@harness/testing';
+import { runCli as harness, stackOutputs, uniqueName } from '@harness/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const cloudFormation = new CloudFormationClient({});
-
-async function outputsOf(stackName: string): Promise<Record<string, string>> {
-  const described = await cloudFormation.send(new DescribeStacksCommand({ StackName: stackName }));
-  return Object.fromEntries((described.Stacks?.[0]?.Outputs ?? []).map((output) => [output.OutputKey ?? '', output.OutputValue ?? '']));
-}
 
 async function exists(stackName: string): Promise<boolean> {
   try {
@@ -43,9 +38,9 @@ describe('harness CLI with the ECS, Lambda and Step Functions adapters together 
     // Deploy.
     const cold = await harness(dir, 'deploy', '--adapters', 'ecs,lambda,stepfunctions');
     expect(cold.code, cold.stderr).toBe(0);
-    expect(Object.keys(await outputsOf(`${stack}-lambda`))).toContain('FunctionArnValidateOrder');
-    expect(Object.keys(await outputsOf(`${stack}-stepfunctions`))).toContain('StateMachineArnEnrichOrder');
-    expect(Object.keys(await outputsOf(`${stack}-ecs`))).toContain('TaskDefinitionRenderPdf');
+    expect(Object.keys(await stackOutputs(`${stack}-lambda`))).toContain('FunctionArnValidateOrder');
+    expect(Object.keys(await stackOutputs(`${stack}-stepfunctions`))).toContain('StateMachineArnEnrichOrder');
+    expect(Object.keys(await stackOutputs(`${stack}-ecs`))).toContain('TaskDefinitionRenderPdf');
 
     // Again, nothing changed: every stack is left as it is.
     const again = await harness(dir, 'deploy', '--adapters', 'ecs,lambda,stepfunctions');
@@ -58,7 +53,7 @@ describe('harness CLI with the ECS, Lambda and Step Functions adapters together 
     expect(update.code, update.stderr).toBe(0);
     expect(update.stderr).toContain(`${stack}-lambda (updated)`);
     expect(update.stderr).toContain(`${stack}-ecs (unchanged)`);
-    expect(Object.keys(await outputsOf(`${stack}-lambda`))).toContain('FunctionArnLookUpCustomer');
+    expect(Object.keys(await stackOutputs(`${stack}-lambda`))).toContain('FunctionArnLookUpCustomer');
 
     // Destroy everything.
     const destroyed = await harness(dir, 'destroy', '--yes');

@@ -1,4 +1,3 @@
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import {
@@ -10,7 +9,7 @@ import {
   type DescribeExecutionCommandOutput,
 } from '@aws-sdk/client-sfn';
 import { CORE_OUTPUTS, createHarness, routeExpiryIso, type Harness } from '@harness/core';
-import { deployWithCli, uniqueName, useStepFunctionsEngine } from '@harness/testing';
+import { deployWithCli, stackOutputs, uniqueName, useStepFunctionsEngine } from '@harness/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { stepFunctionsAdapter } from '../../src/adapter.js';
 import { TaskCallbackError } from '../../src/aws-callbacks.js';
@@ -22,11 +21,6 @@ const DOUBLES = ['Child', 'Unmocked'] as const;
 /** Writes a harness.config.json and deploys core + stepfunctions to moto with the built CLI, as a user would. */
 function deployDoubles(stack: string): Promise<string> {
   return deployWithCli(stack, { stepfunctions: { stateMachines: Object.fromEntries(DOUBLES.map((name) => [name, {}])) } });
-}
-
-async function outputsOf(stackName: string): Promise<Record<string, string>> {
-  const described = await new CloudFormationClient({}).send(new DescribeStacksCommand({ StackName: stackName }));
-  return Object.fromEntries((described.Stacks?.[0]?.Outputs ?? []).map((output) => [output.OutputKey ?? '', output.OutputValue ?? '']));
 }
 
 /** Polls DescribeExecution until the execution has ended; on timeout, says the last status seen. */
@@ -60,9 +54,9 @@ describe('State machine doubles, deployed with the CLI (against moto)', () => {
     // The engine first: what CloudFormation deploys then runs (packages/testing/moto/fix_sfn_cloudformation_backend.py).
     restoreEngine = await useStepFunctionsEngine();
     const configPath = await deployDoubles(stack);
-    const outputs = await outputsOf(`${stack}-stepfunctions`);
+    const outputs = await stackOutputs(`${stack}-stepfunctions`);
     for (const name of DOUBLES) arns[name] = outputs[stateMachineArnOutputKey(name)] ?? '';
-    routesTable = (await outputsOf(`${stack}-core`))[CORE_OUTPUTS.routesTable] ?? '';
+    routesTable = (await stackOutputs(`${stack}-core`))[CORE_OUTPUTS.routesTable] ?? '';
     harness = await createHarness({ target: 'aws', adapters: [stepFunctionsAdapter], config: configPath, heartbeatIntervalMs: 5_000 });
   });
 
@@ -73,7 +67,7 @@ describe('State machine doubles, deployed with the CLI (against moto)', () => {
 
   it('deploys one STANDARD state machine per configured name, its ARN in the stack outputs', async () => {
     // Act
-    const outputs = await outputsOf(`${stack}-stepfunctions`);
+    const outputs = await stackOutputs(`${stack}-stepfunctions`);
     const described = await Promise.all(
       DOUBLES.map((name) => client.send(new DescribeStateMachineCommand({ stateMachineArn: outputs[stateMachineArnOutputKey(name)] }))),
     );
