@@ -3,11 +3,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { lambdaDoublePath, readLambdaArtifact } from '@harness/container-agent';
 import { createHarness } from '@harness/core';
-import { runCli as harnessCli, uniqueName, type CliRun } from '@harness/testing';
+import { type CliRun, runCli as harnessCli, stackOutputs, uniqueName } from '@harness/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lambdaAdapter } from '../../src/adapter.js';
 import { fail } from '../../src/results.js';
@@ -15,7 +14,6 @@ import { fail } from '../../src/results.js';
 type LambdaDoubleHandler = (event: unknown, context: { getRemainingTimeInMillis(): number; invokedFunctionArn?: string }) => Promise<unknown>;
 
 const lambda = new LambdaClient({});
-const cloudFormation = new CloudFormationClient({});
 
 describe('Lambda doubles on the aws target (moto)', () => {
   const stack = uniqueName('lambda');
@@ -61,8 +59,7 @@ describe('Lambda doubles on the aws target (moto)', () => {
     // Assert
     expect(deploy.stderr).toContain(`✔ ${stack}-lambda: CREATE_COMPLETE`);
     expect(deploy.code).toBe(0);
-    const { Stacks } = await cloudFormation.send(new DescribeStacksCommand({ StackName: `${stack}-lambda` }));
-    const outputs = Object.fromEntries((Stacks?.[0]?.Outputs ?? []).map((output) => [output.OutputKey, output.OutputValue]));
+    const outputs = await stackOutputs(`${stack}-lambda`);
     expect(outputs).toEqual({
       FunctionArnChargeCard: 'arn:aws:lambda:us-east-1:123456789012:function:ChargeCard',
       FunctionArnShipOrder: 'arn:aws:lambda:us-east-1:123456789012:function:ShipOrder',
@@ -71,8 +68,7 @@ describe('Lambda doubles on the aws target (moto)', () => {
 
   it('created each function with the double\'s handler, runtime, settings, environment and code', async () => {
     // Arrange
-    const { Stacks } = await cloudFormation.send(new DescribeStacksCommand({ StackName: `${stack}-core` }));
-    const core = Object.fromEntries((Stacks?.[0]?.Outputs ?? []).map((output) => [output.OutputKey, output.OutputValue]));
+    const core = await stackOutputs(`${stack}-core`);
     const artifact = readLambdaArtifact();
 
     // Act
