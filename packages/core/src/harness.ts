@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { adapterConfig, DEFAULT_CONFIG_FILE, loadConfig } from './config.js';
 import { ConfigError, HarnessError, SessionClosedError, StackNotReadyError } from './errors.js';
 import type { InvocationMessage, InvocationResult } from './protocol.js';
 import { adapterStackName, CORE_OUTPUTS, coreStackName, validateStackName } from './stacks.js';
+import { loadAwsSdk, type AwsSdk } from './transport/aws-sdk.js';
 import { AwsTransport } from './transport/aws-transport.js';
 import { LocalTransport } from './transport/local-transport.js';
 import type { DroppedMessage, SessionTransport } from './transport/transport.js';
@@ -109,8 +110,10 @@ export async function createHarness<const TAdapters extends readonly AnyAdapter[
   // The region: the option, else the config file's, else the standard AWS environment.
   const region = options.region ?? config.region;
   const clientConfig = region ? { region } : {};
-  const cloudformation = options.clients?.cloudformation ?? new CloudFormationClient(clientConfig);
-  const coreOutputs = await stackOutputs(cloudformation, coreStackName(stack));
+  const sdk = await loadAwsSdk();
+  const cloudformation = options.clients?.cloudformation ?? new sdk.cloudformation.CloudFormationClient(clientConfig);
+  const describeStack = (stackName: string): Promise<Record<string, string>> => stackOutputs(cloudformation, sdk, stackName);
+  const coreOutputs = await describeStack(coreStackName(stack));
   const core: CoreResources = {
     routesTable: requireOutput(coreOutputs, coreStackName(stack), CORE_OUTPUTS.routesTable),
     resultsTable: requireOutput(coreOutputs, coreStackName(stack), CORE_OUTPUTS.resultsTable),
@@ -121,7 +124,7 @@ export async function createHarness<const TAdapters extends readonly AnyAdapter[
     options.adapters.map((adapter, index) =>
       adapter.hasDoubles?.(adapterConfigs[index]) === false
         ? Promise.resolve({})
-        : stackOutputs(cloudformation, adapterStackName(stack, adapter.name)),
+        : describeStack(adapterStackName(stack, adapter.name)),
     ),
   );
 
@@ -131,8 +134,8 @@ export async function createHarness<const TAdapters extends readonly AnyAdapter[
     stackName: stack,
     session: sessionId,
     core,
-    sqs: options.clients?.sqs ?? new SQSClient(clientConfig),
-    dynamodb: options.clients?.dynamodb ?? new DynamoDBClient(clientConfig),
+    sqs: options.clients?.sqs ?? new sdk.sqs.SQSClient(clientConfig),
+    dynamodb: options.clients?.dynamodb ?? new sdk.dynamodb.DynamoDBClient(clientConfig),
     routeTtlSeconds: options.routeTtlSeconds,
     heartbeatIntervalMs: options.heartbeatIntervalMs,
     routeWaitTimeoutMs: options.routeWaitTimeoutMs,
@@ -306,10 +309,10 @@ function assertDistinctAdapters(adapters: readonly AnyAdapter[]): void {
   }
 }
 
-async function stackOutputs(client: CloudFormationClient, stackName: string): Promise<Record<string, string>> {
+async function stackOutputs(client: CloudFormationClient, sdk: AwsSdk, stackName: string): Promise<Record<string, string>> {
   let stack;
   try {
-    const described = await client.send(new DescribeStacksCommand({ StackName: stackName }));
+    const described = await client.send(new sdk.cloudformation.DescribeStacksCommand({ StackName: stackName }));
     stack = described.Stacks?.[0];
   } catch (error) {
     if ((error as Error).message?.includes('does not exist')) {

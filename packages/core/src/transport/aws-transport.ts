@@ -1,19 +1,5 @@
-import {
-  ConditionalCheckFailedException,
-  DeleteItemCommand,
-  DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
-import {
-  CreateQueueCommand,
-  DeleteMessageCommand,
-  DeleteQueueCommand,
-  ReceiveMessageCommand,
-  SQSClient,
-  type Message,
-} from '@aws-sdk/client-sqs';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Message, SQSClient } from '@aws-sdk/client-sqs';
 import { RouteBusyError, SessionClosedError } from '../errors.js';
 import {
   encodeJson,
@@ -24,6 +10,7 @@ import {
 } from '../protocol.js';
 import { sessionQueuePrefix } from '../stacks.js';
 import type { CoreResources } from '../types/adapter.js';
+import { isConditionalCheckFailed, loadAwsSdk, type AwsSdk } from './aws-sdk.js';
 import type { Dispatch, DroppedMessage, SessionTransport } from './transport.js';
 
 /** Tuning of the aws transport. Every wait has a bound. */
@@ -65,6 +52,8 @@ export class AwsTransport implements SessionTransport {
   private listening: Promise<void> | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
   private closed = false;
+  /** The SDK's command classes, loaded by start(). */
+  private sdk!: AwsSdk;
 
   constructor(private readonly options: AwsTransportOptions) {}
 
@@ -73,9 +62,10 @@ export class AwsTransport implements SessionTransport {
   }
 
   async start(dispatch: Dispatch): Promise<void> {
+    this.sdk = await loadAwsSdk();
     const queueName = `${sessionQueuePrefix(this.options.stackName)}${this.options.session}`;
     const created = await this.options.sqs.send(
-      new CreateQueueCommand({
+      new this.sdk.sqs.CreateQueueCommand({
         QueueName: queueName,
         Attributes: {
           ReceiveMessageWaitTimeSeconds: '20',
@@ -105,7 +95,7 @@ export class AwsTransport implements SessionTransport {
       const expiresAt = now + this.routeTtlSeconds;
       try {
         await this.options.dynamodb.send(
-          new PutItemCommand({
+          new this.sdk.dynamodb.PutItemCommand({
             TableName: this.options.core.routesTable,
             Item: {
               double: { S: double },
@@ -122,7 +112,7 @@ export class AwsTransport implements SessionTransport {
         this.routes.add(double);
         return;
       } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        if (!isConditionalCheckFailed(error)) throw error;
       }
       const holder = await this.routeHolder(double);
       const waited = Date.now() - started;
@@ -136,7 +126,7 @@ export class AwsTransport implements SessionTransport {
     this.routes.delete(double);
     try {
       await this.options.dynamodb.send(
-        new DeleteItemCommand({
+        new this.sdk.dynamodb.DeleteItemCommand({
           TableName: this.options.core.routesTable,
           Key: { double: { S: double } },
           ConditionExpression: '#session = :session',
@@ -146,7 +136,7 @@ export class AwsTransport implements SessionTransport {
       );
     } catch (error) {
       // Another session took the route after ours expired: it is theirs now.
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (!isConditionalCheckFailed(error)) throw error;
     }
   }
 
@@ -165,7 +155,7 @@ export class AwsTransport implements SessionTransport {
       if (result.status === 'rejected') problems.push(result.reason);
     }
     if (this.queueUrl) {
-      await this.options.sqs.send(new DeleteQueueCommand({ QueueUrl: this.queueUrl })).catch((error: unknown) => {
+      await this.options.sqs.send(new this.sdk.sqs.DeleteQueueCommand({ QueueUrl: this.queueUrl })).catch((error: unknown) => {
         problems.push(error);
       });
     }
@@ -179,7 +169,7 @@ export class AwsTransport implements SessionTransport {
 
   private async routeHolder(double: string): Promise<string | undefined> {
     const found = await this.options.dynamodb.send(
-      new GetItemCommand({
+      new this.sdk.dynamodb.GetItemCommand({
         TableName: this.options.core.routesTable,
         Key: { double: { S: double } },
         ConsistentRead: true,
@@ -194,7 +184,7 @@ export class AwsTransport implements SessionTransport {
       [...this.routes].map(async (double) => {
         try {
           await this.options.dynamodb.send(
-            new UpdateItemCommand({
+            new this.sdk.dynamodb.UpdateItemCommand({
               TableName: this.options.core.routesTable,
               Key: { double: { S: double } },
               UpdateExpression: 'SET #expiresAt = :expiresAt, #expiresAtIso = :expiresAtIso',
@@ -208,7 +198,7 @@ export class AwsTransport implements SessionTransport {
             }),
           );
         } catch (error) {
-          if (error instanceof ConditionalCheckFailedException) {
+          if (isConditionalCheckFailed(error)) {
             this.routes.delete(double);
             this.report(
               new Error(
@@ -229,7 +219,7 @@ export class AwsTransport implements SessionTransport {
       let messages: Message[];
       try {
         const received = await this.options.sqs.send(
-          new ReceiveMessageCommand({
+          new this.sdk.sqs.ReceiveMessageCommand({
             QueueUrl: queueUrl,
             MaxNumberOfMessages: 10,
             WaitTimeSeconds: this.options.receiveWaitSeconds ?? 20,
@@ -283,7 +273,7 @@ export class AwsTransport implements SessionTransport {
     }
     try {
       await this.options.dynamodb.send(
-        new PutItemCommand({
+        new this.sdk.dynamodb.PutItemCommand({
           TableName: this.options.core.resultsTable,
           Item: {
             invocationId: { S: invocation.invocationId },
@@ -296,13 +286,13 @@ export class AwsTransport implements SessionTransport {
       );
     } catch (error) {
       // Already answered (a redelivery that outlived this process's memory): the first answer stands.
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (!isConditionalCheckFailed(error)) throw error;
     }
   }
 
   private async deleteMessage(message: Message): Promise<void> {
     if (!message.ReceiptHandle || !this.queueUrl) return;
-    await this.options.sqs.send(new DeleteMessageCommand({ QueueUrl: this.queueUrl, ReceiptHandle: message.ReceiptHandle }));
+    await this.options.sqs.send(new this.sdk.sqs.DeleteMessageCommand({ QueueUrl: this.queueUrl, ReceiptHandle: message.ReceiptHandle }));
   }
 
   private drop(message: Message, reason: string): void {

@@ -24,6 +24,12 @@ export interface LocalTaskInvocation {
   readonly signal: AbortSignal;
   /** Where a `.waitForTaskToken` task reports back (what `SendTaskSuccess` / `SendTaskFailure` would do). */
   readonly callbacks: TaskCallbacks;
+  /**
+   * `.sync`: the job has started; `output` is the start call's response (the
+   * history's `TaskSubmitted` event). Optional for integrations; the engine
+   * records it for `.waitForTaskToken` tasks itself.
+   */
+  readonly submitted?: (output: unknown) => void;
 }
 
 /** The callback side of `.waitForTaskToken`, as Step Functions offers it. */

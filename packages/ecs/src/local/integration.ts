@@ -151,6 +151,7 @@ export function ecsLocalIntegration(
     }
 
     if (pattern !== '.sync') return runTaskOutput(started);
+    task.submitted?.(runTaskOutput(started));
 
     const { stopped } = await untilAborted(finished, task.signal);
     const output = describedTaskOutput(stopped);
