@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
-import { SFNClient } from '@aws-sdk/client-sfn';
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import {
   adapterStackName,
   doubleId,
@@ -22,6 +22,8 @@ import { loadDefinition, type AslDefinition, type DefinitionSource, type LoadDef
 import { LocalTargetOnlyError, StateMachineMockError, StepFunctionsError, UnknownStateMachineError } from './errors.js';
 import { runLocalExecution, type Execution, type ExecutionStatus, type RunLocalExecutionOptions } from './local-runner.js';
 import { sendTaskFailure, sendTaskHeartbeat, sendTaskSuccess } from './task-tokens.js';
+import { awsS3Objects, localS3Objects, type S3ObjectsApi } from './s3.js';
+import { loadSfnSdk } from './sfn-sdk.js';
 import { stateMachineArnOutputKey } from './template.js';
 import type { StartExecutionPattern, StateMachineInvocationPayload, StateMachineResultValue } from './wire.js';
 
@@ -116,7 +118,7 @@ export interface ServiceMock {
 
 /** How {@link StepFunctionsApi.execute} (and registered children) run: the local runner's options, see {@link RunLocalExecutionOptions}. */
 export interface RunOptions
-  extends Pick<RunLocalExecutionOptions, 'name' | 'callbackTimeoutMs' | 'retryIntervalMs' | 'waitStateMs' | 'signal'> {
+  extends Pick<RunLocalExecutionOptions, 'name' | 'callbackTimeoutMs' | 'clock' | 'signal'> {
   /** The state machine ARN (`$$.StateMachine.Id`). Default: one named after the registered name or file. */
   readonly stateMachineArn?: string;
 }
@@ -182,6 +184,17 @@ export interface StepFunctionsApi {
   sendTaskFailure(taskToken: string, failure?: { readonly error?: string; readonly cause?: string }): Promise<void>;
   /** `SendTaskHeartbeat`: restarts the state's `HeartbeatSeconds` clock. */
   sendTaskHeartbeat(taskToken: string): Promise<void>;
+  /**
+   * The S3 objects distributed Map states read (ItemReader) and write
+   * (ResultWriter): an in-memory double on the local target, shared by the
+   * session's executions; the real buckets on the aws target.
+   *
+   * @example
+   * await harness.stepFunctions.s3.putObject('orders', 'orders.json', [{ orderId: 'o-1' }, { orderId: 'o-2' }]);
+   * const run = await harness.stepFunctions.execute('BatchFlow', {});
+   * const manifest = await harness.stepFunctions.s3.getJson('results', 'run/…/manifest.json');
+   */
+  readonly s3: S3ObjectsApi;
 }
 
 /**
@@ -333,6 +346,7 @@ export function createStepFunctionsApi(session: AdapterSession, _config: StepFun
   const definitions = new Map<string, { definition: AslDefinition; options: RegisterDefinitionOptions }>();
   const doubles = new Map<string, Promise<void>>();
   const services = new Map<string, ResourceMock>();
+  const s3 = session.target === 'aws' ? awsS3Objects() : localS3Objects();
 
   const serviceIntegration: LocalServiceIntegration = {
     name: 'stepfunctions.mockService',
@@ -358,12 +372,12 @@ export function createStepFunctionsApi(session: AdapterSession, _config: StepFun
   }
 
   /** aws target: one Step Functions client for the session's executions and callbacks, made on first use. */
-  let sfn: SFNClient | undefined;
-  const sfnClient = (): SFNClient => (sfn ??= new SFNClient({}));
+  let sfn: Promise<SFNClient> | undefined;
+  const sfnClient = (): Promise<SFNClient> => (sfn ??= loadSfnSdk().then((sdk) => new sdk.SFNClient({})));
 
   /** A callback for a `.waitForTaskToken` state: to the local interpreter, or to Step Functions on the aws target. */
   async function callback(taskToken: string, sent: TaskCallback): Promise<void> {
-    if (session.target === 'aws') return sendTaskCallbackOnAws(taskToken, sent, sfnClient());
+    if (session.target === 'aws') return sendTaskCallbackOnAws(taskToken, sent, await sfnClient());
     if (sent.kind === 'success') sendTaskSuccess(taskToken, sent.output);
     else if (sent.kind === 'failure') sendTaskFailure(taskToken, { error: sent.error, cause: sent.cause });
     else sendTaskHeartbeat(taskToken);
@@ -416,6 +430,7 @@ export function createStepFunctionsApi(session: AdapterSession, _config: StepFun
       definition: registered.definition,
       input: payload.input,
       integrations: integrations(),
+      objectStore: s3.store,
       name: payload.executionName,
       stateMachineArn: payload.stateMachineArn,
     });
@@ -504,7 +519,7 @@ export function createStepFunctionsApi(session: AdapterSession, _config: StepFun
               'To fix this, pass the deployed state machine\'s name, ARN or stack output key, or run this test on the local target.',
           );
         }
-        const client = sfnClient();
+        const client = await sfnClient();
         const stateMachineArn = options.stateMachineArn ?? (await resolveStateMachineArn(nameOrDefinition, { outputs: session.outputs, client }));
         // AWS names an unnamed execution with a UUID; naming it here does the same on every endpoint.
         return executeOnAws({
@@ -532,6 +547,7 @@ export function createStepFunctionsApi(session: AdapterSession, _config: StepFun
         definition: workflow.definition,
         input,
         integrations: integrations(),
+        objectStore: s3.store,
         stateMachineArn: workflow.stateMachineArn,
       });
     },
@@ -539,5 +555,6 @@ export function createStepFunctionsApi(session: AdapterSession, _config: StepFun
     sendTaskSuccess: (taskToken, output) => callback(taskToken, { kind: 'success', output }),
     sendTaskFailure: (taskToken, failure = {}) => callback(taskToken, { kind: 'failure', ...failure }),
     sendTaskHeartbeat: (taskToken) => callback(taskToken, { kind: 'heartbeat' }),
+    s3,
   };
 }

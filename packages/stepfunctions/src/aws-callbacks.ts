@@ -1,10 +1,6 @@
-import {
-  SendTaskFailureCommand,
-  SendTaskHeartbeatCommand,
-  SendTaskSuccessCommand,
-  SFNClient,
-} from '@aws-sdk/client-sfn';
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import { StepFunctionsError } from './errors.js';
+import { loadSfnSdk } from './sfn-sdk.js';
 
 /** What a worker sends for a `.waitForTaskToken` state. */
 export type TaskCallback =
@@ -35,7 +31,9 @@ export class TaskCallbackError extends StepFunctionsError {
  * @example
  * await sendTaskCallbackOnAws('AQB8…', { kind: 'success', output: { shipment: 'sh-1' } });
  */
-export async function sendTaskCallbackOnAws(taskToken: string, callback: TaskCallback, client: SFNClient = new SFNClient({})): Promise<void> {
+export async function sendTaskCallbackOnAws(taskToken: string, callback: TaskCallback, given?: SFNClient): Promise<void> {
+  const { SendTaskFailureCommand, SendTaskHeartbeatCommand, SendTaskSuccessCommand, SFNClient } = await loadSfnSdk();
+  const client = given ?? new SFNClient({});
   try {
     if (callback.kind === 'success') {
       await client.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(callback.output ?? null) }));

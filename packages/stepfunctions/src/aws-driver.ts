@@ -1,16 +1,9 @@
-import {
-  DescribeExecutionCommand,
-  GetExecutionHistoryCommand,
-  ListStateMachinesCommand,
-  SFNClient,
-  StartExecutionCommand,
-  StopExecutionCommand,
-  type DescribeExecutionCommandOutput,
-  type HistoryEvent as AwsHistoryEvent,
-} from '@aws-sdk/client-sfn';
+import type { DescribeExecutionCommandOutput, HistoryEvent as AwsHistoryEvent, SFNClient } from '@aws-sdk/client-sfn';
+import { loadSfnSdk, type SfnSdk } from './sfn-sdk.js';
 import { WaitTimeoutError } from '@harness/core';
 import { StepFunctionsError } from './errors.js';
-import type { Execution, ExecutionStatus, HistoryEvent, HistoryEventType } from './local-runner.js';
+import { errorOf, stateNameOf } from './engine/history/read.js';
+import type { Execution, ExecutionStatus, HistoryEvent } from './local-runner.js';
 
 /** Step Functions' payload limit: 256 KiB of UTF-8 JSON. */
 const MAX_PAYLOAD_BYTES = 262_144;
@@ -82,8 +75,10 @@ function describeEvents(events: readonly HistoryEvent[], problem: string | undef
   if (events.length === 0) return 'Its history had no events yet.';
   const shown = events.map((event) => {
     const parts: string[] = [event.type];
-    if (event.stateName !== undefined) parts.push(`"${event.stateName}"`);
-    if (event.error !== undefined) parts.push(`error ${event.error}`);
+    const stateName = stateNameOf(event);
+    const error = errorOf(event);
+    if (stateName !== undefined) parts.push(`"${stateName}"`);
+    if (error !== undefined) parts.push(`error ${error}`);
     return parts.join(' ');
   });
   return `Its last ${events.length} history event(s): ${shown.join(', ')}.`;
@@ -118,10 +113,12 @@ export interface ExecuteOnAwsOptions {
  * @example
  * const run = await executeOnAws({ stateMachineArn, input: { orderId: 'o-1' }, timeoutMs: 60_000 });
  * expect(run.status).toBe('SUCCEEDED');
- * expect(run.history.filter((event) => event.type === 'StateEntered').map((event) => event.stateName)).toEqual(['Check', 'Ship']);
+ * expect(statesEntered(run.history)).toEqual(['Check', 'Ship']);
  */
 export async function executeOnAws(options: ExecuteOnAwsOptions): Promise<Execution> {
-  const client = options.client ?? new SFNClient({});
+  const sdk = await loadSfnSdk();
+  const { DescribeExecutionCommand, StartExecutionCommand } = sdk;
+  const client = options.client ?? new sdk.SFNClient({});
   const inputText = inputJson(options.input === undefined ? {} : options.input, options.stateMachineArn);
   const bytes = Buffer.byteLength(inputText, 'utf8');
   if (bytes > MAX_PAYLOAD_BYTES) throw new ExecutionInputTooLargeError(options.stateMachineArn, bytes);
@@ -145,12 +142,12 @@ export async function executeOnAws(options: ExecuteOnAwsOptions): Promise<Execut
     // PENDING_REDRIVE is not an end: the execution is about to run again.
     if (described.status !== undefined && TERMINAL_STATUSES.has(described.status)) break;
     const remaining = deadline - Date.now();
-    if (remaining <= 0) throw await timeoutError(client, executionArn, described.status ?? 'UNKNOWN', timeoutMs, options.stopOnTimeout === true);
+    if (remaining <= 0) throw await timeoutError(client, sdk, executionArn, described.status ?? 'UNKNOWN', timeoutMs, options.stopOnTimeout === true);
     await new Promise((resolve) => setTimeout(resolve, Math.min(interval, remaining)));
     interval = Math.min(interval * 2, maxInterval);
   }
 
-  const history = toHistoryEvents(await fullHistory(client, executionArn));
+  const history = toHistoryEvents(await fullHistory(client, sdk, executionArn));
   const status = described.status as ExecutionStatus;
   const error = described.error ?? (status === 'TIMED_OUT' ? 'States.Timeout' : undefined);
   return {
@@ -199,11 +196,11 @@ function parseJson(text: string): unknown {
   }
 }
 
-async function timeoutError(client: SFNClient, executionArn: string, status: string, timeoutMs: number, stop: boolean): Promise<ExecutionWaitTimeoutError> {
+async function timeoutError(client: SFNClient, sdk: SfnSdk, executionArn: string, status: string, timeoutMs: number, stop: boolean): Promise<ExecutionWaitTimeoutError> {
   let lastEvents: HistoryEvent[] = [];
   let problem: string | undefined;
   try {
-    const page = await client.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: EVENTS_SHOWN_ON_TIMEOUT }));
+    const page = await client.send(new sdk.GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: EVENTS_SHOWN_ON_TIMEOUT }));
     // Sorted by id rather than trusting reverseOrder / maxResults, which some endpoints (moto) ignore.
     // Events whose parents are not among them just lack their state name.
     const events = [...(page.events ?? [])].sort((left, right) => (left.id ?? 0) - (right.id ?? 0));
@@ -211,15 +208,15 @@ async function timeoutError(client: SFNClient, executionArn: string, status: str
   } catch (error) {
     problem = error instanceof Error ? error.message : String(error);
   }
-  if (stop) await client.send(new StopExecutionCommand({ executionArn, error: 'Harness.Timeout', cause: `executeOnAws stopped waiting after ${timeoutMs} ms` }));
+  if (stop) await client.send(new sdk.StopExecutionCommand({ executionArn, error: 'Harness.Timeout', cause: `executeOnAws stopped waiting after ${timeoutMs} ms` }));
   return new ExecutionWaitTimeoutError(executionArn, status, timeoutMs, lastEvents, stop, problem);
 }
 
-async function fullHistory(client: SFNClient, executionArn: string): Promise<AwsHistoryEvent[]> {
+async function fullHistory(client: SFNClient, sdk: SfnSdk, executionArn: string): Promise<AwsHistoryEvent[]> {
   const events: AwsHistoryEvent[] = [];
   let nextToken: string | undefined;
   do {
-    const page = await client.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, ...(nextToken !== undefined ? { nextToken } : {}) }));
+    const page = await client.send(new sdk.GetExecutionHistoryCommand({ executionArn, maxResults: 1000, ...(nextToken !== undefined ? { nextToken } : {}) }));
     events.push(...(page.events ?? []));
     nextToken = page.nextToken;
   } while (nextToken !== undefined);
@@ -228,167 +225,12 @@ async function fullHistory(client: SFNClient, executionArn: string): Promise<Aws
 
 // ----- history -----
 
-/** Where an AWS event belongs: the state visit it is part of, found through `previousEventId`. */
-interface EventScope {
-  readonly stateName?: string;
-  readonly stateType?: string;
-  /** The id of the StateEntered event of the visit. */
-  readonly visit?: number;
-  readonly parentState?: string;
-  readonly mapIndex?: number;
-}
-
-interface Visit {
-  resource?: string;
-  failures: number;
-  attempts: number;
-}
-
-const STATE_TYPES = ['Task', 'Pass', 'Choice', 'Wait', 'Succeed', 'Fail', 'Parallel', 'Map'];
-/** Events that fail a state attempt (a Task's work, a Lambda, a nested execution…). */
-const ATTEMPT_FAILURE = /(Failed|TimedOut|StartFailed|SubmitFailed|ScheduleFailed)$/;
-/** Events that start an attempt of a Task state's work. */
-const ATTEMPT_START = /^(TaskScheduled|LambdaFunctionScheduled|ActivityScheduled)$/;
-
-function stateEventType(type: string): { kind: 'StateEntered' | 'StateExited'; stateType: string } | undefined {
-  for (const stateType of STATE_TYPES) {
-    if (type === `${stateType}StateEntered`) return { kind: 'StateEntered', stateType };
-    if (type === `${stateType}StateExited`) return { kind: 'StateExited', stateType };
-  }
-  return undefined;
-}
-
-function detailsOf(event: AwsHistoryEvent): { error?: string; cause?: string; input?: string; output?: string; resource?: string; resourceType?: string } {
-  for (const [key, value] of Object.entries(event)) {
-    if (key.endsWith('EventDetails') && value !== null && typeof value === 'object') return value as Record<string, string>;
-  }
-  return {};
-}
-
-/**
- * AWS history events in the harness's words (the local runner's event types).
- * AWS records no retry or catch event: a new attempt scheduled after a failure
- * in the same state visit is a `StateRetried`; a failed visit that still exits
- * was caught (`StateCaught`, `next` being the state entered after it).
- */
+/** GetExecutionHistory's events as the harness hands them on: unchanged, with the fields AWS always sets checked. */
 export function toHistoryEvents(events: readonly AwsHistoryEvent[]): HistoryEvent[] {
-  const scopes = new Map<number, EventScope>();
-  const visits = new Map<number, Visit>();
-  const scopeOf = (event: AwsHistoryEvent): EventScope => (event.previousEventId !== undefined ? scopes.get(event.previousEventId) : undefined) ?? {};
-
-  // A state event's own scope (for StateExited: its visit's, found by name, as the events before it may be a branch's).
-  const ownScopes = new Map<number, EventScope>();
-  const lastVisitOf = new Map<string, number>();
-
-  // First pass: every event's scope, and each visit's resource (known only once its work is scheduled).
-  for (const event of events) {
-    const id = event.id ?? 0;
-    const type = event.type ?? '';
-    const parent = scopeOf(event);
-    const stateEvent = stateEventType(type);
-    if (stateEvent?.kind === 'StateEntered') {
-      const name = event.stateEnteredEventDetails?.name;
-      // Entered right after a Parallel (or Map) state started: a state of one of its branches.
-      const branchOf = parent.stateType === 'Parallel' || parent.stateType === 'Map' ? { parentState: parent.stateName } : inherited(parent);
-      const scope: EventScope = { ...branchOf, ...(name !== undefined ? { stateName: name } : {}), stateType: stateEvent.stateType, visit: id };
-      scopes.set(id, scope);
-      ownScopes.set(id, scope);
-      visits.set(id, { failures: 0, attempts: 0 });
-      if (name !== undefined) lastVisitOf.set(name, id);
-    } else if (type === 'MapIterationStarted' && event.mapIterationStartedEventDetails) {
-      const { name, index } = event.mapIterationStartedEventDetails;
-      scopes.set(id, { ...(name !== undefined ? { parentState: name } : {}), ...(index !== undefined ? { mapIndex: index } : {}) });
-    } else if (stateEvent?.kind === 'StateExited') {
-      const name = event.stateExitedEventDetails?.name;
-      const visitId = name !== undefined ? lastVisitOf.get(name) : undefined;
-      const scope = (visitId !== undefined ? scopes.get(visitId) : undefined) ?? {
-        ...inherited(parent),
-        ...(name !== undefined ? { stateName: name } : {}),
-        stateType: stateEvent.stateType,
-      };
-      ownScopes.set(id, scope);
-      // After a state exits, the next state belongs to the same branch or iteration, not to this state.
-      scopes.set(id, inherited(scope));
-    } else {
-      scopes.set(id, parent);
-      const details = detailsOf(event);
-      if (ATTEMPT_START.test(type) && parent.visit !== undefined && details.resource !== undefined) {
-        const visit = visits.get(parent.visit);
-        if (visit) visit.resource = details.resourceType !== undefined ? `arn:aws:states:::${details.resourceType}:${details.resource}` : details.resource;
-      }
-    }
-  }
-
-  const out: HistoryEvent[] = [];
-  const pendingCatch = new Map<number, HistoryEvent[]>();
-  for (const event of events) {
-    const id = event.id ?? 0;
-    const type = event.type ?? '';
-    const timestamp = event.timestamp ?? new Date(0);
-    const details = detailsOf(event);
-    const stateEvent = stateEventType(type);
-    const scope = ownScopes.get(id) ?? scopeOf(event);
-    const visit = scope.visit !== undefined ? visits.get(scope.visit) : undefined;
-    const stateFields = (): Record<string, unknown> => ({
-      ...(scope.stateName !== undefined ? { stateName: scope.stateName } : {}),
-      ...(scope.stateType !== undefined ? { stateType: scope.stateType } : {}),
-      ...(visit?.resource !== undefined ? { resource: visit.resource } : {}),
-      ...(scope.parentState !== undefined ? { parentState: scope.parentState } : {}),
-      ...(scope.mapIndex !== undefined ? { mapIndex: scope.mapIndex } : {}),
-    });
-    const push = (eventType: HistoryEventType, fields: Record<string, unknown>): void => {
-      out.push({ type: eventType, timestamp, ...fields } as unknown as HistoryEvent);
-    };
-    const failure = {
-      ...(details.error !== undefined ? { error: details.error } : {}),
-      ...(details.cause !== undefined ? { cause: details.cause } : {}),
-    };
-
-    if (stateEvent?.kind === 'StateEntered') {
-      // A visit after a caught failure: the catcher's Next is this state.
-      for (const [visitId, caught] of pendingCatch) {
-        if (scopes.get(visitId)?.parentState === scope.parentState && scopes.get(visitId)?.mapIndex === scope.mapIndex) {
-          for (const entry of caught) (entry as { next?: string }).next = scope.stateName;
-          pendingCatch.delete(visitId);
-        }
-      }
-      push('StateEntered', { ...stateFields(), ...(details.input !== undefined ? { input: parseJson(details.input) } : {}) });
-    } else if (stateEvent?.kind === 'StateExited') {
-      if (visit && visit.failures > visit.attempts - 1 && visit.failures > 0 && scope.visit !== undefined) {
-        push('StateCaught', stateFields());
-        pendingCatch.set(scope.visit, [out[out.length - 1] as HistoryEvent]);
-      }
-      push('StateExited', { ...stateFields(), ...(details.output !== undefined ? { output: parseJson(details.output) } : {}) });
-    } else if (type === 'ExecutionStarted') {
-      push('ExecutionStarted', details.input !== undefined ? { input: parseJson(details.input) } : {});
-    } else if (type === 'ExecutionSucceeded') {
-      push('ExecutionSucceeded', details.output !== undefined ? { output: parseJson(details.output) } : {});
-    } else if (type === 'ExecutionFailed' || type === 'ExecutionAborted' || type === 'ExecutionTimedOut') {
-      // A Fail state is entered and the execution fails: the local runner reports the state's failure too.
-      if (type === 'ExecutionFailed' && scope.stateType === 'Fail') push('StateFailed', { ...stateFields(), ...failure });
-      push(type, failure);
-    } else if (type === 'MapIterationStarted' || type === 'MapIterationSucceeded' || type === 'MapIterationFailed') {
-      const iteration = event.mapIterationStartedEventDetails ?? event.mapIterationSucceededEventDetails ?? event.mapIterationFailedEventDetails;
-      push(type, {
-        ...(iteration?.name !== undefined ? { parentState: iteration.name } : {}),
-        ...(iteration?.index !== undefined ? { mapIndex: iteration.index } : {}),
-      });
-    } else if (ATTEMPT_START.test(type) && visit) {
-      visit.attempts += 1;
-      if (visit.attempts > 1) push('StateRetried', { ...stateFields(), retryAttempt: visit.attempts - 1 });
-    } else if (ATTEMPT_FAILURE.test(type) && visit && !type.startsWith('Execution') && !type.startsWith('MapIteration')) {
-      visit.failures += 1;
-      push('StateFailed', { ...stateFields(), ...failure });
-    }
-  }
-  return out;
-}
-
-function inherited(scope: EventScope): EventScope {
-  return {
-    ...(scope.parentState !== undefined ? { parentState: scope.parentState } : {}),
-    ...(scope.mapIndex !== undefined ? { mapIndex: scope.mapIndex } : {}),
-  };
+  return events.filter((event): event is HistoryEvent => event.type !== undefined && event.id !== undefined && event.timestamp !== undefined).map((event) => ({
+    ...event,
+    previousEventId: event.previousEventId ?? 0,
+  }));
 }
 
 /**
@@ -406,11 +248,12 @@ export async function resolveStateMachineArn(
   if (STATE_MACHINE_ARN.test(nameOrArn)) return nameOrArn;
   const output = options.outputs?.[nameOrArn];
   if (output !== undefined) return output;
-  const client = options.client ?? new SFNClient({});
+  const sdk = await loadSfnSdk();
+  const client = options.client ?? new sdk.SFNClient({});
   const known: string[] = [];
   let nextToken: string | undefined;
   do {
-    const page = await client.send(new ListStateMachinesCommand(nextToken !== undefined ? { nextToken } : {}));
+    const page = await client.send(new sdk.ListStateMachinesCommand(nextToken !== undefined ? { nextToken } : {}));
     for (const machine of page.stateMachines ?? []) {
       if (machine.name === nameOrArn && machine.stateMachineArn !== undefined) return machine.stateMachineArn;
       if (machine.name !== undefined) known.push(machine.name);

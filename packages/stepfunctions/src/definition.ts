@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describeJsonValue, isRecord } from '@harness/core';
+import { validateDefinition as validateAsl } from './engine/model/validate.js';
 import { DefinitionSourceError, InvalidDefinitionError, type DefinitionProblem } from './errors.js';
 
 /** One state of an Amazon States Language definition. Fields other than `Type` depend on the type. */
@@ -352,170 +353,21 @@ class TemplateResolver {
 // ----- validation -----
 
 /**
- * The problems Step Functions would refuse a definition for, each with the
- * state it belongs to. Empty when the definition is valid.
+ * The problems Step Functions would refuse a definition for, with AWS's
+ * ValidateStateMachineDefinition codes and messages, each with where it is
+ * (`/States/Check/Next`) and the state it belongs to. Empty when valid.
+ *
+ * @example
+ * validateDefinition({ StartAt: 'A', States: { A: { Type: 'Pass', Next: 'B' } } });
+ * // [{ path: '/States/A/Next', state: 'A', code: 'MISSING_TRANSITION_TARGET', problem: 'Missing \'Next\' target: B' }]
  */
 export function validateDefinition(definition: unknown): DefinitionProblem[] {
-  const problems: DefinitionProblem[] = [];
-  const seen = new Map<string, string>();
-  validateMachine(definition, '', problems, seen);
-  return problems;
-}
-
-function validateMachine(machine: unknown, prefix: string, problems: DefinitionProblem[], seen: Map<string, string>): void {
-  const at = (field: string): string => (prefix === '' ? field : `${prefix}.${field}`);
-  if (!isRecord(machine)) {
-    problems.push({ path: prefix === '' ? '(root)' : prefix, problem: `must be an object with StartAt and States, not ${describeJsonValue(machine)}` });
-    return;
-  }
-  const states = machine.States;
-  if (!isRecord(states) || Object.keys(states).length === 0) {
-    problems.push({ path: at('States'), problem: states === undefined ? 'States is missing' : 'States must be an object with at least one state' });
-  }
-  const names = isRecord(states) ? Object.keys(states) : [];
-  if (typeof machine.StartAt !== 'string') {
-    problems.push({ path: at('StartAt'), problem: machine.StartAt === undefined ? 'StartAt is missing' : `StartAt must be a state name, not ${describeJsonValue(machine.StartAt)}` });
-  } else if (isRecord(states) && !(machine.StartAt in states)) {
-    problems.push({ path: at('StartAt'), problem: `StartAt "${machine.StartAt}" is not a state of this machine (states: ${names.join(', ') || 'none'})` });
-  }
-  if (!isRecord(states)) return;
-
-  const target = (state: string, field: string, value: unknown, path: string): void => {
-    if (typeof value !== 'string') {
-      problems.push({ path, state, problem: `${field} must be a state name, not ${describeJsonValue(value)}` });
-    } else if (!(value in states)) {
-      problems.push({ path, state, problem: `${field} "${value}" is not a state of this machine (states: ${names.join(', ')})` });
-    }
-  };
-
-  for (const [name, state] of Object.entries(states)) {
-    const path = at(`States.${name}`);
-    const other = seen.get(name);
-    if (other !== undefined) {
-      problems.push({ path, state: name, problem: `the name is also used at ${other}; state names must be unique in the whole state machine, branches and Map processors included` });
-    } else {
-      seen.set(name, path);
-    }
-    if (!isRecord(state)) {
-      problems.push({ path, state: name, problem: `must be an object, not ${describeJsonValue(state)}` });
-      continue;
-    }
-    const type = state.Type;
-    if (typeof type !== 'string' || !(STATE_TYPES as readonly string[]).includes(type)) {
-      problems.push({ path: `${path}.Type`, state: name, problem: `Type ${type === undefined ? 'is missing' : `${describeJsonValue(type)} is not a state type`} (types: ${STATE_TYPES.join(', ')})` });
-      continue;
-    }
-
-    if (!TERMINAL_TYPES.has(type)) {
-      const hasNext = state.Next !== undefined;
-      const ends = state.End === true;
-      if (hasNext && ends) problems.push({ path, state: name, problem: 'has both Next and End; give one' });
-      else if (!hasNext && !ends) problems.push({ path, state: name, problem: `a ${type} state needs Next or "End": true` });
-      else if (hasNext) target(name, 'Next', state.Next, `${path}.Next`);
-    } else if (state.Next !== undefined || state.End !== undefined) {
-      problems.push({ path, state: name, problem: `a ${type} state cannot have ${state.Next !== undefined ? 'Next' : 'End'}` });
-    }
-
-    if (type === 'Task') {
-      if (typeof state.Resource !== 'string' || state.Resource === '') {
-        problems.push({ path: `${path}.Resource`, state: name, problem: state.Resource === undefined ? 'a Task state needs a Resource' : `Resource must be an ARN string, not ${describeJsonValue(state.Resource)}` });
-      } else if (!state.Resource.startsWith('arn:')) {
-        problems.push({ path: `${path}.Resource`, state: name, problem: `Resource "${state.Resource}" is not an ARN` });
-      }
-      checkPositiveInteger(state, 'TimeoutSeconds', name, path, problems);
-      checkPositiveInteger(state, 'HeartbeatSeconds', name, path, problems);
-      if (typeof state.TimeoutSeconds === 'number' && typeof state.HeartbeatSeconds === 'number' && state.HeartbeatSeconds >= state.TimeoutSeconds) {
-        problems.push({ path: `${path}.HeartbeatSeconds`, state: name, problem: `HeartbeatSeconds (${state.HeartbeatSeconds}) must be smaller than TimeoutSeconds (${state.TimeoutSeconds})` });
-      }
-    }
-
-    if (type === 'Choice') {
-      if (!Array.isArray(state.Choices) || state.Choices.length === 0) {
-        problems.push({ path: `${path}.Choices`, state: name, problem: 'a Choice state needs Choices, a non-empty list of rules' });
-      } else {
-        state.Choices.forEach((rule: unknown, index) => {
-          const rulePath = `${path}.Choices[${index}]`;
-          if (!isRecord(rule)) problems.push({ path: rulePath, state: name, problem: `a choice rule must be an object, not ${describeJsonValue(rule)}` });
-          else if (rule.Next === undefined) problems.push({ path: rulePath, state: name, problem: 'a choice rule needs Next' });
-          else target(name, 'Next', rule.Next, `${rulePath}.Next`);
-        });
-      }
-      if (state.Default !== undefined) target(name, 'Default', state.Default, `${path}.Default`);
-    }
-
-    if (type === 'Wait') {
-      const given = ['Seconds', 'Timestamp', 'SecondsPath', 'TimestampPath'].filter((field) => state[field] !== undefined);
-      if (given.length !== 1) {
-        problems.push({ path, state: name, problem: `a Wait state needs exactly one of Seconds, Timestamp, SecondsPath, TimestampPath (it has ${given.length === 0 ? 'none' : given.join(', ')})` });
-      }
-    }
-
-    if (type === 'Parallel') {
-      if (!Array.isArray(state.Branches) || state.Branches.length === 0) {
-        problems.push({ path: `${path}.Branches`, state: name, problem: 'a Parallel state needs Branches, a non-empty list of state machines' });
-      } else {
-        state.Branches.forEach((branch: unknown, index) => validateMachine(branch, `${path}.Branches[${index}]`, problems, seen));
-      }
-    }
-
-    if (type === 'Map') {
-      const field = state.ItemProcessor !== undefined ? 'ItemProcessor' : state.Iterator !== undefined ? 'Iterator' : undefined;
-      if (field === undefined) problems.push({ path, state: name, problem: 'a Map state needs ItemProcessor (or the older Iterator)' });
-      else validateMachine(state[field], `${path}.${field}`, problems, seen);
-    }
-
-    for (const field of ['Parameters', 'ItemSelector', 'ResultSelector'] as const) {
-      if (state[field] !== undefined) checkTemplate(state[field], `${path}.${field}`, name, problems);
-    }
-
-    if (type === 'Fail' && state.Error !== undefined && typeof state.Error !== 'string') {
-      problems.push({ path: `${path}.Error`, state: name, problem: `Error must be a string, not ${describeJsonValue(state.Error)}` });
-    }
-
-    for (const field of ['Retry', 'Catch'] as const) {
-      const list = state[field];
-      if (list === undefined) continue;
-      if (!['Task', 'Parallel', 'Map'].includes(type)) {
-        problems.push({ path: `${path}.${field}`, state: name, problem: `a ${type} state cannot have ${field}` });
-        continue;
-      }
-      if (!Array.isArray(list)) {
-        problems.push({ path: `${path}.${field}`, state: name, problem: `${field} must be a list, not ${describeJsonValue(list)}` });
-        continue;
-      }
-      list.forEach((entry: unknown, index) => {
-        const entryPath = `${path}.${field}[${index}]`;
-        if (!isRecord(entry) || !Array.isArray(entry.ErrorEquals) || entry.ErrorEquals.length === 0) {
-          problems.push({ path: entryPath, state: name, problem: `each ${field === 'Retry' ? 'retrier' : 'catcher'} needs ErrorEquals, a non-empty list of error names` });
-          return;
-        }
-        if (field === 'Catch') target(name, 'Catch Next', entry.Next, `${entryPath}.Next`);
-      });
-    }
-  }
-}
-
-/** A payload template must not have both `key` and `key.$`: they would be the same field once resolved. */
-function checkTemplate(template: unknown, path: string, state: string, problems: DefinitionProblem[]): void {
-  if (Array.isArray(template)) {
-    template.forEach((item, index) => checkTemplate(item, `${path}[${index}]`, state, problems));
-    return;
-  }
-  if (!isRecord(template)) return;
-  for (const [key, value] of Object.entries(template)) {
-    if (key.endsWith('.$') && key.slice(0, -2) in template) {
-      problems.push({ path: `${path}.${key}`, state, problem: `has both "${key.slice(0, -2)}" and "${key}", which would be the same field` });
-    }
-    if (key.endsWith('.$') && typeof value !== 'string') {
-      problems.push({ path: `${path}.${key}`, state, problem: `"${key}" must be a path or intrinsic function string, not ${describeJsonValue(value)}` });
-    }
-    checkTemplate(value, `${path}.${key}`, state, problems);
-  }
-}
-
-function checkPositiveInteger(state: Record<string, unknown>, field: string, name: string, path: string, problems: DefinitionProblem[]): void {
-  const value = state[field];
-  if (value !== undefined && (typeof value !== 'number' || !Number.isInteger(value) || value < 1)) {
-    problems.push({ path: `${path}.${field}`, state: name, problem: `${field} must be a positive whole number of seconds, not ${describeJsonValue(value)}` });
-  }
+  return validateAsl(definition)
+    .filter((diagnostic) => diagnostic.severity === 'ERROR')
+    .map((diagnostic) => ({
+      path: diagnostic.location === '' ? '(root)' : diagnostic.location,
+      ...(diagnostic.state !== undefined ? { state: diagnostic.state } : {}),
+      code: diagnostic.code,
+      problem: diagnostic.message,
+    }));
 }

@@ -14,6 +14,8 @@ export interface DefinitionProblem {
   readonly path: string;
   /** The state it belongs to, when it belongs to one. */
   readonly state?: string;
+  /** AWS's diagnostic code, e.g. `SCHEMA_VALIDATION_FAILED`, `MISSING_TRANSITION_TARGET`. */
+  readonly code?: string;
   readonly problem: string;
 }
 
@@ -27,7 +29,7 @@ export class InvalidDefinitionError extends StepFunctionsError {
   ) {
     super(
       `The state machine definition from ${source} is invalid:\n${problems
-        .map((entry) => `  - ${entry.state !== undefined ? `state "${entry.state}": ` : ''}${entry.problem} (at ${entry.path})`)
+        .map((entry) => `  - ${entry.state !== undefined ? `state "${entry.state}": ` : ''}${entry.code !== undefined ? `${entry.code}: ` : ''}${entry.problem} (at ${entry.path})`)
         .join('\n')}\nTo fix this, correct the definition; Step Functions would refuse it too.`,
       options,
     );

@@ -105,6 +105,7 @@ export function createStepFunctionsIntegration(context: LocalIntegrationContext)
         );
         return started;
       }
+      task.submitted?.(started);
       const result = await untilAborted(outcome, task.signal);
       const described = describeExecution(start.payload, result, pattern);
       if (result.status === 'SUCCEEDED') return described;

@@ -2,6 +2,8 @@ import { CreateStateMachineCommand, SFNClient, StopExecutionCommand } from '@aws
 import { uniqueName, useStepFunctionsEngine } from '@harness/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExecutionWaitTimeoutError, StateMachineNotFoundError, executeOnAws, resolveStateMachineArn } from '../../src/aws-driver.js';
+import { errorOf, eventDetails, stateInput, stateNameOf, statesEntered } from '../../src/engine/history/read.js';
+import type { HistoryEvent } from '../../src/local-runner.js';
 
 // moto accepts any well-formed role ARN; it does not check IAM.
 const ROLE_ARN = 'arn:aws:iam::123456789012:role/harness-aws-driver-test';
@@ -22,6 +24,12 @@ describe('Function: executeOnAws (against moto)', () => {
     await restoreEngine?.();
     client.destroy();
   });
+
+  /** The output a state exited with (its first …StateExited event), parsed. */
+  function stateOutput(history: readonly HistoryEvent[], stateName: string): unknown {
+    const details = history.find((event) => event.stateExitedEventDetails?.name === stateName)?.stateExitedEventDetails;
+    return details?.output === undefined ? undefined : JSON.parse(details.output);
+  }
 
   async function createStateMachine(prefix: string, definition: object): Promise<string> {
     const created = await client.send(
@@ -59,13 +67,25 @@ describe('Function: executeOnAws (against moto)', () => {
     });
     expect(run.executionArn).toMatch(/:execution:pass-choice-[0-9a-f]{8}:run-1$/);
     expect(run.stopDate.getTime()).toBeGreaterThanOrEqual(run.startDate.getTime());
-    expect(run.history.filter((event) => event.type === 'StateEntered').map((event) => event.stateName)).toEqual(['Prepare', 'Route', 'Express']);
-    expect(run.history.find((event) => event.type === 'StateExited' && event.stateName === 'Prepare')?.output).toEqual({
-      orderId: 'o-1',
-      shipping: 'express',
-    });
-    expect(run.history[0]).toMatchObject({ type: 'ExecutionStarted', input: { orderId: 'o-1' } });
-    expect(run.history.at(-1)).toMatchObject({ type: 'ExecutionSucceeded', output: { orderId: 'o-1', fast: true } });
+    // moto's GetExecutionHistory events, unchanged: payloads are JSON text.
+    expect(statesEntered(run.history)).toEqual(['Prepare', 'Route', 'Express']);
+    expect(run.history.map((event) => event.type)).toEqual([
+      'ExecutionStarted',
+      'PassStateEntered',
+      'PassStateExited',
+      'ChoiceStateEntered',
+      'ChoiceStateExited',
+      'PassStateEntered',
+      'PassStateExited',
+      'ExecutionSucceeded',
+    ]);
+    expect(stateOutput(run.history, 'Prepare')).toEqual({ orderId: 'o-1', shipping: 'express' });
+    expect(stateInput(run.history, 'Express')).toEqual({ orderId: 'o-1', shipping: 'express' });
+    expect(run.history[0]?.type).toBe('ExecutionStarted');
+    expect(JSON.parse(run.history[0]?.executionStartedEventDetails?.input ?? 'null')).toEqual({ orderId: 'o-1' });
+    expect(run.history.at(-1)?.type).toBe('ExecutionSucceeded');
+    expect(JSON.parse(run.history.at(-1)?.executionSucceededEventDetails?.output ?? 'null')).toEqual({ orderId: 'o-1', fast: true });
+    expect(run.history.map((event) => event.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
   });
 
   it('reports a Fail state as FAILED with its error and cause', async () => {
@@ -84,11 +104,12 @@ describe('Function: executeOnAws (against moto)', () => {
     // Assert
     expect(run).toMatchObject({ status: 'FAILED', error: 'Order.Invalid', cause: 'no items' });
     expect(run.output).toBeUndefined();
-    expect(run.history.at(-1)).toMatchObject({ type: 'ExecutionFailed', error: 'Order.Invalid', cause: 'no items' });
-    expect(run.history.filter((event) => event.type === 'StateEntered').map((event) => event.stateName)).toEqual(['Check', 'Reject']);
+    expect(run.history.at(-1)).toMatchObject({ type: 'ExecutionFailed', executionFailedEventDetails: { error: 'Order.Invalid', cause: 'no items' } });
+    expect(statesEntered(run.history)).toEqual(['Check', 'Reject']);
+    expect(run.history.at(-2)?.type).toBe('FailStateEntered');
   });
 
-  it('derives StateFailed, StateRetried and StateCaught from the history moto records for a failing Task', async () => {
+  it('returns the events moto records for a retried, caught Task: a TaskScheduled per attempt, IntervalSeconds apart', async () => {
     // Arrange: moto runs lambda:invoke for real; the function does not exist, so every attempt fails.
     const stateMachineArn = await createStateMachine('retry-catch', {
       StartAt: 'Charge',
@@ -110,12 +131,29 @@ describe('Function: executeOnAws (against moto)', () => {
 
     // Assert
     expect(run.status).toBe('SUCCEEDED');
-    const charge = run.history.filter((event) => event.stateName === 'Charge');
-    expect(charge.map((event) => event.type)).toEqual(['StateEntered', 'StateFailed', 'StateRetried', 'StateFailed', 'StateCaught', 'StateExited']);
-    expect(charge.every((event) => event.resource === 'arn:aws:states:::lambda:invoke')).toBe(true);
-    expect(charge[1]?.error).toBe('Lambda.ResourceNotFoundException');
-    expect(charge[2]?.retryAttempt).toBe(1);
-    expect(charge[4]?.next).toBe('Refund');
+    expect(run.history.map((event) => event.type)).toEqual([
+      'ExecutionStarted',
+      'TaskStateEntered',
+      'TaskScheduled',
+      'TaskStarted',
+      'TaskFailed',
+      'TaskScheduled',
+      'TaskStarted',
+      'TaskFailed',
+      'TaskStateExited',
+      'PassStateEntered',
+      'PassStateExited',
+      'ExecutionSucceeded',
+    ]);
+    expect(statesEntered(run.history)).toEqual(['Charge', 'Refund']);
+    const scheduled = run.history.filter((event) => event.type === 'TaskScheduled');
+    expect(scheduled.map(eventDetails)).toEqual(Array(2).fill(expect.objectContaining({ resourceType: 'lambda', resource: 'invoke' })));
+    expect(JSON.parse(scheduled[0]?.taskScheduledEventDetails?.parameters ?? 'null')).toEqual({ FunctionName: 'harness-no-such-function' });
+    const failed = run.history.filter((event) => event.type === 'TaskFailed');
+    expect(failed.map(errorOf)).toEqual(['Lambda.ResourceNotFoundException', 'Lambda.ResourceNotFoundException']);
+    // The retry waits IntervalSeconds (1 s) after the first failure.
+    expect((scheduled[1]?.timestamp.getTime() ?? 0) - (failed[0]?.timestamp.getTime() ?? 0)).toBeGreaterThanOrEqual(1_000);
+    expect(stateInput(run.history, 'Refund')).toMatchObject({ Error: 'Lambda.ResourceNotFoundException' });
     expect(run.output).toMatchObject({ Error: 'Lambda.ResourceNotFoundException' });
   });
 
@@ -141,7 +179,8 @@ describe('Function: executeOnAws (against moto)', () => {
     expect(timeout.message).toContain(timeout.executionArn);
     expect(timeout.message).toContain('still RUNNING after 1500 ms');
     expect(timeout.lastEvents.length).toBeGreaterThan(0);
-    expect(timeout.lastEvents.some((event) => event.stateName === 'Pause' || event.stateName === 'Again')).toBe(true);
+    expect(timeout.lastEvents.some((event) => stateNameOf(event) === 'Pause' || stateNameOf(event) === 'Again')).toBe(true);
+    expect(timeout.lastEvents.every((event) => /^(ExecutionStarted|(Wait|Pass)State(Entered|Exited))$/.test(event.type))).toBe(true);
     expect(timeout.message).toMatch(/history event\(s\): .*"(Pause|Again)"/);
   });
   it('resolveStateMachineArn finds a deployed state machine by name, and lists the names when there is none', async () => {

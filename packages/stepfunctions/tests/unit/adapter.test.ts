@@ -1,9 +1,8 @@
 import type { TemplateContext } from '@harness/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { harnessAdapter, stepFunctionsAdapter } from '../../src/adapter.js';
 import { parseStepFunctionsConfig } from '../../src/config.js';
 import { StepFunctionsConfigError } from '../../src/errors.js';
-import { installPromiseWithResolvers } from '../../src/polyfill.js';
 import { stepFunctionsTemplate } from '../../src/template.js';
 
 describe('Object: stepFunctionsAdapter', () => {
@@ -75,47 +74,5 @@ describe('Function: parseStepFunctionsConfig', () => {
     // Act / Assert
     expect(() => parseStepFunctionsConfig(raw)).toThrowError(StepFunctionsConfigError);
     expect(() => parseStepFunctionsConfig(raw)).toThrowError(message);
-  });
-});
-
-describe('Function: installPromiseWithResolvers', () => {
-  const original = Object.getOwnPropertyDescriptor(Promise, 'withResolvers');
-  type WithResolvers = { withResolvers?: <T>() => { promise: Promise<T>; resolve: (value: T) => void; reject: (reason?: unknown) => void } };
-
-  afterEach(() => {
-    if (original) Object.defineProperty(Promise, 'withResolvers', original);
-    else delete (Promise as WithResolvers).withResolvers;
-  });
-
-  it('installs a working Promise.withResolvers when the runtime lacks it', async () => {
-    // Arrange
-    delete (Promise as WithResolvers).withResolvers;
-
-    // Act
-    const installed = installPromiseWithResolvers();
-
-    // Assert
-    expect(installed).toBe(true);
-    const { promise, resolve } = (Promise as WithResolvers).withResolvers!<string>();
-    resolve('done');
-    await expect(promise).resolves.toBe('done');
-    const rejected = (Promise as WithResolvers).withResolvers!<string>();
-    rejected.reject(new Error('no'));
-    await expect(rejected.promise).rejects.toThrowError('no');
-  });
-
-  it('leaves an existing Promise.withResolvers alone', () => {
-    // Arrange
-    const existing = (): never => {
-      throw new Error('native');
-    };
-    Object.defineProperty(Promise, 'withResolvers', { value: existing, configurable: true, writable: true });
-
-    // Act
-    const installed = installPromiseWithResolvers();
-
-    // Assert
-    expect(installed).toBe(false);
-    expect((Promise as WithResolvers).withResolvers).toBe(existing);
   });
 });

@@ -18,6 +18,7 @@ import {
   resolveStateMachineArn,
   toHistoryEvents,
 } from '../../src/aws-driver.js';
+import { errorOf, stateInput, stateNameOf, statesEntered } from '../../src/engine/history/read.js';
 
 const sfnMock = mockClient(SFNClient);
 const client = new SFNClient({ region: 'us-east-1' });
@@ -86,12 +87,8 @@ describe('Function: executeOnAws', () => {
       output: { orderId: 'o-1', ready: true },
       startDate: at(1),
       stopDate: at(4),
-      history: [
-        { type: 'ExecutionStarted', timestamp: at(1), input: { orderId: 'o-1' } },
-        { type: 'StateEntered', timestamp: at(2), stateName: 'Prepare', stateType: 'Pass', input: { orderId: 'o-1' } },
-        { type: 'StateExited', timestamp: at(3), stateName: 'Prepare', stateType: 'Pass', output: { orderId: 'o-1', ready: true } },
-        { type: 'ExecutionSucceeded', timestamp: at(4), output: { orderId: 'o-1', ready: true } },
-      ],
+      // GetExecutionHistory's events as the API returned them: the local target's history has the same shape.
+      history: succeededHistory,
     });
   });
 
@@ -151,7 +148,8 @@ describe('Function: executeOnAws', () => {
 
     // Assert
     expect(sfnMock.commandCalls(GetExecutionHistoryCommand).map((call) => call.args[0].input.nextToken)).toEqual([undefined, 'page-2', 'page-3']);
-    expect(run.history.map((event) => event.type)).toEqual(['ExecutionStarted', 'StateEntered', 'StateExited', 'ExecutionSucceeded']);
+    expect(run.history.map((event) => event.type)).toEqual(['ExecutionStarted', 'PassStateEntered', 'PassStateExited', 'ExecutionSucceeded']);
+    expect(run.history).toEqual(succeededHistory);
   });
 
   it('refuses an input over 256 KiB without calling StartExecution', async () => {
@@ -181,15 +179,19 @@ describe('Function: executeOnAws', () => {
   });
 
   it('times out naming the execution, its last status and its last events, and leaves it running', async () => {
-    // Arrange
+    // Arrange: newest first, as reverseOrder asks; one event more than maxResults, as an endpoint that ignores it (moto) sends.
+    const lambda = { resourceType: 'lambda', resource: 'invoke' };
+    const events: AwsHistoryEvent[] = [
+      { id: 6, previousEventId: 5, type: 'TaskScheduled', timestamp: at(6), taskScheduledEventDetails: { ...lambda, region: 'us-east-1', parameters: '{}' } },
+      { id: 5, previousEventId: 4, type: 'TaskFailed', timestamp: at(5), taskFailedEventDetails: { ...lambda, error: 'Lambda.TooManyRequestsException', cause: 'slow down' } },
+      { id: 4, previousEventId: 3, type: 'TaskStarted', timestamp: at(4), taskStartedEventDetails: lambda },
+      { id: 3, previousEventId: 2, type: 'TaskScheduled', timestamp: at(3), taskScheduledEventDetails: { ...lambda, region: 'us-east-1', parameters: '{}' } },
+      entered(2, 0, 'Task', 'Charge', {}),
+      { id: 1, previousEventId: 0, type: 'ExecutionStarted', timestamp: at(1), executionStartedEventDetails: { input: '{}' } },
+    ];
     sfnMock.on(StartExecutionCommand).resolves({ executionArn: EXECUTION_ARN, startDate: at(1) });
     sfnMock.on(DescribeExecutionCommand).resolves({ status: 'RUNNING' });
-    sfnMock.on(GetExecutionHistoryCommand).resolves({
-      events: [
-        { id: 3, previousEventId: 2, type: 'WaitStateExited', timestamp: at(3), stateExitedEventDetails: { name: 'Pause', output: '{}' } },
-        { id: 2, previousEventId: 1, type: 'WaitStateEntered', timestamp: at(2), stateEnteredEventDetails: { name: 'Pause', input: '{}' } },
-      ],
-    });
+    sfnMock.on(GetExecutionHistoryCommand).resolves({ events });
 
     // Act
     const failure = await executeOnAws({ client, stateMachineArn: STATE_MACHINE_ARN, timeoutMs: 30, pollIntervalMs: 5 }).catch((error: unknown) => error);
@@ -198,9 +200,10 @@ describe('Function: executeOnAws', () => {
     expect(failure).toBeInstanceOf(ExecutionWaitTimeoutError);
     expect(failure).toBeInstanceOf(WaitTimeoutError);
     expect((failure as Error).message).toMatchInlineSnapshot(
-      `"Execution arn:aws:states:us-east-1:123456789012:execution:OrderFlow:run-1 was still RUNNING after 30 ms. Its last 2 history event(s): StateEntered "Pause", StateExited "Pause". It was left running (pass stopOnTimeout: true to stop it). To fix this, raise timeoutMs, or check why the workflow waits (a Wait state, a task that never ends, a callback never sent)."`,
+      `"Execution arn:aws:states:us-east-1:123456789012:execution:OrderFlow:run-1 was still RUNNING after 30 ms. Its last 5 history event(s): TaskStateEntered "Charge", TaskScheduled, TaskStarted, TaskFailed error Lambda.TooManyRequestsException, TaskScheduled. It was left running (pass stopOnTimeout: true to stop it). To fix this, raise timeoutMs, or check why the workflow waits (a Wait state, a task that never ends, a callback never sent)."`,
     );
-    expect((failure as ExecutionWaitTimeoutError).seen).toHaveLength(2);
+    expect((failure as ExecutionWaitTimeoutError).seen).toHaveLength(5);
+    expect((failure as ExecutionWaitTimeoutError).lastEvents).toEqual(events.slice(0, 5).reverse());
     expect(sfnMock.commandCalls(GetExecutionHistoryCommand)[0]?.args[0].input).toEqual({ executionArn: EXECUTION_ARN, reverseOrder: true, maxResults: 5 });
     expect(sfnMock.commandCalls(StopExecutionCommand)).toHaveLength(0);
   });
@@ -226,7 +229,7 @@ describe('Function: executeOnAws', () => {
 });
 
 describe('Function: toHistoryEvents', () => {
-  it('maps a Fail state to StateFailed and ExecutionFailed with the error and cause', () => {
+  it('returns a failed Fail state\'s events unchanged: the error and cause stay in executionFailedEventDetails', () => {
     // Arrange
     const events: AwsHistoryEvent[] = [
       { id: 1, previousEventId: 0, type: 'ExecutionStarted', timestamp: at(1), executionStartedEventDetails: { input: '{}' } },
@@ -238,14 +241,12 @@ describe('Function: toHistoryEvents', () => {
     const history = toHistoryEvents(events);
 
     // Assert
-    expect(history.slice(1)).toEqual([
-      { type: 'StateEntered', timestamp: at(2), stateName: 'Reject', stateType: 'Fail', input: {} },
-      { type: 'StateFailed', timestamp: at(3), stateName: 'Reject', stateType: 'Fail', error: 'Order.Invalid', cause: 'no items' },
-      { type: 'ExecutionFailed', timestamp: at(3), error: 'Order.Invalid', cause: 'no items' },
-    ]);
+    expect(history).toEqual(events);
+    expect(history.map(errorOf)).toEqual([undefined, undefined, 'Order.Invalid']);
+    expect(statesEntered(history)).toEqual(['Reject']);
   });
 
-  it('derives StateRetried from a second attempt and StateCaught from a failed state that still exits', () => {
+  it('returns a retried, caught Task\'s events unchanged: one TaskStateEntered, a TaskScheduled per attempt', () => {
     // Arrange
     const scheduled = (id: number, previousEventId: number): AwsHistoryEvent => ({
       id,
@@ -275,19 +276,20 @@ describe('Function: toHistoryEvents', () => {
     const history = toHistoryEvents(events);
 
     // Assert
-    const charge = { stateName: 'Charge', stateType: 'Task', resource: 'arn:aws:states:::lambda:invoke' };
-    expect(history.map(({ timestamp: _timestamp, input: _input, output: _output, ...rest }) => rest)).toEqual([
-      { type: 'StateEntered', ...charge },
-      { type: 'StateFailed', ...charge, error: 'Boom', cause: 'bad' },
-      { type: 'StateRetried', ...charge, retryAttempt: 1 },
-      { type: 'StateFailed', ...charge, error: 'Boom', cause: 'bad' },
-      { type: 'StateCaught', ...charge, next: 'Refund' },
-      { type: 'StateExited', ...charge },
-      { type: 'StateEntered', stateName: 'Refund', stateType: 'Pass' },
+    expect(history).toEqual(events);
+    expect(history.map((event) => [event.type, stateNameOf(event), errorOf(event)])).toEqual([
+      ['TaskStateEntered', 'Charge', undefined],
+      ['TaskScheduled', undefined, undefined],
+      ['TaskFailed', undefined, 'Boom'],
+      ['TaskScheduled', undefined, undefined],
+      ['TaskFailed', undefined, 'Boom'],
+      ['TaskStateExited', 'Charge', undefined],
+      ['PassStateEntered', 'Refund', undefined],
     ]);
+    expect(stateInput(history, 'Refund')).toEqual({ Error: 'Boom', Cause: 'bad' });
   });
 
-  it('names the Parallel state a branch state belongs to, and the Parallel state itself on exit', () => {
+  it('returns a Parallel state\'s events unchanged, branch states in the order recorded', () => {
     // Arrange: the events moto 5.2.5 records for a Parallel state with one branch.
     const events: AwsHistoryEvent[] = [
       entered(2, 0, 'Parallel', 'Fan', {}),
@@ -303,37 +305,29 @@ describe('Function: toHistoryEvents', () => {
     const history = toHistoryEvents(events);
 
     // Assert
-    expect(history.map((event) => [event.type, event.stateName, event.parentState])).toEqual([
-      ['StateEntered', 'Fan', undefined],
-      ['StateEntered', 'Branch', 'Fan'],
-      ['StateExited', 'Branch', 'Fan'],
-      ['StateExited', 'Fan', undefined],
-      ['StateEntered', 'Done', undefined],
-    ]);
+    expect(history).toEqual(events);
+    expect(statesEntered(history)).toEqual(['Fan', 'Branch', 'Done']);
+    expect(stateInput(history, 'Done')).toEqual([{}]);
   });
 
-  it('gives Map iteration events and the states inside them the Map state and item index', () => {
+  it('returns Map iteration events unchanged, with their index in mapIterationStartedEventDetails', () => {
     // Arrange
     const events: AwsHistoryEvent[] = [
-      entered(2, 0, 'Map', 'Each', [7]),
-      { id: 3, previousEventId: 2, type: 'MapStateStarted', timestamp: at(3), mapStateStartedEventDetails: { length: 1 } },
+      entered(2, 0, 'Map', 'Each', [7, 8]),
+      { id: 3, previousEventId: 2, type: 'MapStateStarted', timestamp: at(3), mapStateStartedEventDetails: { length: 2 } },
       { id: 4, previousEventId: 3, type: 'MapIterationStarted', timestamp: at(4), mapIterationStartedEventDetails: { name: 'Each', index: 0 } },
       entered(5, 4, 'Pass', 'Item', 7),
-      exited(6, 5, 'Pass', 'Item', 7),
-      { id: 7, previousEventId: 6, type: 'MapIterationSucceeded', timestamp: at(7), mapIterationSucceededEventDetails: { name: 'Each', index: 0 } },
+      { id: 6, previousEventId: 3, type: 'MapIterationStarted', timestamp: at(6), mapIterationStartedEventDetails: { name: 'Each', index: 1 } },
+      entered(7, 6, 'Pass', 'Item', 8),
     ];
 
     // Act
     const history = toHistoryEvents(events);
 
     // Assert
-    expect(history.map((event) => [event.type, event.stateName, event.parentState, event.mapIndex])).toEqual([
-      ['StateEntered', 'Each', undefined, undefined],
-      ['MapIterationStarted', undefined, 'Each', 0],
-      ['StateEntered', 'Item', 'Each', 0],
-      ['StateExited', 'Item', 'Each', 0],
-      ['MapIterationSucceeded', undefined, 'Each', 0],
-    ]);
+    expect(history).toEqual(events);
+    expect(history.filter((event) => event.type === 'MapIterationStarted').map((event) => event.mapIterationStartedEventDetails?.index)).toEqual([0, 1]);
+    expect([stateInput(history, 'Item', 0), stateInput(history, 'Item', 1), stateInput(history, 'Item', 2)]).toEqual([7, 8, undefined]);
   });
 
   it('keeps a state input or output that is not JSON as text', () => {
@@ -344,7 +338,23 @@ describe('Function: toHistoryEvents', () => {
     const [event] = toHistoryEvents(events);
 
     // Assert
-    expect(event?.input).toBe('not json');
+    expect(event?.stateEnteredEventDetails?.input).toBe('not json');
+  });
+
+  it('drops an event without a type, an id or a timestamp, and gives a missing previousEventId 0', () => {
+    // Arrange: fields GetExecutionHistory always sets (the SDK's type says so too), missing as a hand-written endpoint might leave them.
+    const events = [
+      { id: 1, type: 'ExecutionStarted', timestamp: at(1), executionStartedEventDetails: { input: '{}' } },
+      { id: 2, previousEventId: 1, timestamp: at(2) },
+      { previousEventId: 1, type: 'PassStateEntered', timestamp: at(3) },
+      { id: 4, previousEventId: 1, type: 'PassStateExited' },
+    ] as unknown as AwsHistoryEvent[];
+
+    // Act
+    const history = toHistoryEvents(events);
+
+    // Assert
+    expect(history).toEqual([{ id: 1, previousEventId: 0, type: 'ExecutionStarted', timestamp: at(1), executionStartedEventDetails: { input: '{}' } }]);
   });
 });
 

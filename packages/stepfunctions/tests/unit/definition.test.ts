@@ -127,14 +127,20 @@ describe('Function: loadDefinition', () => {
       // Act / Assert
       expect(() => loadDefinition(definition)).toThrowErrorMatchingInlineSnapshot(`
         [InvalidDefinitionError: The state machine definition from the object given is invalid:
-          - state "Fetch": Next "Nowhere" is not a state of this machine (states: Fetch, Decide, Fan, Each, Wait, Slow) (at States.Fetch.Next)
-          - state "Fetch": a Task state needs a Resource (at States.Fetch.Resource)
-          - state "Decide": a Choice state needs Choices, a non-empty list of rules (at States.Decide.Choices)
-          - state "Inner": has both Next and End; give one (at States.Fan.Branches[0].States.Inner)
-          - state "Each": a Map state needs ItemProcessor (or the older Iterator) (at States.Each)
-          - state "Wait": a Wait state needs exactly one of Seconds, Timestamp, SecondsPath, TimestampPath (it has none) (at States.Wait)
-          - state "Slow": HeartbeatSeconds (10) must be smaller than TimeoutSeconds (5) (at States.Slow.HeartbeatSeconds)
-          - state "Slow": Catch Next "Gone" is not a state of this machine (states: Fetch, Decide, Fan, Each, Wait, Slow) (at States.Slow.Catch[0].Next)
+          - state "Fetch": SCHEMA_VALIDATION_FAILED: These fields are required: [Resource] (at /States/Fetch)
+          - state "Decide": SCHEMA_VALIDATION_FAILED: These fields are required: [Choices] (at /States/Decide)
+          - state "Inner": SCHEMA_VALIDATION_FAILED: There should only be one of the following fields: [Next, End] (at /States/Fan/Branches[0]/States/Inner)
+          - state "Inner": MISSING_TRANSITION_TARGET: Missing 'Next' target: Fetch (at /States/Fan/Branches[0]/States/Inner/Next)
+          - state "Each": SCHEMA_VALIDATION_FAILED: These fields are required: [ItemProcessor] (at /States/Each)
+          - state "Wait": SCHEMA_VALIDATION_FAILED: This object should have only one of the following fields: [SecondsPath, Seconds, TimestampPath, Timestamp] (at /States/Wait)
+          - state "Slow": SCHEMA_VALIDATION_FAILED: The value of 'HeartbeatSeconds' must be smaller than the value of 'TimeoutSeconds' (at /States/Slow/HeartbeatSeconds)
+          - state "Fetch": MISSING_TRANSITION_TARGET: Missing 'Next' target: Nowhere (at /States/Fetch/Next)
+          - state "Slow": MISSING_TRANSITION_TARGET: Missing 'Next' target: Gone (at /States/Slow/Catch[0]/Next)
+          - state "Decide": MISSING_TRANSITION_TARGET: State "Decide" is not reachable. (at /States/Decide)
+          - state "Fan": MISSING_TRANSITION_TARGET: State "Fan" is not reachable. (at /States/Fan)
+          - state "Each": MISSING_TRANSITION_TARGET: State "Each" is not reachable. (at /States/Each)
+          - state "Wait": MISSING_TRANSITION_TARGET: State "Wait" is not reachable. (at /States/Wait)
+          - state "Slow": MISSING_TRANSITION_TARGET: State "Slow" is not reachable. (at /States/Slow)
         To fix this, correct the definition; Step Functions would refuse it too.]
       `);
     });
@@ -143,27 +149,33 @@ describe('Function: loadDefinition', () => {
       // Act / Assert
       expect(() => loadDefinition({ States: { A: { Type: 'Succeed' } } } as unknown as AslDefinition)).toThrowErrorMatchingInlineSnapshot(`
         [InvalidDefinitionError: The state machine definition from the object given is invalid:
-          - StartAt is missing (at StartAt)
+          - SCHEMA_VALIDATION_FAILED: These fields are required: [StartAt] (at /)
         To fix this, correct the definition; Step Functions would refuse it too.]
       `);
       expect(() => loadDefinition({ StartAt: 'B', States: { A: { Type: 'Succeed' } } })).toThrowErrorMatchingInlineSnapshot(`
         [InvalidDefinitionError: The state machine definition from the object given is invalid:
-          - StartAt "B" is not a state of this machine (states: A) (at StartAt)
+          - MISSING_TRANSITION_TARGET: Missing 'Next' target: B (at /StartAt)
+          - state "A": MISSING_TRANSITION_TARGET: State "A" is not reachable. (at /States/A)
         To fix this, correct the definition; Step Functions would refuse it too.]
       `);
     });
 
-    it('refuses a payload template with both "key" and "key.$", at any depth', () => {
+    it('reports missing Next and Catch targets and unreachable states as MISSING_TRANSITION_TARGET, with their locations', () => {
       // Arrange
       const definition = {
-        StartAt: 'Run',
-        States: { Run: { Type: 'Task', Resource: 'arn:aws:states:::ecs:runTask', Parameters: { Overrides: { ContainerOverrides: [{ Command: [], 'Command.$': '$.args' }] } }, End: true } },
+        StartAt: 'A',
+        States: {
+          A: { Type: 'Pass', Next: 'Nowhere' },
+          B: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Gone' }], End: true },
+        },
       } as unknown as AslDefinition;
 
       // Act / Assert
       expect(() => loadDefinition(definition)).toThrowErrorMatchingInlineSnapshot(`
         [InvalidDefinitionError: The state machine definition from the object given is invalid:
-          - state "Run": has both "Command" and "Command.$", which would be the same field (at States.Run.Parameters.Overrides.ContainerOverrides[0].Command.$)
+          - state "A": MISSING_TRANSITION_TARGET: Missing 'Next' target: Nowhere (at /States/A/Next)
+          - state "B": MISSING_TRANSITION_TARGET: Missing 'Next' target: Gone (at /States/B/Catch[0]/Next)
+          - state "B": MISSING_TRANSITION_TARGET: State "B" is not reachable. (at /States/B)
         To fix this, correct the definition; Step Functions would refuse it too.]
       `);
     });
@@ -190,13 +202,7 @@ describe('Function: loadDefinition', () => {
 
       // Assert
       expect(error).toBeInstanceOf(InvalidDefinitionError);
-      expect((error as InvalidDefinitionError).problems).toEqual([
-        {
-          path: 'States.Work',
-          state: 'Work',
-          problem: 'the name is also used at States.P.Branches[0].States.Work; state names must be unique in the whole state machine, branches and Map processors included',
-        },
-      ]);
+      expect((error as InvalidDefinitionError).problems).toEqual([{ path: '/States/Work', state: 'Work', code: 'DUPLICATE_STATE_NAME', problem: 'Duplicate State name: Work' }]);
     });
   });
 });

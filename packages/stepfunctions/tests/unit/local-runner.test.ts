@@ -1,13 +1,31 @@
 import { StatesError } from '@harness/core';
 import { describe, expect, it } from 'vitest';
 import type { AslDefinition } from '../../src/definition.js';
-import { CallbackNeverSentError, InvalidDefinitionError, UnroutedTaskError, UnsupportedFeatureError } from '../../src/errors.js';
-import { runLocalExecution } from '../../src/local-runner.js';
+import { errorOf, eventDetails, stateInput, stateNameOf, statesEntered } from '../../src/engine/history/read.js';
+import { MemoryObjectStore } from '../../src/engine/map/object-store.js';
+import { CallbackNeverSentError, InvalidDefinitionError, UnroutedTaskError } from '../../src/errors.js';
+import { runLocalExecution, type HistoryEvent } from '../../src/local-runner.js';
 import { sendTaskFailure, sendTaskSuccess, waitingTaskTokens } from '../../src/task-tokens.js';
 import { ECS_CALLBACK, ECS_SYNC, LAMBDA, failingIntegration, fakeIntegration } from '../helpers/fakes.js';
 
 const lambda = (): ReturnType<typeof fakeIntegration> => fakeIntegration('lambda', (resource) => resource.startsWith(LAMBDA));
 const ecs = (): ReturnType<typeof fakeIntegration> => fakeIntegration('ecs', (resource) => resource.startsWith('arn:aws:states:::ecs:'));
+
+/** The events of one type, in order. */
+function eventsOf(history: readonly HistoryEvent[], type: HistoryEvent['type']): HistoryEvent[] {
+  return history.filter((event) => event.type === type);
+}
+
+/** Milliseconds from each `from` event to the first `to` event after it (a retry's wait: TaskFailed → TaskScheduled). */
+function gapsAfter(history: readonly HistoryEvent[], from: HistoryEvent['type'], to: HistoryEvent['type']): number[] {
+  const gaps: number[] = [];
+  history.forEach((event, index) => {
+    if (event.type !== from) return;
+    const next = history.slice(index + 1).find((later) => later.type === to);
+    if (next) gaps.push(next.timestamp.getTime() - event.timestamp.getTime());
+  });
+  return gaps;
+}
 
 function task(resource: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { Type: 'Task', Resource: resource, ...extra };
@@ -141,21 +159,36 @@ describe('Function: runLocalExecution', () => {
       expect(run.output).toEqual({ order: 1, error: { Error: 'States.TaskFailed', Cause: '{"StopCode":"EssentialContainerExited","Containers":[{"ExitCode":1}]}' } });
     });
 
-    it('fails a state whose result is over 256 KiB with States.DataLimitExceeded, as a Catch sees it', async () => {
+    it('fails a state whose result is over 256 KiB with States.DataLimitExceeded naming the Task\'s resource, as a Catch sees it', async () => {
       const definition = oneState(task(ECS_SYNC));
       const big = fakeIntegration('ecs', () => true, () => ({ blob: 'x'.repeat(262_144) }));
-      const justFits = fakeIntegration('ecs', () => true, () => 'x'.repeat(262_142));
+      // The state's output {"result":"x…x"} is 13 bytes more than the string: exactly 262 144 bytes, then one over.
+      const justFits = fakeIntegration('ecs', () => true, () => 'x'.repeat(262_131));
+      const outputOver = fakeIntegration('ecs', () => true, () => 'x'.repeat(262_132));
 
       const failed = await runLocalExecution({ definition, input: {}, integrations: [big] });
       const passed = await runLocalExecution({ definition, input: {}, integrations: [justFits] });
+      const tooBigOutput = await runLocalExecution({ definition, input: {}, integrations: [outputOver] });
 
       expect(failed.output).toEqual({
         error: {
           Error: 'States.DataLimitExceeded',
-          Cause: "The state/task 'Work' returned a result with a size exceeding the maximum number of bytes service limit.",
+          // Recorded AWS response (LocalStack snapshot test_task_lambda_catch_state_all_data_limit_exceeded_on_large_utf8_response):
+          // a Task's oversized result names its resource, not the state.
+          Cause: "The state/task 'arn:aws:states:::ecs:runTask.sync' returned a result with a size exceeding the maximum number of bytes service limit.",
         },
       });
+      expect(eventsOf(failed.history, 'TaskFailed').map(eventDetails)).toEqual([
+        expect.objectContaining({ resourceType: 'ecs', resource: 'runTask.sync', error: 'States.DataLimitExceeded' }),
+      ]);
       expect(passed.status).toBe('SUCCEEDED');
+      // A state's own output over the limit names the state (recorded AWS response: LocalStack snapshot test_start_large_input),
+      // and States.ALL does not catch that terminal error ("Error names", Handling errors in Step Functions workflows).
+      expect(tooBigOutput).toMatchObject({
+        status: 'FAILED',
+        error: 'States.DataLimitExceeded',
+        cause: "The state/task 'Work' returned a result with a size exceeding the maximum number of bytes service limit.",
+      });
     });
 
     it('matches Catch by the error name, and reports an uncaught failure on the execution', async () => {
@@ -173,12 +206,20 @@ describe('Function: runLocalExecution', () => {
 
       // Assert
       expect(run).toMatchObject({ status: 'FAILED', error: 'Order.Rejected', cause: 'out of stock' });
-      expect(run.history.filter((event) => event.type === 'StateFailed')).toEqual([
-        expect.objectContaining({ stateName: 'Work', stateType: 'Task', resource: LAMBDA, error: 'Order.Rejected', cause: 'out of stock' }),
+      expect(statesEntered(run.history)).toEqual(['Work']);
+      expect(run.history.map((event) => event.type)).toEqual([
+        'ExecutionStarted',
+        'TaskStateEntered',
+        'TaskScheduled',
+        'TaskStarted',
+        'TaskFailed',
+        'ExecutionFailed',
       ]);
+      expect(eventDetails(run.history[4] as HistoryEvent)).toEqual({ resourceType: 'lambda', resource: 'invoke', error: 'Order.Rejected', cause: 'out of stock' });
+      expect(run.history.at(-1)?.executionFailedEventDetails).toEqual({ error: 'Order.Rejected', cause: 'out of stock' });
     });
 
-    it('retries on the error name, then succeeds', async () => {
+    it('retries on the error name after IntervalSeconds × BackoffRate^n of virtual time, then succeeds', async () => {
       // Arrange
       let calls = 0;
       const flaky = fakeIntegration('lambda', () => true, () => {
@@ -191,12 +232,23 @@ describe('Function: runLocalExecution', () => {
         States: { Work: task(LAMBDA, { Retry: [{ ErrorEquals: ['Lambda.TooManyRequestsException'], MaxAttempts: 2, IntervalSeconds: 1 }], End: true }) },
       } as unknown as AslDefinition;
 
+      const started = Date.now();
+
       // Act
-      const run = await runLocalExecution({ definition, integrations: [flaky], retryIntervalMs: 0 });
+      const run = await runLocalExecution({ definition, integrations: [flaky] });
 
       // Assert
       expect(run).toMatchObject({ status: 'SUCCEEDED', output: { attempt: 3 } });
-      expect(run.history.filter((event) => event.type === 'StateRetried').map((event) => event.retryAttempt)).toEqual([1, 2]);
+      // A retry is a new TaskScheduled in the same state, not a new TaskStateEntered
+      // (recorded AWS response: LocalStack snapshot test_lambda_invoke_with_retry_base).
+      expect(eventsOf(run.history, 'TaskStateEntered')).toHaveLength(1);
+      expect(eventsOf(run.history, 'TaskFailed').map(errorOf)).toEqual(['Lambda.TooManyRequestsException', 'Lambda.TooManyRequestsException']);
+      // IntervalSeconds 1, default BackoffRate 2.0 ("Handling errors in Step Functions workflows"): 1 s, then 2 s.
+      expect(gapsAfter(run.history, 'TaskFailed', 'TaskScheduled')).toEqual([1_000, 2_000]);
+      const scheduled = eventsOf(run.history, 'TaskScheduled').map((event) => event.timestamp.getTime());
+      expect(scheduled).toHaveLength(3);
+      expect((scheduled[2] as number) - (scheduled[0] as number)).toBeGreaterThanOrEqual(3_000);
+      expect(Date.now() - started).toBeLessThan(1_000);
     });
 
     it('gives up after MaxAttempts and fails with the last error', async () => {
@@ -208,12 +260,15 @@ describe('Function: runLocalExecution', () => {
       const always = failingIntegration('lambda', () => true, 'Boom', 'always');
 
       // Act
-      const run = await runLocalExecution({ definition, integrations: [always], retryIntervalMs: 0 });
+      const run = await runLocalExecution({ definition, integrations: [always] });
 
       // Assert
       expect(run).toMatchObject({ status: 'FAILED', error: 'Boom', cause: 'always' });
-      expect(run.history.filter((event) => event.type === 'StateEntered')).toHaveLength(1);
-      expect(run.history.filter((event) => event.type === 'StateFailed')).toHaveLength(2);
+      expect(eventsOf(run.history, 'TaskStateEntered')).toHaveLength(1);
+      // States.TaskFailed matches any task error but States.Timeout ("Error names", Handling errors in Step Functions workflows).
+      expect(eventsOf(run.history, 'TaskFailed').map(errorOf)).toEqual(['Boom', 'Boom']);
+      expect(gapsAfter(run.history, 'TaskFailed', 'TaskScheduled')).toEqual([1_000]);
+      expect(run.history.at(-1)).toMatchObject({ type: 'ExecutionFailed', executionFailedEventDetails: { error: 'Boom', cause: 'always' } });
     });
 
     it('fails a Fail state with exactly its Error and Cause, absent ones absent', async () => {
@@ -235,10 +290,13 @@ describe('Function: runLocalExecution', () => {
         { status: 'FAILED', error: undefined, cause: undefined },
         { status: 'FAILED', error: 'E', cause: 'C' },
       ]);
-      expect(runs[0]?.history.find((event) => event.type === 'StateEntered')).toMatchObject({ stateName: 'F', stateType: 'Fail' });
+      expect(runs.map((run) => run.history.map((event) => event.type))).toEqual(Array(3).fill(['ExecutionStarted', 'FailStateEntered', 'ExecutionFailed']));
+      expect(stateNameOf(runs[0]?.history[1] as HistoryEvent)).toBe('F');
+      // An absent Error or Cause is absent from the event too (recorded AWS response: LocalStack snapshot test_map_state_catch_empty_fail).
+      expect(runs.map((run) => run.history.at(-1)?.executionFailedEventDetails)).toEqual([{ error: 'Order.Invalid' }, {}, { error: 'E', cause: 'C' }]);
     });
 
-    it('reports the interpreter\'s own errors as AWS names them (States.Runtime)', async () => {
+    it('reports the engine\'s own errors as AWS names and words them (States.Runtime)', async () => {
       // Arrange
       const definition = { StartAt: 'P', States: { P: { Type: 'Pass', Parameters: { 'x.$': '$.missing' }, End: true } } } as AslDefinition;
 
@@ -246,7 +304,13 @@ describe('Function: runLocalExecution', () => {
       const run = await runLocalExecution({ definition, integrations: [] });
 
       // Assert
-      expect(run).toMatchObject({ status: 'FAILED', error: 'States.Runtime', cause: "Path expression '$.missing' does not point to a value" });
+      // Recorded AWS response (LocalStack snapshot test_invalid_jsonpath[INVALID_JSONPATH_IN_STRING_EXPR_JSONPATH]).
+      expect(run).toMatchObject({
+        status: 'FAILED',
+        error: 'States.Runtime',
+        cause: "An error occurred while executing the state 'P' (entered at the event id #2). The JSONPath '$.missing' specified for the field 'x.$' could not be found in the input '{}'",
+      });
+      expect(run.history.map((event) => event.type)).toEqual(['ExecutionStarted', 'PassStateEntered', 'ExecutionFailed']);
     });
 
     it('wraps an integration\'s plain error as a harness error naming the state, never as a state failure', async () => {
@@ -361,8 +425,10 @@ describe('Function: runLocalExecution', () => {
       // Act
       const run = await runLocalExecution({ definition, integrations: [silent] });
 
-      // Assert
-      expect(run.output).toEqual({ timeout: { Error: 'States.Timeout', Cause: null } });
+      // Assert: a Catch sees an empty Cause (recorded AWS response: LocalStack snapshot test_invoke_timeout); the events carry none.
+      expect(run.output).toEqual({ timeout: { Error: 'States.Timeout', Cause: '' } });
+      expect(eventsOf(run.history, 'TaskTimedOut').map(eventDetails)).toEqual([{ resourceType: 'ecs', resource: 'runTask.waitForTaskToken', error: 'States.Timeout' }]);
+      expect(statesEntered(run.history)).toEqual(['Work', 'Right']);
       expect(silent.tasks[0]?.signal.aborted).toBe(true);
       expect(waitingTaskTokens()).toBe(0);
     });
@@ -470,7 +536,8 @@ describe('Function: runLocalExecution', () => {
         id: 'arn:aws:states:us-east-1:123456789012:execution:OrderFlow:exec-1',
         name: 'exec-1',
         input: { items: [1] },
-        start: run.startDate.toISOString(),
+        // ISO 8601 with milliseconds, without a zero fraction ("Accessing execution data from the Context object").
+        start: run.startDate.toISOString().replace(/\.000Z$/, 'Z'),
         machine: 'arn:aws:states:us-east-1:123456789012:stateMachine:OrderFlow',
       };
       expect(lambdas.tasks.map((invocation) => invocation.input)).toEqual([
@@ -480,7 +547,7 @@ describe('Function: runLocalExecution', () => {
     });
   });
 
-  describe('what the interpreter gets wrong, closed by the harness', () => {
+  describe('what the old interpreter (aws-local-stepfunctions) got wrong, run as AWS runs it', () => {
     it('replaces the input with ResultPath "$" (the interpreter writes a key named "$")', async () => {
       // Arrange
       const definition = { StartAt: 'Work', States: { Work: task(LAMBDA, { ResultPath: '$', End: true }) } } as unknown as AslDefinition;
@@ -502,21 +569,107 @@ describe('Function: runLocalExecution', () => {
 
       // Assert
       expect(run.output).toEqual({ keep: 1, value: result });
-      expect(run.history.find((event) => event.type === 'StateExited')).toMatchObject({ stateName: 'P', stateType: 'Pass' });
+      expect(eventsOf(run.history, 'PassStateExited').map((event) => event.stateExitedEventDetails)).toEqual([
+        { name: 'P', output: JSON.stringify({ keep: 1, value: result }), outputDetails: { truncated: false } },
+      ]);
     });
 
-    it.each([
-      ['JSONata', { QueryLanguage: 'JSONata', StartAt: 'P', States: { P: { Type: 'Pass', Output: '{% $states.input %}', End: true } } }, /the definition uses JSONata/],
-      ['Assign', { StartAt: 'P', States: { P: { Type: 'Pass', Assign: { total: 1 }, End: true } } }, /State "P" uses Assign \(workflow variables\)/],
-      ['TimeoutSecondsPath', { StartAt: 'T', States: { T: { Type: 'Task', Resource: LAMBDA, TimeoutSecondsPath: '$.t', End: true } } }, /State "T" uses TimeoutSecondsPath/],
-      ['ItemReader', { StartAt: 'M', States: { M: { Type: 'Map', ItemReader: { Resource: 'arn:aws:states:::s3:getObject' }, ItemProcessor: { StartAt: 'X', States: { X: { Type: 'Pass', End: true } } }, End: true } } }, /State "M" uses the distributed Map field ItemReader/],
-    ])('refuses %s, which the interpreter would silently get wrong', async (_feature, definition, message) => {
+    it('runs a JSONata definition: Arguments, Output and $states as AWS evaluates them', async () => {
+      // Arrange
+      const lambdas = lambda();
+      const definition = {
+        QueryLanguage: 'JSONata',
+        StartAt: 'Double',
+        States: {
+          Double: { Type: 'Pass', Output: '{% {"doubled": $states.input.n * 2} %}', Next: 'Call' },
+          Call: { Type: 'Task', Resource: LAMBDA, Arguments: { 'value': '{% $states.input.doubled + 1 %}' }, Output: '{% $states.result.input %}', End: true },
+        },
+      } as unknown as AslDefinition;
+
       // Act
-      const running = runLocalExecution({ definition: definition as unknown as AslDefinition, integrations: [lambda()] });
+      const run = await runLocalExecution({ definition, input: { n: 21 }, integrations: [lambdas] });
 
       // Assert
-      await expect(running).rejects.toBeInstanceOf(UnsupportedFeatureError);
-      await expect(running).rejects.toThrowError(message);
+      expect(run).toMatchObject({ status: 'SUCCEEDED', output: { value: 43 } });
+      expect(lambdas.tasks.map((invocation) => invocation.input)).toEqual([{ value: 43 }]);
+      expect(stateInput(run.history, 'Call')).toEqual({ doubled: 42 });
+    });
+
+    it('runs Assign: later states read the variable, and the Exited event lists it as JSON text', async () => {
+      // Arrange
+      const definition = {
+        StartAt: 'Set',
+        States: {
+          Set: { Type: 'Pass', Assign: { total: 1, 'label.$': '$.name' }, Next: 'Read' },
+          Read: { Type: 'Pass', Parameters: { 'total.$': '$total', 'label.$': '$label' }, End: true },
+        },
+      } as unknown as AslDefinition;
+
+      // Act
+      const run = await runLocalExecution({ definition, input: { name: 'order' }, integrations: [] });
+
+      // Assert
+      expect(run).toMatchObject({ status: 'SUCCEEDED', output: { total: 1, label: 'order' } });
+      expect(eventsOf(run.history, 'PassStateExited')[0]?.stateExitedEventDetails).toMatchObject({
+        name: 'Set',
+        assignedVariables: { total: '1', label: '"order"' },
+        assignedVariablesDetails: { truncated: false },
+      });
+    });
+
+    it('runs TimeoutSecondsPath: the integration and TaskScheduled get the timeout read from the input', async () => {
+      // Arrange
+      const lambdas = lambda();
+      const definition = { StartAt: 'T', States: { T: task(LAMBDA, { TimeoutSecondsPath: '$.t', End: true }) } } as unknown as AslDefinition;
+
+      // Act
+      const run = await runLocalExecution({ definition, input: { t: 7 }, integrations: [lambdas] });
+
+      // Assert
+      expect(run.status).toBe('SUCCEEDED');
+      expect(lambdas.tasks[0]?.timeoutSeconds).toBe(7);
+      expect(eventsOf(run.history, 'TaskScheduled')[0]?.taskScheduledEventDetails).toMatchObject({ timeoutInSeconds: 7 });
+    });
+
+    it('runs a distributed Map over the items its ItemReader reads from the object store', async () => {
+      // Arrange
+      const objectStore = new MemoryObjectStore();
+      await objectStore.putObject('orders', 'batch.json', JSON.stringify([{ id: 'o-1' }, { id: 'o-2' }]));
+      const definition = {
+        StartAt: 'M',
+        States: {
+          M: {
+            Type: 'Map',
+            ItemReader: { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'JSON' }, Parameters: { Bucket: 'orders', Key: 'batch.json' } },
+            ItemProcessor: {
+              ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+              StartAt: 'X',
+              States: { X: { Type: 'Pass', Parameters: { 'order.$': '$.id' }, End: true } },
+            },
+            End: true,
+          },
+        },
+      } as unknown as AslDefinition;
+
+      // Act
+      const run = await runLocalExecution({ definition, integrations: [], objectStore });
+
+      // Assert
+      expect(run).toMatchObject({ status: 'SUCCEEDED', output: [{ order: 'o-1' }, { order: 'o-2' }] });
+      // The children's events are not in the parent's history; MapStateStarted says length 0 with an ItemReader
+      // (recorded AWS response: LocalStack snapshot test_map_item_reader_csv_max_items).
+      expect(run.history.map((event) => event.type)).toEqual([
+        'ExecutionStarted',
+        'MapStateEntered',
+        'MapStateStarted',
+        'MapRunStarted',
+        'MapRunSucceeded',
+        'MapStateSucceeded',
+        'MapStateExited',
+        'ExecutionSucceeded',
+      ]);
+      expect(eventsOf(run.history, 'MapStateStarted')[0]?.mapStateStartedEventDetails).toEqual({ length: 0 });
+      expect(statesEntered(run.history)).toEqual(['M']);
     });
   });
 
@@ -531,17 +684,24 @@ describe('Function: runLocalExecution', () => {
       // Act
       const run = await runLocalExecution({ definition, input: { start: true }, integrations: [lambda()] });
 
-      // Assert
-      expect(run.history.map((event) => [event.type, event.stateName])).toEqual([
-        ['ExecutionStarted', undefined],
-        ['StateEntered', 'Prepare'],
-        ['StateExited', 'Prepare'],
-        ['StateEntered', 'Call'],
-        ['StateExited', 'Call'],
-        ['ExecutionSucceeded', undefined],
+      // Assert: GetExecutionHistory's events for a Pass then a lambda:invoke Task
+      // (recorded AWS response: LocalStack snapshot test_lambda_task_service), payloads as JSON text.
+      expect(run.history.map((event) => [event.id, event.previousEventId, event.type, stateNameOf(event)])).toEqual([
+        [1, 0, 'ExecutionStarted', undefined],
+        [2, 0, 'PassStateEntered', 'Prepare'],
+        [3, 2, 'PassStateExited', 'Prepare'],
+        [4, 3, 'TaskStateEntered', 'Call'],
+        [5, 4, 'TaskScheduled', undefined],
+        [6, 5, 'TaskStarted', undefined],
+        [7, 6, 'TaskSucceeded', undefined],
+        [8, 7, 'TaskStateExited', 'Call'],
+        [9, 8, 'ExecutionSucceeded', undefined],
       ]);
-      expect(run.history[3]).toMatchObject({ stateType: 'Task', resource: LAMBDA, input: { step: 1 } });
-      expect(run.history[4]).toMatchObject({ output: { from: 'lambda', state: 'Call', input: { step: 1 } } });
+      expect(stateInput(run.history, 'Call')).toEqual({ step: 1 });
+      expect(run.history[4]?.taskScheduledEventDetails).toEqual({ resourceType: 'lambda', resource: 'invoke', region: 'us-east-1', parameters: '{"step":1}' });
+      const output = { from: 'lambda', state: 'Call', input: { step: 1 } };
+      expect(run.history[7]?.stateExitedEventDetails).toEqual({ name: 'Call', output: JSON.stringify(output), outputDetails: { truncated: false } });
+      expect(run.history[8]?.executionSucceededEventDetails).toEqual({ output: JSON.stringify(output), outputDetails: { truncated: false } });
       expect(run.history.every((event) => event.timestamp >= run.startDate && event.timestamp <= run.stopDate)).toBe(true);
     });
 
@@ -555,6 +715,7 @@ describe('Function: runLocalExecution', () => {
       // Assert
       expect(run).toMatchObject({ status: 'TIMED_OUT', error: 'States.Timeout' });
       expect(run.history.at(-1)?.type).toBe('ExecutionTimedOut');
+      expect(run.stopDate.getTime() - run.startDate.getTime()).toBe(1_000);
     });
 
     it('aborts on the signal (ABORTED) and aborts the running task\'s signal', async () => {
@@ -574,15 +735,34 @@ describe('Function: runLocalExecution', () => {
       expect(hanging.tasks[0]?.signal.aborted).toBe(true);
     });
 
-    it('speeds Wait states up with waitStateMs', async () => {
+    it('takes no wall time for an hour-long Wait, and the history shows the hour (virtual clock)', async () => {
       // Arrange
       const definition = { StartAt: 'Wait', States: { Wait: { Type: 'Wait', Seconds: 3600, End: true } } } as AslDefinition;
+      const started = Date.now();
 
       // Act
-      const run = await runLocalExecution({ definition, input: { done: true }, integrations: [], waitStateMs: 1 });
+      const run = await runLocalExecution({ definition, input: { done: true }, integrations: [] });
 
       // Assert
       expect(run).toMatchObject({ status: 'SUCCEEDED', output: { done: true } });
+      expect(Date.now() - started).toBeLessThan(1_000);
+      const [entered, exited] = [eventsOf(run.history, 'WaitStateEntered')[0], eventsOf(run.history, 'WaitStateExited')[0]];
+      expect((exited?.timestamp.getTime() ?? 0) - (entered?.timestamp.getTime() ?? 0)).toBe(3_600_000);
+      expect(run.stopDate.getTime() - run.startDate.getTime()).toBe(3_600_000);
+    });
+
+    it('waits the time out with clock: \'real\'', async () => {
+      // Arrange
+      const definition = { StartAt: 'Wait', States: { Wait: { Type: 'Wait', Seconds: 1, End: true } } } as AslDefinition;
+      const started = Date.now();
+
+      // Act
+      const run = await runLocalExecution({ definition, integrations: [], clock: 'real' });
+
+      // Assert
+      expect(run.status).toBe('SUCCEEDED');
+      expect(Date.now() - started).toBeGreaterThanOrEqual(990);
+      expect(run.stopDate.getTime() - run.startDate.getTime()).toBeGreaterThanOrEqual(1_000);
     });
 
     it('refuses an invalid definition before running it', async () => {

@@ -1,0 +1,26 @@
+import type { Json, QueryLanguage } from '../types.js';
+
+/** One state of a definition, as the engine reads it (fields per the ASL specification). */
+export interface StateSpec {
+  readonly Type: string;
+  readonly [field: string]: unknown;
+}
+
+/** A state machine, a Parallel branch or a Map's ItemProcessor. */
+export interface MachineSpec {
+  readonly StartAt: string;
+  readonly States: Readonly<Record<string, StateSpec>>;
+  readonly QueryLanguage?: QueryLanguage;
+  readonly TimeoutSeconds?: number;
+  readonly [field: string]: unknown;
+}
+
+/** The query language a state uses: its own, else the machine's, else JSONPath. */
+export function languageOf(state: StateSpec, machineLanguage: QueryLanguage): QueryLanguage {
+  const own = state.QueryLanguage;
+  return own === 'JSONata' || own === 'JSONPath' ? own : machineLanguage;
+}
+
+export function isObject(value: unknown): value is Record<string, Json> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

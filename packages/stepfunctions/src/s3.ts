@@ -1,0 +1,115 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import { MemoryObjectStore } from './engine/map/object-store.js';
+import type { ObjectStore, StoredObjectSummary } from './engine/types.js';
+import { StepFunctionsError } from './errors.js';
+
+/**
+ * `harness.stepFunctions.s3`: the S3 objects a distributed Map reads
+ * (ItemReader) and writes (ResultWriter). On the local target an in-memory
+ * double the session shares with every execution it runs; on the aws target
+ * the real buckets, through the standard AWS environment.
+ */
+export interface S3ObjectsApi {
+  /**
+   * Puts an object: text as it is, anything else as JSON text.
+   *
+   * @example
+   * await harness.stepFunctions.s3.putObject('orders', 'batch.json', [{ orderId: 'o-1' }]);
+   * await harness.stepFunctions.s3.putObject('orders', 'batch.csv', 'orderId,total\no-1,10\n');
+   */
+  putObject(bucket: string, key: string, body: unknown): Promise<void>;
+  /** The object's body as text, or `undefined` when there is no such object. */
+  getObject(bucket: string, key: string): Promise<string | undefined>;
+  /**
+   * The object's body parsed as JSON (a ResultWriter's manifest and result files).
+   *
+   * @example
+   * const manifest = await harness.stepFunctions.s3.getJson<{ ResultFiles: unknown }>('results', run.output.ResultWriterDetails.Key);
+   */
+  getJson<T = unknown>(bucket: string, key: string): Promise<T | undefined>;
+  /** The objects under a prefix, as ListObjectsV2 lists them. */
+  listObjects(bucket: string, prefix?: string): Promise<readonly StoredObjectSummary[]>;
+}
+
+/** The store an API serves, for the local runner. */
+export interface S3Objects extends S3ObjectsApi {
+  readonly store: ObjectStore;
+}
+
+function bodyText(body: unknown, bucket: string, key: string): string {
+  if (typeof body === 'string') return body;
+  if (body instanceof Uint8Array) return Buffer.from(body).toString('latin1');
+  const text = JSON.stringify(body);
+  if (text === undefined) {
+    throw new StepFunctionsError(`The body for s3://${bucket}/${key} is not text or JSON data. To fix this, pass a string, a Uint8Array or plain JSON data.`);
+  }
+  return text;
+}
+
+function parse<T>(text: string | undefined, bucket: string, key: string): T | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as T;
+  } catch (error) {
+    throw new StepFunctionsError(`s3://${bucket}/${key} is not JSON (${(error as Error).message}). To fix this, read it with getObject.`, { cause: error });
+  }
+}
+
+/** Wraps a store in the API. */
+export function s3ObjectsApi(store: ObjectStore): S3Objects {
+  return {
+    store,
+    putObject: (bucket, key, body) => store.putObject(bucket, key, bodyText(body, bucket, key)),
+    getObject: (bucket, key) => store.getObject(bucket, key),
+    getJson: async <T>(bucket: string, key: string) => parse<T>(await store.getObject(bucket, key), bucket, key),
+    listObjects: (bucket, prefix) => store.listObjects(bucket, prefix),
+  };
+}
+
+/** The local target's S3 double. */
+export function localS3Objects(): S3Objects {
+  return s3ObjectsApi(new MemoryObjectStore());
+}
+
+/** The aws target's real buckets (the SDK's S3 client, imported on first use). */
+export function awsS3Objects(): S3Objects {
+  let client: Promise<{ client: S3Client; sdk: typeof import('@aws-sdk/client-s3') }> | undefined;
+  const s3 = () =>
+    (client ??= import('@aws-sdk/client-s3').then((sdk) => ({ client: new sdk.S3Client({}), sdk })));
+  const store: ObjectStore = {
+    async getObject(bucket, key) {
+      const { client: c, sdk } = await s3();
+      try {
+        const response = await c.send(new sdk.GetObjectCommand({ Bucket: bucket, Key: key }));
+        return response.Body ? await response.Body.transformToString() : '';
+      } catch (error) {
+        if ((error as { name?: string }).name === 'NoSuchKey') return undefined;
+        throw error;
+      }
+    },
+    async putObject(bucket, key, body) {
+      const { client: c, sdk } = await s3();
+      await c.send(new sdk.PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+    },
+    async listObjects(bucket, prefix) {
+      const { client: c, sdk } = await s3();
+      const objects: StoredObjectSummary[] = [];
+      let token: string | undefined;
+      do {
+        const page = await c.send(new sdk.ListObjectsV2Command({ Bucket: bucket, ...(prefix ? { Prefix: prefix } : {}), ...(token ? { ContinuationToken: token } : {}) }));
+        for (const entry of page.Contents ?? []) {
+          objects.push({
+            Key: entry.Key ?? '',
+            Size: entry.Size ?? 0,
+            ETag: entry.ETag ?? '',
+            LastModified: (entry.LastModified ?? new Date(0)).toISOString(),
+            StorageClass: entry.StorageClass ?? 'STANDARD',
+          });
+        }
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (token !== undefined);
+      return objects;
+    },
+  };
+  return s3ObjectsApi(store);
+}
