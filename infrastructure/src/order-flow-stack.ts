@@ -1,15 +1,18 @@
 import { readFileSync } from 'node:fs';
-import type { CloudFormationTemplate } from '@harness/core';
+import type { CloudFormationResource, CloudFormationTemplate } from '@harness/core';
 
 /** The workflows' ASL files, shipped with this package. */
 export const WORKFLOW_FILES = {
   orderFlow: new URL('../workflows/order-flow.asl.json', import.meta.url),
+  /** The same flow in JSONata, with workflow variables: same resources, same outcomes. */
+  orderFlowJsonata: new URL('../workflows/order-flow-jsonata.asl.json', import.meta.url),
   enrichOrder: new URL('../workflows/enrich-order.asl.json', import.meta.url),
 } as const;
 
 /** Logical ids of the order flow stack's state machines. */
 export const ORDER_FLOW_RESOURCES = {
   orderFlow: 'OrderFlowStateMachine',
+  orderFlowJsonata: 'OrderFlowJsonataStateMachine',
   enrichOrder: 'EnrichOrderStateMachine',
   role: 'OrderFlowRole',
 } as const;
@@ -35,7 +38,8 @@ const ENRICH_ORDER_ARN = {
 
 const parameter = (name: (typeof ORDER_FLOW_PARAMETERS)[number]) => ({ Ref: name });
 /**
- * The example's own stack: the order flow and its child workflow, with a role
+ * The example's own stack: the order flow, written twice (JSONPath, and its
+ * JSONata twin with workflow variables), and its child workflow, with a role
  * that may call exactly what they call. Plain CloudFormation: the ASL files
  * travel as `DefinitionString` with `DefinitionSubstitutions`.
  */
@@ -67,33 +71,40 @@ export function orderFlowTemplate(): CloudFormationTemplate {
           DefinitionSubstitutions: { LookUpCustomerFunctionArn: parameter('LookUpCustomerFunctionArn') },
         },
       },
-      [ORDER_FLOW_RESOURCES.orderFlow]: {
-        Type: 'AWS::StepFunctions::StateMachine',
-        Properties: {
-          StateMachineName: { 'Fn::Sub': '${AWS::StackName}-OrderFlow' },
-          StateMachineType: 'STANDARD',
-          RoleArn: { 'Fn::GetAtt': [ORDER_FLOW_RESOURCES.role, 'Arn'] },
-          DefinitionString: readFileSync(WORKFLOW_FILES.orderFlow, 'utf8'),
-          DefinitionSubstitutions: {
-            ValidateOrderFunctionArn: parameter('ValidateOrderFunctionArn'),
-            EnrichOrderStateMachineArn: ENRICH_ORDER_ARN,
-            ClusterArn: parameter('ClusterArn'),
-            RenderTaskDefinitionArn: parameter('RenderTaskDefinitionArn'),
-            FulfilTaskDefinitionArn: parameter('FulfilTaskDefinitionArn'),
-            NotifyTaskDefinitionArn: parameter('NotifyTaskDefinitionArn'),
-            SubnetId: parameter('SubnetId'),
-          },
-        },
-      },
+      [ORDER_FLOW_RESOURCES.orderFlow]: orderFlowStateMachine('OrderFlow', WORKFLOW_FILES.orderFlow),
+      [ORDER_FLOW_RESOURCES.orderFlowJsonata]: orderFlowStateMachine('OrderFlowJsonata', WORKFLOW_FILES.orderFlowJsonata),
     },
     Outputs: {
       OrderFlowStateMachineArn: { Value: { Ref: ORDER_FLOW_RESOURCES.orderFlow } },
+      OrderFlowJsonataStateMachineArn: { Value: { Ref: ORDER_FLOW_RESOURCES.orderFlowJsonata } },
       EnrichOrderStateMachineArn: { Value: { Ref: ORDER_FLOW_RESOURCES.enrichOrder } },
     },
   };
 }
 
-/** Least privilege for the two workflows, including what `.sync` integrations need (managed EventBridge rules). */
+/** One of the order flow's two definitions (JSONPath, JSONata): same role, same substitutions, named `<stack>-<name>`. */
+function orderFlowStateMachine(name: string, file: URL): CloudFormationResource {
+  return {
+    Type: 'AWS::StepFunctions::StateMachine',
+    Properties: {
+      StateMachineName: { 'Fn::Sub': `\${AWS::StackName}-${name}` },
+      StateMachineType: 'STANDARD',
+      RoleArn: { 'Fn::GetAtt': [ORDER_FLOW_RESOURCES.role, 'Arn'] },
+      DefinitionString: readFileSync(file, 'utf8'),
+      DefinitionSubstitutions: {
+        ValidateOrderFunctionArn: parameter('ValidateOrderFunctionArn'),
+        EnrichOrderStateMachineArn: ENRICH_ORDER_ARN,
+        ClusterArn: parameter('ClusterArn'),
+        RenderTaskDefinitionArn: parameter('RenderTaskDefinitionArn'),
+        FulfilTaskDefinitionArn: parameter('FulfilTaskDefinitionArn'),
+        NotifyTaskDefinitionArn: parameter('NotifyTaskDefinitionArn'),
+        SubnetId: parameter('SubnetId'),
+      },
+    },
+  };
+}
+
+/** Least privilege for the workflows, including what `.sync` integrations need (managed EventBridge rules). */
 function orderFlowStatements(): unknown[] {
   const rule = (name: string) => ({
     'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/${name}`,

@@ -24,7 +24,7 @@ async function deploy(name: string, template: object, parameters: Record<string,
 }
 
 describe('The example stacks on CloudFormation (moto)', () => {
-  it('deploys the order flow and its child workflow', async () => {
+  it('deploys the order flow, its JSONata twin and its child workflow', async () => {
     const stack = uniqueName('order-flow');
 
     const outputs = await deploy(stack, orderFlowTemplate(), {
@@ -39,6 +39,7 @@ describe('The example stacks on CloudFormation (moto)', () => {
     });
 
     expect(outputs.OrderFlowStateMachineArn).toBe(`arn:aws:states:us-east-1:123456789012:stateMachine:${stack}-OrderFlow`);
+    expect(outputs.OrderFlowJsonataStateMachineArn).toBe(`arn:aws:states:us-east-1:123456789012:stateMachine:${stack}-OrderFlowJsonata`);
     expect(outputs.EnrichOrderStateMachineArn).toBe(`arn:aws:states:us-east-1:123456789012:stateMachine:${stack}-EnrichOrder`);
   });
 

@@ -14,11 +14,12 @@ import { functionArnOutputKey, lambdaAdapter } from '@harness/lambda';
 import { stepFunctionsAdapter } from '@harness/stepfunctions';
 import { createTaskNetwork, runCliOrFail, stackOutputs, uniqueName, useStepFunctionsEngine } from '@harness/testing';
 import { afterAll, beforeAll } from 'vitest';
-import { describeOrderFlow } from '../support/order-flow-scenarios.js';
+import { describeOrderFlow, type OrderFlowDefinition } from '../support/order-flow-scenarios.js';
 
 // The order flow scenarios of tests/workflow, on the aws target against moto server: the harness CLI deploys
-// the Lambda and ECS doubles, CloudFormation deploys the order flow wired to them, and moto's Step Functions
-// engine runs it. Each double really runs: the Lambda doubles' code in a node process (moto without Docker,
+// the Lambda and ECS doubles, CloudFormation deploys the order flow (both definitions) wired to them, and
+// moto's Step Functions engine runs it (JSONata through packages/testing/moto/fix_sfn_jsonata.py). Each
+// double really runs: the Lambda doubles' code in a node process (moto without Docker,
 // packages/testing/moto/fix_lambda_node_runtime.py), the ECS doubles' containers (bootstrap + agent from S3)
 // as local processes started by startTaskExecutor for every task moto records.
 const cloudformation = new CloudFormationClient({});
@@ -28,7 +29,8 @@ const configPath = join(mkdtempSync(join(tmpdir(), 'harness-order-flow-')), 'har
 writeFileSync(configPath, JSON.stringify({ ...JSON.parse(readFileSync(new URL('../../harness.config.json', import.meta.url), 'utf8')), stack }));
 
 let executor: TaskExecutor | undefined;
-let orderFlowArn = '';
+/** Each definition's state machine, from the flow stack's outputs. */
+const stateMachineArns: Record<OrderFlowDefinition, string> = { 'order-flow': '', 'order-flow-jsonata': '' };
 let restoreEngine: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
@@ -61,7 +63,9 @@ beforeAll(async () => {
     }),
   );
   await waitUntilStackCreateComplete({ client: cloudformation, maxWaitTime: 120, minDelay: 1, maxDelay: 2 }, { StackName: flowStack });
-  orderFlowArn = (await stackOutputs(flowStack)).OrderFlowStateMachineArn ?? '';
+  const outputs = await stackOutputs(flowStack);
+  stateMachineArns['order-flow'] = outputs.OrderFlowStateMachineArn ?? '';
+  stateMachineArns['order-flow-jsonata'] = outputs.OrderFlowJsonataStateMachineArn ?? '';
 
   // 3. moto records RunTask calls; the executor runs the recorded tasks' containers here.
   executor = startTaskExecutor({
@@ -82,5 +86,5 @@ afterAll(async () => {
 describeOrderFlow('Order flow (aws target, deployed to moto)', {
   target: 'aws',
   openSession: () => createHarness({ target: 'aws', adapters: [stepFunctionsAdapter, lambdaAdapter, ecsAdapter], config: configPath }),
-  runOrderFlow: (harness, input, waitMs = 60_000) => harness.stepFunctions.execute(orderFlowArn, input, { timeoutMs: waitMs }),
+  runOrderFlow: (harness, definition, input, waitMs = 60_000) => harness.stepFunctions.execute(stateMachineArns[definition], input, { timeoutMs: waitMs }),
 });

@@ -1,10 +1,24 @@
 import type { Harness } from '@harness/core';
 import { exit, sendTaskFailure, sendTaskSuccess, type ecsAdapter } from '@harness/ecs';
 import { fail, type lambdaAdapter } from '@harness/lambda';
-import { ExecutionWaitTimeoutError, type Execution, type stepFunctionsAdapter } from '@harness/stepfunctions';
+import {
+  ExecutionWaitTimeoutError,
+  stateInput,
+  statesEntered,
+  type Execution,
+  type HistoryEvent,
+  type stepFunctionsAdapter,
+} from '@harness/stepfunctions';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 export type OrderFlowHarness = Harness<[typeof stepFunctionsAdapter, typeof lambdaAdapter, typeof ecsAdapter]>;
+
+/**
+ * The order flow's definitions in infrastructure/workflows: `order-flow` (JSONPath) and
+ * `order-flow-jsonata`, its twin in JSONata with workflow variables. Every scenario runs on both.
+ */
+export const ORDER_FLOW_DEFINITIONS = ['order-flow', 'order-flow-jsonata'] as const;
+export type OrderFlowDefinition = (typeof ORDER_FLOW_DEFINITIONS)[number];
 
 /** Where the order flow runs. The scenarios are the same on every target; only this differs. */
 export interface OrderFlowTarget {
@@ -12,8 +26,11 @@ export interface OrderFlowTarget {
   readonly target: 'local' | 'aws';
   /** Opens the session of one test: its doubles are its own, and go with it. */
   openSession(): Promise<OrderFlowHarness>;
-  /** Runs the order flow to its end. `waitMs`: how long to wait for the end, when a scenario expects a long wait. */
-  runOrderFlow(harness: OrderFlowHarness, input: unknown, waitMs?: number): Promise<Execution>;
+  /**
+   * Runs one definition of the order flow to its end. `waitMs`: how long to wait for the end, when a scenario
+   * expects a long wait.
+   */
+  runOrderFlow(harness: OrderFlowHarness, definition: OrderFlowDefinition, input: unknown, waitMs?: number): Promise<Execution>;
 }
 
 export const order = {
@@ -24,19 +41,39 @@ export const order = {
 
 type Caught = { error: { Error: string; Cause: string } };
 
-/** The input of the first `StateEntered` event of `stateName`. */
-function enteredWith(run: Execution, stateName: string): unknown {
-  return run.history.find((event) => event.type === 'StateEntered' && event.stateName === stateName)?.input;
+const SCHEDULED: ReadonlySet<string> = new Set(['TaskScheduled', 'LambdaFunctionScheduled']);
+
+/**
+ * The state of each retry in the history, in order: a Task's every `…Scheduled` event after its
+ * first is a retry (AWS adds no new `…StateEntered` for one). Each event is traced back through
+ * `previousEventId` to the `…StateEntered` it follows, so concurrent Map iterations don't mix.
+ */
+function retriedStates(history: readonly HistoryEvent[]): string[] {
+  const byId = new Map(history.map((event) => [event.id, event]));
+  const scheduledAfter = new Map<number, number>();
+  const retried: string[] = [];
+  for (const event of history) {
+    if (!SCHEDULED.has(event.type)) continue;
+    let entered = byId.get(event.previousEventId);
+    while (entered && !entered.type.endsWith('StateEntered')) entered = byId.get(entered.previousEventId);
+    const name = entered?.stateEnteredEventDetails?.name;
+    if (!entered || name === undefined) continue;
+    const seen = scheduledAfter.get(entered.id) ?? 0;
+    scheduledAfter.set(entered.id, seen + 1);
+    if (seen > 0) retried.push(name);
+  }
+  return retried;
 }
 
 /**
  * The order flow's acceptance scenarios: the workflow of infrastructure/ with
  * its Lambda functions and ECS tasks replaced by doubles (the ECS ones run the
- * real container agent). `apps/example/tests/workflow` runs them on the local
+ * real container agent), once for each of its definitions (`ORDER_FLOW_DEFINITIONS`),
+ * with the same expectations. `apps/example/tests/workflow` runs them on the local
  * target, `apps/example/tests/acceptance` against the stacks deployed to moto.
  */
 export function describeOrderFlow(title: string, where: OrderFlowTarget): void {
-  describe(title, () => {
+  describe.each(ORDER_FLOW_DEFINITIONS)(`${title}: %s`, (definition) => {
     let harness: OrderFlowHarness;
 
     beforeEach(async () => {
@@ -61,7 +98,7 @@ export function describeOrderFlow(title: string, where: OrderFlowTarget): void {
     it('validates, enriches, renders one document per item, waits for fulfilment and notifies', async () => {
       const doubles = await happyDoubles();
 
-      const run = await where.runOrderFlow(harness, order);
+      const run = await where.runOrderFlow(harness, definition, order);
 
       expect(run.status, `${run.error}: ${run.cause}`).toBe('SUCCEEDED');
       expect(run.output).toMatchObject({
@@ -93,10 +130,10 @@ export function describeOrderFlow(title: string, where: OrderFlowTarget): void {
       await happyDoubles();
       await harness.lambda.mockFunction('ValidateOrder', () => fail('InvalidOrder', 'order o-1 has no items'));
 
-      const run = await where.runOrderFlow(harness, order);
+      const run = await where.runOrderFlow(harness, definition, order);
 
       expect(run).toMatchObject({ status: 'FAILED', error: 'OrderRejected', cause: 'The order did not pass validation.' });
-      expect(enteredWith(run, 'OrderRejected')).toMatchObject({
+      expect(stateInput(run.history, 'OrderRejected')).toMatchObject({
         error: { Error: 'InvalidOrder', Cause: expect.stringContaining('order o-1 has no items') },
       });
     });
@@ -106,11 +143,11 @@ export function describeOrderFlow(title: string, where: OrderFlowTarget): void {
       let calls = 0;
       await harness.lambda.mockFunction('ValidateOrder', (event: typeof order) => (++calls === 1 ? fail('ServiceUnavailable', 'try again') : event));
 
-      const run = await where.runOrderFlow(harness, order);
+      const run = await where.runOrderFlow(harness, definition, order);
 
       expect(run.status, `${run.error}: ${run.cause}`).toBe('SUCCEEDED');
       expect(calls).toBe(2);
-      expect(run.history.filter((event) => event.type === 'StateRetried').map((event) => event.stateName)).toEqual(['ValidateOrder']);
+      expect(retriedStates(run.history)).toEqual(['ValidateOrder']);
       expect(doubles.render.invocations).toHaveLength(2);
     });
 
@@ -118,10 +155,10 @@ export function describeOrderFlow(title: string, where: OrderFlowTarget): void {
       await happyDoubles();
       await harness.lambda.mockFunction('LookUpCustomer', () => fail('CustomerNotFound', 'no customer c-7'));
 
-      const run = await where.runOrderFlow(harness, order);
+      const run = await where.runOrderFlow(harness, definition, order);
 
       expect(run).toMatchObject({ status: 'FAILED', error: 'EnrichmentFailed' });
-      const caught = (enteredWith(run, 'EnrichmentFailed') as Caught).error;
+      const caught = (stateInput(run.history, 'EnrichmentFailed') as Caught).error;
       expect(caught.Error).toBe('States.TaskFailed');
       expect(JSON.parse(caught.Cause)).toMatchObject({ Status: 'FAILED', Error: 'CustomerNotFound' });
     });
@@ -130,10 +167,10 @@ export function describeOrderFlow(title: string, where: OrderFlowTarget): void {
       const doubles = await happyDoubles();
       await harness.ecs.mockTask('RenderPdf', ({ command }) => (command.includes('sku-2') ? exit(1, { logs: ['font missing'] }) : exit(0)));
 
-      const run = await where.runOrderFlow(harness, order);
+      const run = await where.runOrderFlow(harness, definition, order);
 
       expect(run).toMatchObject({ status: 'FAILED', error: 'RenderingFailed' });
-      const caught = (enteredWith(run, 'RenderingFailed') as Caught).error;
+      const caught = (stateInput(run.history, 'RenderingFailed') as Caught).error;
       expect(caught.Error).toBe('States.TaskFailed');
       expect(JSON.parse(caught.Cause)).toMatchObject({ LastStatus: 'STOPPED', Containers: [{ Name: 'Main', ExitCode: 1 }] });
       // sku-2 ran twice (Retry MaxAttempts 1); sku-1 at least once.
@@ -144,10 +181,10 @@ export function describeOrderFlow(title: string, where: OrderFlowTarget): void {
       await happyDoubles();
       await harness.ecs.mockTask('Fulfil', () => sendTaskFailure({ error: 'OutOfStock', cause: 'sku-2 is sold out' }));
 
-      const run = await where.runOrderFlow(harness, order);
+      const run = await where.runOrderFlow(harness, definition, order);
 
       expect(run).toMatchObject({ status: 'FAILED', error: 'FulfilmentFailed' });
-      expect(enteredWith(run, 'FulfilmentFailed')).toMatchObject({ error: { Error: 'OutOfStock', Cause: 'sku-2 is sold out' } });
+      expect(stateInput(run.history, 'FulfilmentFailed')).toMatchObject({ error: { Error: 'OutOfStock', Cause: 'sku-2 is sold out' } });
     });
 
     if (where.target === 'local') {
@@ -156,12 +193,13 @@ export function describeOrderFlow(title: string, where: OrderFlowTarget): void {
         const fulfil = await harness.ecs.mockTask('Fulfil', () => exit(0));
         const started = Date.now();
 
-        const run = await where.runOrderFlow(harness, order);
+        const run = await where.runOrderFlow(harness, definition, order);
 
-        // FulfilOrder has TimeoutSeconds 3600: AWS would fail it with States.Timeout after an hour;
-        // the local target sees the task stop without a callback and fails it after callbackTimeoutMs.
+        // FulfilOrder has TimeoutSeconds 3600: AWS fails it with States.Timeout after an hour. The local
+        // target sees the task stop without a callback, waits callbackTimeoutMs for a late one, then its
+        // virtual clock skips the rest of the hour.
         expect(run).toMatchObject({ status: 'FAILED', error: 'FulfilmentFailed' });
-        expect(enteredWith(run, 'FulfilmentFailed')).toMatchObject({ error: { Error: 'States.Timeout' } });
+        expect(stateInput(run.history, 'FulfilmentFailed')).toMatchObject({ error: { Error: 'States.Timeout' } });
         expect(Date.now() - started).toBeLessThan(20_000);
         expect(fulfil.invocations).toHaveLength(1);
       });
@@ -170,14 +208,14 @@ export function describeOrderFlow(title: string, where: OrderFlowTarget): void {
         await happyDoubles();
         const fulfil = await harness.ecs.mockTask('Fulfil', () => exit(0));
 
-        const outcome = await where.runOrderFlow(harness, order, 8_000).catch((error: unknown) => error);
+        const outcome = await where.runOrderFlow(harness, definition, order, 8_000).catch((error: unknown) => error);
 
         // A deployed workflow has no "the task stopped without calling back" signal: it waits for
         // TimeoutSeconds (3600). The driver's wait ends first, and says where the execution is.
         expect(outcome).toBeInstanceOf(ExecutionWaitTimeoutError);
         const timedOut = outcome as ExecutionWaitTimeoutError;
         expect(timedOut.lastStatus).toBe('RUNNING');
-        expect(timedOut.lastEvents.filter((event) => event.type === 'StateEntered').at(-1)?.stateName).toBe('FulfilOrder');
+        expect(statesEntered(timedOut.lastEvents).at(-1)).toBe('FulfilOrder');
         expect(fulfil.invocations).toHaveLength(1);
       });
     }

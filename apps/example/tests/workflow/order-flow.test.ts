@@ -4,7 +4,7 @@ import { ecsAdapter } from '@harness/ecs';
 import { lambdaAdapter } from '@harness/lambda';
 import { ORDER_FLOW_RESOURCES, orderFlowTemplate } from '@harness/infrastructure';
 import { stepFunctionsAdapter } from '@harness/stepfunctions';
-import { describeOrderFlow } from '../support/order-flow-scenarios.js';
+import { describeOrderFlow, type OrderFlowDefinition } from '../support/order-flow-scenarios.js';
 
 // The order flow of infrastructure/, run from its own CloudFormation template
 // on the local target: no AWS, no moto. Its Lambda functions, child workflow
@@ -22,18 +22,26 @@ const substitutions = {
   SubnetId: 'subnet-0example',
 };
 const config = fileURLToPath(new URL('../../harness.config.json', import.meta.url));
+/** Each definition's state machine in the template. */
+const stateMachines: Record<OrderFlowDefinition, string> = {
+  'order-flow': ORDER_FLOW_RESOURCES.orderFlow,
+  'order-flow-jsonata': ORDER_FLOW_RESOURCES.orderFlowJsonata,
+};
 
 describeOrderFlow('Order flow (local target)', {
   target: 'local',
   async openSession() {
     const harness = await createHarness({ adapters: [stepFunctionsAdapter, lambdaAdapter, ecsAdapter], config });
     const template = orderFlowTemplate();
-    harness.stepFunctions.registerDefinition('OrderFlow', template, { stateMachine: ORDER_FLOW_RESOURCES.orderFlow, substitutions });
+    for (const [definition, stateMachine] of Object.entries(stateMachines)) {
+      harness.stepFunctions.registerDefinition(definition, template, { stateMachine, substitutions });
+    }
     harness.stepFunctions.registerDefinition('EnrichOrder', template, { stateMachine: ORDER_FLOW_RESOURCES.enrichOrder, substitutions });
     return harness;
   },
-  runOrderFlow(harness, input) {
-    // Retries without their IntervalSeconds; a callback that never comes fails after 1 s instead of an hour.
-    return harness.stepFunctions.execute('OrderFlow', input, { retryIntervalMs: 0, callbackTimeoutMs: 1_000 });
+  runOrderFlow(harness, definition, input) {
+    // Retry intervals and the hour of TimeoutSeconds pass on the virtual clock; a callback that never
+    // comes is given up 1 s after its task ended.
+    return harness.stepFunctions.execute(definition, input, { callbackTimeoutMs: 1_000 });
   },
 });

@@ -8,6 +8,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import {
   CreateStateMachineCommand,
   DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
   SendTaskFailureCommand,
   SFNClient,
   StartExecutionCommand,
@@ -85,6 +86,73 @@ describe("moto fixes to the Step Functions engine", () => {
       const execution = await run(fixed(), definition, input);
 
       expect(JSON.parse(execution.output ?? 'null')).toEqual({ code: 3 });
+    });
+  });
+
+  describe('fix_sfn_jsonata: JSONata expressions are evaluated', () => {
+    // A variable assigned from the input, read by the next state; Output builds the result.
+    const definition = {
+      QueryLanguage: 'JSONata',
+      StartAt: 'Remember',
+      States: {
+        Remember: { Type: 'Pass', Assign: { order: '{% $states.input %}' }, Next: 'Summarise' },
+        Summarise: {
+          Type: 'Pass',
+          Output: { orderId: '{% $order.orderId %}', skus: '{% $order.items.sku %}', count: '{% $count($order.items) %}' },
+          End: true,
+        },
+      },
+    };
+    const input = { orderId: 'o-1', items: [{ sku: 'sku-1' }, { sku: 'sku-2' }] };
+
+    it('is still needed', async () => {
+      const server = await serverWithout('fix_sfn_jsonata');
+      unfixed.push(server);
+
+      const execution = await run(server.endpoint, definition, input);
+
+      // If this starts to fail, moto has an evaluator of its own: delete fix_sfn_jsonata.py and this test.
+      expect(execution.status, 'moto now evaluates JSONata: remove the fix').toBe('FAILED');
+      expect(execution).toMatchObject({ error: 'States.Runtime', cause: expect.stringContaining("'NoneType' object is not callable") });
+    });
+
+    it('evaluates Assign and Output with $states and the variables', async () => {
+      const execution = await run(fixed(), definition, input);
+
+      expect(execution.status).toBe('SUCCEEDED');
+      expect(JSON.parse(execution.output ?? 'null')).toEqual({ orderId: 'o-1', skus: ['sku-1', 'sku-2'], count: 2 });
+    });
+  });
+
+  describe('fix_sfn_jsonata_string_variables: a string variable keeps its quotes and backslashes', () => {
+    const definition = {
+      QueryLanguage: 'JSONata',
+      StartAt: 'Remember',
+      States: {
+        Remember: { Type: 'Pass', Assign: { note: '{% $states.input.note %}' }, Next: 'Repeat' },
+        Repeat: { Type: 'Pass', Output: { note: '{% $note %}' }, End: true },
+      },
+    };
+    const note = 'say "hi" \\ back';
+
+    it('is still needed', async () => {
+      const server = await serverWithout('fix_sfn_jsonata_string_variables');
+      unfixed.push(server);
+
+      const execution = await run(server.endpoint, definition, { note });
+
+      // If this starts to fail, moto escapes strings itself: delete fix_sfn_jsonata_string_variables.py and this test.
+      expect(execution.status, 'moto now keeps string variables intact: remove the fix').toBe('FAILED');
+      expect(execution.error).toBe('States.Runtime');
+    });
+
+    it('reads the string back as it was assigned, and records it as JSON text', async () => {
+      const execution = await run(fixed(), definition, { note });
+      const history = await new SFNClient(motoClientConfig(fixed())).send(new GetExecutionHistoryCommand({ executionArn: execution.executionArn }));
+
+      expect(JSON.parse(execution.output ?? 'null')).toEqual({ note });
+      const assigned = history.events?.find((event) => event.stateExitedEventDetails?.name === 'Remember')?.stateExitedEventDetails?.assignedVariables;
+      expect(assigned).toEqual({ note: JSON.stringify(note) });
     });
   });
 
