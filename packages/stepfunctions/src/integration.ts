@@ -10,7 +10,7 @@ import {
   type LocalTaskInvocation,
   untilAborted,
 } from '@harness/core';
-import { StateMachineMockError, TaskTokenError, UnknownStateMachineError } from './errors.js';
+import { StateMachineMockError, TaskTokenError } from './errors.js';
 import { sendTaskFailure, sendTaskHeartbeat, sendTaskSuccess } from './task-tokens.js';
 import type { StartExecutionPattern, StateMachineInvocationPayload, StateMachineResultValue } from './wire.js';
 
@@ -61,10 +61,10 @@ export function createStepFunctionsIntegration(context: LocalIntegrationContext)
       const start = startRequest(task, pattern);
       const double = doubleId('stepfunctions', start.payload.stateMachineName);
       if (!context.isMocked(double)) {
-        throw new UnknownStateMachineError(
-          `Task state "${task.stateName}" starts state machine ${start.payload.stateMachineName} (${start.payload.stateMachineArn}), which this session neither mocks nor has a definition for. ` +
-            `To fix this, mock it: harness.stepFunctions.mockStateMachine('${start.payload.stateMachineName}', ({ input }) => output), ` +
-            `or run it locally: harness.stepFunctions.registerDefinition('${start.payload.stateMachineName}', './path/to/definition.asl.json').`,
+        // As on AWS when the state machine does not exist: the state fails, and the workflow may catch it.
+        throw new StatesError(
+          'StepFunctions.StateMachineDoesNotExistException',
+          `State Machine Does Not Exist: '${start.payload.stateMachineArn}' (Service: Sfn, Status Code: 400, Request ID: ${randomUUID()})`,
         );
       }
       const message: InvocationMessage<StateMachineInvocationPayload> = {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createStepFunctionsApi, failExecution } from '../../src/api.js';
 import { parseStepFunctionsConfig } from '../../src/config.js';
 import type { AslDefinition } from '../../src/definition.js';
-import { LocalTargetOnlyError, UnknownStateMachineError } from '../../src/errors.js';
+import { LocalTargetOnlyError } from '../../src/errors.js';
 import { fakeAwsSession, fakeIntegration, fakeLocalSession, LAMBDA } from '../helpers/fakes.js';
 
 const CHILD_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:NotifyCustomer';
@@ -160,16 +160,30 @@ describe('Function: createStepFunctionsApi', () => {
       expect(child.invocations[0]?.pattern).toBe('waitForTaskToken');
     });
 
-    it('rejects the execution when the child is neither mocked nor registered, with both fixes', async () => {
+    it('fails the state with StepFunctions.StateMachineDoesNotExistException, as AWS does, when the child is neither mocked nor registered (the workflow can catch it)', async () => {
       // Arrange
       const { api } = setUp();
 
       // Act
-      const running = api.execute(parent('arn:aws:states:::states:startExecution.sync'), { order: {} });
+      const run = await api.execute(parent('arn:aws:states:::states:startExecution.sync'), { order: {} });
 
-      // Assert
-      await expect(running).rejects.toBeInstanceOf(UnknownStateMachineError);
-      await expect(running).rejects.toThrowErrorMatchingInlineSnapshot(`[UnknownStateMachineError: Task state "Start" starts state machine NotifyCustomer (arn:aws:states:us-east-1:123456789012:stateMachine:NotifyCustomer), which this session neither mocks nor has a definition for. To fix this, mock it: harness.stepFunctions.mockStateMachine('NotifyCustomer', ({ input }) => output), or run it locally: harness.stepFunctions.registerDefinition('NotifyCustomer', './path/to/definition.asl.json').]`);
+      // Assert: the parent's Catch (States.ALL) took it, naming the state machine it could not start.
+      expect(run.status).toBe('SUCCEEDED');
+      expect(run.output).toMatchObject({ child: { Error: 'StepFunctions.StateMachineDoesNotExistException' } });
+      expect((run.output as { child: { Cause: string } }).child.Cause).toMatch(
+        /^State Machine Does Not Exist: 'arn:aws:states:us-east-1:123456789012:stateMachine:NotifyCustomer' \(Service: Sfn, Status Code: 400, Request ID: [0-9a-f-]{36}\)$/,
+      );
+      expect(run.history.map((event) => event.type)).toEqual([
+        'ExecutionStarted',
+        'TaskStateEntered',
+        'TaskScheduled',
+        'TaskStarted',
+        'TaskFailed',
+        'TaskStateExited',
+        'PassStateEntered',
+        'PassStateExited',
+        'ExecutionSucceeded',
+      ]);
     });
 
     it('stops answering for a restored mock', async () => {
@@ -182,7 +196,9 @@ describe('Function: createStepFunctionsApi', () => {
 
       // Assert
       expect(session.handlers.has('stepfunctions:NotifyCustomer')).toBe(false);
-      await expect(api.execute(parent('arn:aws:states:::states:startExecution.sync'), { order: {} })).rejects.toBeInstanceOf(UnknownStateMachineError);
+      await expect(api.execute(parent('arn:aws:states:::states:startExecution.sync'), { order: {} })).resolves.toMatchObject({
+        output: { child: { Error: 'StepFunctions.StateMachineDoesNotExistException' } },
+      });
     });
   });
 
