@@ -10,8 +10,11 @@
 // 3. Bootstrap to first request and peak RSS of a real container process
 //    (packages/container-agent/scripts/measure-footprint.mjs).
 // 4. The local target: one ECS double per task (agent process start to exit
-//    code), one Lambda double per call, a 10-state workflow, and the whole
-//    example workflow suite (wall time, start-up included).
+//    code), one Lambda double per call, the ASL engine
+//    (packages/stepfunctions/scripts/bench-local.mjs: first execution in a
+//    fresh process, a 10-state JSONPath workflow and its JSONata twin, a
+//    1,000-item Map of Lambda doubles), and the whole example workflow suite
+//    (wall time, start-up included).
 // 5. The aws target on moto with its Step Functions engine on
 //    (scripts/bench-aws.mjs): deploy of all three
 //    adapters cold and unchanged, the state machine double's round trip over
@@ -164,9 +167,14 @@ results.localEcsTask = runJson('packages/ecs/tests/local/measure-local-task.mjs'
 say(`local ECS double per task (agent start → exit code), ${results.localEcsTask.runs} runs: median ${results.localEcsTask.taskMs.median} ms, p90 ${results.localEcsTask.taskMs.p90} ms`);
 results.localLambdaCall = runJson('packages/lambda/scripts/bench.mjs');
 say(`local Lambda double per call, ${results.localLambdaCall.calls} calls: median ${(results.localLambdaCall.medianMs * 1000).toFixed(1)} µs, p95 ${(results.localLambdaCall.p95Ms * 1000).toFixed(1)} µs`);
-const workflow = spawnSync(process.execPath, [join(root, 'packages/stepfunctions/scripts/bench-local.mjs')], { encoding: 'utf8' });
-results.localWorkflow = workflow.stdout.trim();
-say(`local workflow: ${results.localWorkflow}`);
+results.engine = runJson('packages/stepfunctions/scripts/bench-local.mjs');
+{
+  const { firstExecution, jsonPathWorkflow, jsonataWorkflow, jsonataToJsonPathRatio, map1000LambdaDoubles } = results.engine;
+  say(`engine: first execution in a fresh process ${firstExecution.importAndFirstRunMs} ms including import (${firstExecution.importMs} ms), median of ${firstExecution.processes}`);
+  say(`engine: 10-state JSONPath workflow, ${jsonPathWorkflow.runs} warm runs: median ${jsonPathWorkflow.median} ms, p90 ${jsonPathWorkflow.p90} ms`);
+  say(`engine: its JSONata twin: median ${jsonataWorkflow.median} ms (${jsonataToJsonPathRatio}× the JSONPath one, same loop)`);
+  say(`engine: 1,000-item inline Map of Lambda doubles, ${map1000LambdaDoubles.runs} runs: median ${map1000LambdaDoubles.median} ms`);
+}
 const suiteStarted = performance.now();
 const suite = spawnSync(join(root, 'node_modules/.bin/vitest'), ['run'], { cwd: join(root, 'apps/example'), encoding: 'utf8' });
 if (suite.status !== 0) throw new Error(`the example suite failed:\n${suite.stdout}\n${suite.stderr}`);
