@@ -7,6 +7,7 @@
 // outcome with what AWS recorded:
 // - result: status, output, error and cause, with `<...>` placeholders (and a bare `date`) as wildcards
 //   and JSON text parsed on both sides;
+// - event ids: every event's id and previousEventId, for runs without Map or Parallel states;
 // - history: the sequence of event types (as a multiset for cases with Map or Parallel states, whose
 //   interleaving AWS does not fix; ParallelStateSucceeded left out, as the recorder deleted it).
 // Prints pass counts per feature tag and the failures with a one-line reason. The recordings stay where
@@ -267,7 +268,22 @@ function compare(testCase, execution, outcome) {
       history = `history differs at event ${at + 1}: AWS ${want[at] ?? '(end)'}, got ${got[at] ?? '(end)'} (${got.length} events, AWS ${want.length})`;
     }
   }
-  return { result, history, want: expected, got: outcome };
+  return { result, history, ids: compareIds(testCase, expected, outcome), want: expected, got: outcome };
+}
+
+/**
+ * For a run without concurrency (no Map, Parallel or distributed Map), whether every event has AWS's `id` and
+ * `previousEventId` (`undefined` when the recording has no usable ids or the run is concurrent).
+ */
+function compareIds(testCase, expected, outcome) {
+  const events = expected.events;
+  if (!Array.isArray(events) || events.some((event) => typeof event.id !== 'number' || typeof event.previousEventId !== 'number')) return undefined;
+  if (testCase.features.some((feature) => feature === 'map' || feature === 'parallel' || feature === 'distributedMap')) return undefined;
+  const chain = (list) => list.map((event) => `${event.id}<${event.previousEventId} ${event.type}`);
+  const want = chain(events);
+  const got = chain(outcome.history);
+  const at = want.findIndex((entry, position) => got[position] !== entry);
+  return at < 0 && got.length === want.length ? true : `event ids differ at event ${at + 1}: AWS ${want[at] ?? '(end)'}, got ${got[at] ?? '(end)'}`;
 }
 
 /** Whether the recorder replaced part of the input (`<timestamp>`, `<sqs_queue_url>`, a bare `date` or `timestamp`). */
@@ -286,6 +302,8 @@ let executions = 0;
 let resultPass = 0;
 let historyRecorded = 0;
 let historyPass = 0;
+let idsCompared = 0;
+let idsPass = 0;
 
 for (const testCase of cases) {
   for (const [index, execution] of testCase.executions.entries()) {
@@ -293,6 +311,7 @@ for (const testCase of cases) {
     const label = testCase.executions.length > 1 ? `${testCase.id} #${index + 1}` : testCase.id;
     let resultOk = false;
     let historyOk;
+    let idsOk = true;
     let reason;
     let detail;
     try {
@@ -300,7 +319,12 @@ for (const testCase of cases) {
       const compared = compare(testCase, execution, outcome);
       resultOk = compared.result.length === 0;
       if (Array.isArray(execution.expected.events)) historyOk = compared.history === undefined;
-      reason = [...compared.result, ...(compared.history ? [compared.history] : [])].join('; ');
+      if (compared.ids !== undefined) {
+        idsCompared += 1;
+        if (compared.ids === true) idsPass += 1;
+      }
+      idsOk = compared.ids === undefined || compared.ids === true;
+      reason = [...compared.result, ...(compared.history ? [compared.history] : []), ...(typeof compared.ids === 'string' ? [compared.ids] : [])].join('; ');
       detail = {
         expected: { status: execution.expected.status, output: execution.expected.output, error: execution.expected.error, cause: execution.expected.cause, events: execution.expected.events?.map((event) => event.type) },
         actual: { status: outcome.status, output: outcome.output, error: outcome.error, cause: outcome.cause, events: outcome.history.map((event) => event.type) },
@@ -324,7 +348,7 @@ for (const testCase of cases) {
       }
       features.set(feature, counts);
     }
-    if (!resultOk || historyOk === false) {
+    if (!resultOk || historyOk === false || !idsOk) {
       // The recorder replaced parts of these inputs (timestamps, queue URLs…) by placeholders: the run saw the placeholder text.
       const placeholders = inputHasPlaceholders(execution);
       if (placeholders) reason = `${reason} [the recorded input holds placeholders]`;
@@ -340,6 +364,7 @@ const summary = {
   executions,
   result: { pass: resultPass, of: executions },
   history: { pass: historyPass, of: historyRecorded },
+  eventIds: { pass: idsPass, of: idsCompared },
   features: Object.fromEntries([...features.entries()].sort(([a], [b]) => a.localeCompare(b))),
   failures,
 };
@@ -351,6 +376,7 @@ if (json) {
   console.log(`AWS conformance: ${cases.length} recorded cases, ${executions} executions${filter ? ` (filter "${filter}")` : ''}`);
   console.log(`  result (status+output+error+cause): ${resultPass}/${executions} ${pct(resultPass, executions)}`);
   console.log(`  history (event type sequence):      ${historyPass}/${historyRecorded} ${pct(historyPass, historyRecorded)}`);
+  console.log(`  event ids and previousEventIds:     ${idsPass}/${idsCompared} ${pct(idsPass, idsCompared)} (runs without Map or Parallel)`);
   console.log('');
   console.log(`  ${'feature'.padEnd(16)} ${'result'.padStart(12)} ${'history'.padStart(12)}`);
   for (const [feature, counts] of Object.entries(summary.features)) {

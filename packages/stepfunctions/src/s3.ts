@@ -11,11 +11,14 @@ import { StepFunctionsError } from './errors.js';
  */
 export interface S3ObjectsApi {
   /**
-   * Puts an object: text as it is, anything else as JSON text.
+   * Puts an object: text as it is, bytes (a `Uint8Array`, `Buffer`,
+   * `ArrayBuffer` or other typed array, such as a Parquet or gzip file) as
+   * they are, anything else as JSON text.
    *
    * @example
    * await harness.stepFunctions.s3.putObject('orders', 'batch.json', [{ orderId: 'o-1' }]);
    * await harness.stepFunctions.s3.putObject('orders', 'batch.csv', 'orderId,total\no-1,10\n');
+   * await harness.stepFunctions.s3.putObject('orders', 'batch.parquet', await readFile('fixtures/batch.parquet'));
    */
   putObject(bucket: string, key: string, body: unknown): Promise<void>;
   /** The object's body as text, or `undefined` when there is no such object. */
@@ -36,9 +39,28 @@ export interface S3Objects extends S3ObjectsApi {
   readonly store: ObjectStore;
 }
 
+/** A store that can take bytes as they are (real S3); others hold them as latin1 text. */
+interface ByteObjectStore extends ObjectStore {
+  putObjectBytes(bucket: string, key: string, body: Uint8Array): Promise<void>;
+}
+
+function acceptsBytes(store: ObjectStore): store is ByteObjectStore {
+  return typeof (store as Partial<ByteObjectStore>).putObjectBytes === 'function';
+}
+
+/** The bytes of a binary body, or `undefined` for anything else. */
+function bodyBytes(body: unknown): Uint8Array | undefined {
+  if (body instanceof Uint8Array) return body;
+  if (body instanceof ArrayBuffer) return new Uint8Array(body);
+  if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+  return undefined;
+}
+
 function bodyText(body: unknown, bucket: string, key: string): string {
   if (typeof body === 'string') return body;
-  if (body instanceof Uint8Array) return Buffer.from(body).toString('latin1');
+  const bytes = bodyBytes(body);
+  // The engine's store holds bodies as strings: bytes go one character per byte, as its readers expect.
+  if (bytes !== undefined) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
   const text = JSON.stringify(body);
   if (text === undefined) {
     throw new StepFunctionsError(`The body for s3://${bucket}/${key} is not text or JSON data. To fix this, pass a string, a Uint8Array or plain JSON data.`);
@@ -59,7 +81,11 @@ function parse<T>(text: string | undefined, bucket: string, key: string): T | un
 export function s3ObjectsApi(store: ObjectStore): S3Objects {
   return {
     store,
-    putObject: (bucket, key, body) => store.putObject(bucket, key, bodyText(body, bucket, key)),
+    putObject: (bucket, key, body) => {
+      const bytes = bodyBytes(body);
+      if (bytes !== undefined && acceptsBytes(store)) return store.putObjectBytes(bucket, key, bytes);
+      return store.putObject(bucket, key, bodyText(body, bucket, key));
+    },
     getObject: (bucket, key) => store.getObject(bucket, key),
     getJson: async <T>(bucket: string, key: string) => parse<T>(await store.getObject(bucket, key), bucket, key),
     listObjects: (bucket, prefix) => store.listObjects(bucket, prefix),
@@ -76,7 +102,7 @@ export function awsS3Objects(): S3Objects {
   let client: Promise<{ client: S3Client; sdk: typeof import('@aws-sdk/client-s3') }> | undefined;
   const s3 = () =>
     (client ??= import('@aws-sdk/client-s3').then((sdk) => ({ client: new sdk.S3Client({}), sdk })));
-  const store: ObjectStore = {
+  const store: ByteObjectStore = {
     async getObject(bucket, key) {
       const { client: c, sdk } = await s3();
       try {
@@ -88,6 +114,11 @@ export function awsS3Objects(): S3Objects {
       }
     },
     async putObject(bucket, key, body) {
+      const { client: c, sdk } = await s3();
+      await c.send(new sdk.PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+    },
+    // Sent as bytes: a latin1 string would reach S3 re-encoded as UTF-8, corrupting every byte above 0x7F.
+    async putObjectBytes(bucket, key, body) {
       const { client: c, sdk } = await s3();
       await c.send(new sdk.PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
     },

@@ -1,24 +1,16 @@
-import type { TaskCallbacks } from '@harness/core';
+import type { LocalTaskInvocation } from '@harness/core';
 import type { Clock } from './clock/clock.js';
 import type { HistoryEvent } from './history/events.js';
 import type { Json, ObjectStore } from './types.js';
 
-/** One `Task` state attempt, as the engine hands it to whoever runs the resource. */
-export interface EngineTask {
-  /** The state's `Resource`, as written (an ARN). */
-  readonly resource: string;
-  readonly stateName: string;
+/**
+ * One `Task` state attempt, as the engine hands it to whoever runs the
+ * resource: what a local integration gets (`LocalTaskInvocation`), with the
+ * input as JSON and `submitted` always there.
+ */
+export interface EngineTask extends Omit<LocalTaskInvocation, 'input' | 'submitted'> {
   /** The effective input: after InputPath / Parameters (JSONPath) or Arguments (JSONata). For a service integration, the API request. */
   readonly input: Json;
-  /** `.waitForTaskToken`: the token the state waits on (also what `$$.Task.Token` reads). */
-  readonly taskToken?: string;
-  readonly execution: { readonly arn: string; readonly name: string; readonly stateMachineArn: string };
-  readonly timeoutSeconds?: number;
-  readonly heartbeatSeconds?: number;
-  /** Aborted when the execution no longer needs the task (timeout, a sibling branch failed, the execution stopped). */
-  readonly signal: AbortSignal;
-  /** SendTaskSuccess / SendTaskFailure for the state's token; `ended` says the work behind the token stopped without calling back. */
-  readonly callbacks: TaskCallbacks;
   /**
    * `.sync` and `.waitForTaskToken`: the job was started; `output` is the
    * start call's response (history: TaskSubmitted). For `.waitForTaskToken`

@@ -22,7 +22,8 @@
  *       "input": <json with matchers>       // optional: what the task must receive (after InputPath/Parameters)
  *     }
  *   ],
- *   "objects": [{ "Bucket": "...", "Key": "...", "Body": "..." }],   // optional: S3 objects for a distributed Map
+ *   "objects": [{ "Bucket": "...", "Key": "...", "Body": "..." }],   // optional: S3 objects for a distributed Map;
+ *                                       // "BodyBase64" instead of "Body" for a binary object (a Parquet file)
  *   "expected": {
  *     "status": "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED",
  *     "output": <json with matchers>,     // compared when present
@@ -99,7 +100,7 @@ interface ConformanceCase {
   readonly input?: Json;
   readonly startTime?: string;
   readonly services?: readonly ServiceAnswer[];
-  readonly objects?: readonly { readonly Bucket: string; readonly Key: string; readonly Body: string }[];
+  readonly objects?: readonly { readonly Bucket: string; readonly Key: string; readonly Body?: string; readonly BodyBase64?: string }[];
   readonly expected: {
     readonly status: ExecutionOutcome['status'];
     readonly output?: Json;
@@ -267,7 +268,14 @@ async function runCase(testCase: ConformanceCase): Promise<CaseRun> {
 
   const objectStore = new MemoryObjectStore({ now: () => clock.now() });
   for (const object of testCase.objects ?? []) {
-    await objectStore.putObject(object.Bucket, object.Key, typeof object.Body === 'string' ? object.Body : JSON.stringify(object.Body));
+    // The store holds a binary body one latin1 character per byte, as harness.stepFunctions.s3.putObject stores bytes.
+    const body =
+      object.BodyBase64 !== undefined
+        ? Buffer.from(object.BodyBase64, 'base64').toString('latin1')
+        : typeof object.Body === 'string'
+          ? object.Body
+          : JSON.stringify(object.Body);
+    await objectStore.putObject(object.Bucket, object.Key, body);
   }
 
   const invokeTask = async (task: EngineTask): Promise<Json> => {

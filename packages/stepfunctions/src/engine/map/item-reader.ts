@@ -5,6 +5,7 @@ import { readJsonItems } from './readers/json.js';
 import { readJsonlItems } from './readers/jsonl.js';
 import { listObjectItems, listObjects, type ListObjectsRequest } from './readers/list-objects-v2.js';
 import { readAthenaItems, readInventoryItems } from './readers/manifest.js';
+import { readParquetItems } from './readers/parquet.js';
 
 export { UnsupportedItemReaderError } from './readers/common.js';
 
@@ -37,7 +38,9 @@ const INPUT_TYPES: readonly InputType[] = ['CSV', 'JSON', 'JSONL', 'PARQUET', 'M
  *   (`CSVHeaderLocation` `FIRST_ROW` | `GIVEN` with `CSVHeaders`,
  *   `CSVDelimiter` COMMA | PIPE | SEMICOLON | SPACE | TAB), or `MANIFEST` (an
  *   S3 Inventory `manifest.json`; with `ManifestType: ATHENA_DATA` and the data
- *   files' `InputType`, an Athena data manifest instead);
+ *   files' `InputType`, an Athena data manifest instead), or `PARQUET` (one
+ *   object per row, see {@link readParquetItems}; `VersionId` is refused, as
+ *   AWS does not support it for Parquet);
  * - `arn:aws:states:::s3:listObjectsV2` with `Bucket` and `Prefix`: one item
  *   per object (`{ Etag, Key, LastModified, Size, StorageClass }`), or with
  *   `ReaderConfig.Transformation: LOAD_AND_FLATTEN` the items inside each
@@ -49,9 +52,8 @@ const INPUT_TYPES: readonly InputType[] = ['CSV', 'JSON', 'JSONL', 'PARQUET', 'M
  * negative value fails with `field MaxItems must be positive`.
  *
  * Failures are `StateFailure('States.ItemReaderFailed', cause)`, the cause in
- * AWS's words where recorded. Parquet files are not read: that throws
- * {@link UnsupportedItemReaderError}, as does a configuration AWS would reject
- * when the state machine is created.
+ * AWS's words where recorded. A configuration AWS would reject when the state
+ * machine is created throws {@link UnsupportedItemReaderError}.
  *
  * @example
  * ```ts
@@ -70,14 +72,18 @@ export async function readItems(reader: ItemReaderDefinition, store: ObjectStore
   if (action === 'getObject') {
     const bucket = stringParameter(parameters, 'Bucket', location, reader.Resource);
     const key = stringParameter(parameters, 'Key', location, reader.Resource);
-    items = await readObjectItems(store, bucket, key, config, location);
+    if (config.InputType === 'PARQUET' && config.ManifestType === undefined && parameters.VersionId !== undefined) {
+      // "ItemReader (Map)": Parquet files are the one input type that does not support VersionId.
+      throw readerFailure('VersionId is not supported for InputType PARQUET.');
+    }
+    items = await readObjectItems(store, bucket, key, config, location, limit);
   } else if (action === 'listObjectsV2') {
     const request = listRequest(parameters, location, reader.Resource);
     if (config.Transformation === 'LOAD_AND_FLATTEN') {
-      const readFile = fileReader(config, location, inputType(config, location));
+      const readFile = fileReader(config, location, inputType(config, location), limit);
       items = [];
       for (const summary of await listObjects(store, request)) {
-        items.push(...readFile(await fetchObject(store, request.Bucket, summary.Key)));
+        items.push(...(await readFile(await fetchObject(store, request.Bucket, summary.Key))));
         if (items.length >= limit) break;
       }
     } else if (config.Transformation === undefined || config.Transformation === 'NONE') {
@@ -95,19 +101,26 @@ export async function readItems(reader: ItemReaderDefinition, store: ObjectStore
   return items.length > limit ? items.slice(0, limit) : items;
 }
 
-async function readObjectItems(store: ObjectStore, bucket: string, key: string, config: JsonObject, location: StateLocation): Promise<Json[]> {
+async function readObjectItems(
+  store: ObjectStore,
+  bucket: string,
+  key: string,
+  config: JsonObject,
+  location: StateLocation,
+  limit: number,
+): Promise<Json[]> {
   if (config.ManifestType === 'ATHENA_DATA') {
-    return readAthenaItems(store, bucket, key, fileReader(config, location, inputType(config, location)));
+    return readAthenaItems(store, bucket, key, fileReader(config, location, inputType(config, location), limit));
   }
   if (config.ManifestType === 'S3_INVENTORY' || config.InputType === 'MANIFEST') return readInventoryItems(store, bucket, key);
   if (config.ManifestType !== undefined) {
     throw unsupported(location, `ReaderConfig.ManifestType ${JSON.stringify(config.ManifestType)} is not S3_INVENTORY or ATHENA_DATA`, 'use one of those values.');
   }
-  return fileReader(config, location, inputType(config, location))(await fetchObject(store, bucket, key));
+  return fileReader(config, location, inputType(config, location), limit)(await fetchObject(store, bucket, key));
 }
 
-/** How one file's text becomes items, by `InputType`. */
-function fileReader(config: JsonObject, location: StateLocation, type: InputType): (text: string) => Json[] {
+/** How one file's body becomes items, by `InputType`; `limit` lets a reader stop early (the caller still cuts the total). */
+function fileReader(config: JsonObject, location: StateLocation, type: InputType, limit: number): (body: string) => Json[] | Promise<Json[]> {
   switch (type) {
     case 'JSON': {
       const pointer = config.ItemsPointer;
@@ -123,11 +136,7 @@ function fileReader(config: JsonObject, location: StateLocation, type: InputType
       return (text) => readCsvItems(text, csv);
     }
     case 'PARQUET':
-      throw unsupported(
-        location,
-        "harness's ItemReader does not read Parquet files (InputType PARQUET)",
-        'give the test a JSON, JSONL or CSV copy of the dataset and point the ItemReader at it, or run this workflow against AWS.',
-      );
+      return (body) => readParquetItems(body, { location, ...(limit < MAX_ITEMS_LIMIT ? { maxItems: limit } : {}) });
     case 'MANIFEST':
       throw unsupported(location, 'InputType MANIFEST names no format for the files a manifest lists', 'give the data files\' InputType (CSV, JSONL) with ManifestType ATHENA_DATA.');
   }

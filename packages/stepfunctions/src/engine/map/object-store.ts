@@ -37,8 +37,9 @@ interface StoredObject {
  * `LastModified` from the injected clock, to the second as S3 lists it, and
  * `StorageClass` `STANDARD`.
  *
- * Bodies are text. A binary body (a gzipped S3 inventory file) is held as a
- * latin1 string, one character per byte; `Size` then counts those bytes.
+ * Bodies are text. A binary body (a gzipped S3 inventory file, a Parquet
+ * file) is held as a latin1 string, one character per byte; `Size` and `ETag`
+ * then count those bytes.
  *
  * @example
  * ```ts
@@ -74,7 +75,7 @@ export class MemoryObjectStore implements BucketAwareObjectStore {
   /** Stores the body under the key, replacing any object there, and creates the bucket if needed. */
   async putObject(bucket: string, key: string, body: string): Promise<void> {
     this.createBucket(bucket);
-    const binary = isLatin1Binary(body);
+    const binary = isLatin1Binary(body) || isParquetBody(body);
     const bytes = binary ? Buffer.from(body, 'latin1') : Buffer.from(body, 'utf8');
     this.buckets.get(bucket)?.set(key, {
       body,
@@ -115,4 +116,9 @@ export function compareUtf8(left: string, right: string): number {
 /** A body that starts with the gzip magic bytes, held one character per byte. */
 export function isLatin1Binary(body: string): boolean {
   return body.charCodeAt(0) === 0x1f && body.charCodeAt(1) === 0x8b;
+}
+
+/** A Parquet file held one character per byte: it starts and ends with the magic `PAR1`. */
+export function isParquetBody(body: string): boolean {
+  return body.length >= 8 && body.startsWith('PAR1') && body.endsWith('PAR1');
 }

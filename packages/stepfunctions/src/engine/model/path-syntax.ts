@@ -54,7 +54,7 @@ export function isPath(path: string, roots: PathRoots): boolean {
 }
 
 /** Whether `text` parses as an intrinsic function call (`States.Format(…)`). */
-export function isIntrinsicCall(text: string): boolean {
+export function isWellFormedIntrinsicCall(text: string): boolean {
   if (!text.startsWith('States.')) return false;
   try {
     parseIntrinsic(text);
@@ -67,7 +67,7 @@ export function isIntrinsicCall(text: string): boolean {
 
 /** A `.$` value: a Path from any root, or an intrinsic function call ("Intrinsic functions"). */
 export function isPathOrIntrinsic(value: unknown): boolean {
-  return typeof value === 'string' && (isPath(value, ANY_ROOT) || isIntrinsicCall(value));
+  return typeof value === 'string' && (isPath(value, ANY_ROOT) || isWellFormedIntrinsicCall(value));
 }
 
 // "Timestamps" (ASL specification): RFC 3339, uppercase `T`, and `Z` unless a numeric offset is given.

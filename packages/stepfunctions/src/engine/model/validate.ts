@@ -35,7 +35,7 @@ import {
   INPUT_ONLY,
   MAX_VARIABLE_NAME_LENGTH,
   NO_CONTEXT,
-  isIntrinsicCall,
+  isWellFormedIntrinsicCall,
   isPath,
   isPathOrIntrinsic,
   isTimestamp,
@@ -479,7 +479,7 @@ class Validation {
       // "Fail workflow state": ErrorPath/CausePath take a reference path or an intrinsic function.
       if (this.uses(view, pathKey)) {
         const value = state[pathKey];
-        if (typeof value !== 'string' || !isIntrinsicCall(value)) this.referencePath(value, child(place, pathKey), ANY_ROOT, false);
+        if (typeof value !== 'string' || !isWellFormedIntrinsicCall(value)) this.referencePath(value, child(place, pathKey), ANY_ROOT, false);
       }
     }
   }

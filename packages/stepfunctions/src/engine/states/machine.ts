@@ -1,19 +1,11 @@
+import type { AslDefinition, AslState } from '../../definition.js';
 import type { Json, QueryLanguage } from '../types.js';
 
 /** One state of a definition, as the engine reads it (fields per the ASL specification). */
-export interface StateSpec {
-  readonly Type: string;
-  readonly [field: string]: unknown;
-}
+export type StateSpec = AslState;
 
 /** A state machine, a Parallel branch or a Map's ItemProcessor. */
-export interface MachineSpec {
-  readonly StartAt: string;
-  readonly States: Readonly<Record<string, StateSpec>>;
-  readonly QueryLanguage?: QueryLanguage;
-  readonly TimeoutSeconds?: number;
-  readonly [field: string]: unknown;
-}
+export type MachineSpec = AslDefinition;
 
 /** The query language a state uses: its own, else the machine's, else JSONPath. */
 export function languageOf(state: StateSpec, machineLanguage: QueryLanguage): QueryLanguage {

@@ -146,6 +146,7 @@ async function runInline(run: StateRun, processor: MachineSpec, items: Json[], s
   const inputs: Json[] = [];
   for (let index = 0; index < items.length; index++) inputs.push(await iterationInput(run, items[index] as Json, index, selectorInput));
   const details = (index: number): Record<string, unknown> => ({ index, name: run.name });
+  let lastSucceeded: number | undefined;
   const outcome = await runConcurrently(
     run,
     inputs.map((input) => (branch: Branch) => env.runStates(processor, input, branch)),
@@ -154,12 +155,16 @@ async function runInline(run: StateRun, processor: MachineSpec, items: Json[], s
       kind: 'iteration',
       mapItem: (index) => ({ Index: index, Value: items[index] as Json }),
       start: (index, frame) => env.log.add(frame, 'MapIterationStarted', details(index)),
-      succeeded: (index, frame) => env.log.add(frame, 'MapIterationSucceeded', details(index)),
+      succeeded: (index, frame) => {
+        lastSucceeded = env.log.add(frame, 'MapIterationSucceeded', details(index));
+      },
       failed: (index, frame) => env.log.add(frame, 'MapIterationFailed', details(index)),
       abortedLine: (index, frame) => env.log.add(frame, 'MapIterationAborted', details(index)),
     },
   );
   if (outcome.failure !== undefined) throw outcome.failure;
+  // Recorded AWS: MapStateSucceeded points back to the last MapIterationSucceeded.
+  if (lastSucceeded !== undefined) run.branch.frame.cursor = lastSucceeded;
   return outcome.outputs;
 }
 

@@ -11,8 +11,8 @@ export function readerFailure(cause: string): StateFailure {
 }
 
 /**
- * An `ItemReader` configuration this engine does not run (a Parquet file, an
- * unknown `InputType`): not a workflow failure AWS would report, so it is not
+ * An `ItemReader` configuration this engine does not run (an unknown
+ * `InputType`, another resource): not a workflow failure AWS would report, so it is not
  * a `StateFailure` a `Catch` could swallow.
  */
 export class UnsupportedItemReaderError extends StepFunctionsError {

@@ -64,7 +64,7 @@ function parseManifest(text: string): InventoryManifest {
 /**
  * The items of an Athena data manifest (`ManifestType: ATHENA_DATA`): the
  * manifest lists one `s3://bucket/key` per line, and every listed file is
- * read with `readFile` (by the `InputType` of the reader: CSV, JSONL…), its
+ * read with `readFile` (by the `InputType` of the reader: CSV, JSONL, PARQUET), its
  * items following the previous file's.
  *
  * @example
@@ -76,14 +76,14 @@ export async function readAthenaItems(
   store: ObjectStore,
   bucket: string,
   key: string,
-  readFile: (text: string) => Json[],
+  readFile: (body: string) => Json[] | Promise<Json[]>,
 ): Promise<Json[]> {
   const lines = (await fetchObject(store, bucket, key)).split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== '');
   const items: Json[] = [];
   for (const line of lines) {
     const location = /^s3:\/\/([^/]+)\/(.+)$/.exec(line);
     if (location === null) throw readerFailure(`The Athena manifest line ${JSON.stringify(line)} is not an s3://bucket/key URI.`);
-    items.push(...readFile(await fetchObject(store, location[1] as string, location[2] as string)));
+    items.push(...(await readFile(await fetchObject(store, location[1] as string, location[2] as string))));
   }
   return items;
 }

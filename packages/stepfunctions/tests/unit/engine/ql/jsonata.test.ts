@@ -12,6 +12,7 @@ import {
   type JsonataWhere,
 } from '../../../../src/engine/ql/jsonata.js';
 import { StateFailure, type Json, type JsonObject } from '../../../../src/engine/types.js';
+import { rejectionOf } from '../helpers.js';
 
 // The real library, counted: the caching tests read how often an expression was compiled.
 vi.mock('../../../../src/engine/ql/jsonata-library.js', async (importOriginal) => {
@@ -52,14 +53,7 @@ function causeOf(expression: string, ending: string, field = where.field): strin
   return `${PREFIX}The JSONata expression '${expression}' specified for the field '${field}' ${ending}`;
 }
 
-async function failureOf(promise: Promise<unknown>): Promise<QueryEvaluationFailure> {
-  const thrown = await promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  expect(thrown).toBeInstanceOf(QueryEvaluationFailure);
-  return thrown as QueryEvaluationFailure;
-}
+const failureOf = (promise: Promise<unknown>): Promise<QueryEvaluationFailure> => rejectionOf(promise, QueryEvaluationFailure);
 
 describe('Function: evaluateJsonata', () => {
   describe('bindings', () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { QueryEvaluationFailure, type JsonataBindings, type JsonataWhere } from '../../../../src/engine/ql/jsonata.js';
 import { evaluateJsonataTemplate, isJsonataExpression } from '../../../../src/engine/ql/template.js';
 import type { Json, JsonObject } from '../../../../src/engine/types.js';
+import { rejectionOf } from '../helpers.js';
 
 // Sources named below:
 // - DOCS: AWS, "Transforming data with JSONata in Step Functions"
@@ -19,14 +20,7 @@ function bindingsFor(input: Json, variables: Record<string, Json> = {}): Jsonata
   return { states: { input, context: { State: { Name: 'Bill' } } }, variables, now: () => 0, random: () => 0.5 };
 }
 
-async function failureOf(promise: Promise<unknown>): Promise<QueryEvaluationFailure> {
-  const thrown = await promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  expect(thrown).toBeInstanceOf(QueryEvaluationFailure);
-  return thrown as QueryEvaluationFailure;
-}
+const failureOf = (promise: Promise<unknown>): Promise<QueryEvaluationFailure> => rejectionOf(promise, QueryEvaluationFailure);
 
 describe('Function: isJsonataExpression', () => {
   it.each<[unknown, boolean]>([
