@@ -105,24 +105,6 @@ export class TaskTokenError extends StepFunctionsError {
   }
 }
 
-/**
- * The definition uses something the local interpreter cannot run faithfully.
- * Running it anyway would give results AWS would not, so the harness refuses.
- */
-export class UnsupportedFeatureError extends StepFunctionsError {
-  constructor(
-    readonly feature: string,
-    /** Where it is used: a state name, or `the definition` for top-level fields. */
-    readonly where: string,
-    fix: string,
-  ) {
-    super(`${where} uses ${feature}, which the local target cannot run yet. To fix this, ${fix}.`);
-  }
-}
-
-/** The in-process interpreter failed in a way that is not a state failure (a bug, not a workflow outcome). */
-export class InterpreterError extends StepFunctionsError {}
-
 /** A child state machine the workflow starts is neither mocked nor registered. */
 export class UnknownStateMachineError extends StepFunctionsError {}
 

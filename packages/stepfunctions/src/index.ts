@@ -41,7 +41,6 @@ export {
   CallbackNeverSentError,
   DefinitionSourceError,
   IntegrationError,
-  InterpreterError,
   InvalidDefinitionError,
   LocalTargetOnlyError,
   StateMachineMockError,
@@ -50,7 +49,6 @@ export {
   TaskTokenError,
   UnknownStateMachineError,
   UnroutedTaskError,
-  UnsupportedFeatureError,
 } from './errors.js';
 export type { DefinitionProblem } from './errors.js';
 export { createStepFunctionsIntegration, describeExecution } from './integration.js';
