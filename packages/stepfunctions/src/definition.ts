@@ -49,8 +49,6 @@ export interface LoadDefinitionOptions {
   readonly accountId?: string;
 }
 
-const STATE_TYPES = ['Task', 'Pass', 'Choice', 'Wait', 'Succeed', 'Fail', 'Parallel', 'Map'] as const;
-const TERMINAL_TYPES = new Set(['Choice', 'Succeed', 'Fail']);
 const STATE_MACHINE_TYPES = new Set(['AWS::StepFunctions::StateMachine', 'AWS::Serverless::StateMachine']);
 
 /**

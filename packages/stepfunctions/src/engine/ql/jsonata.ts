@@ -113,15 +113,13 @@ const RUNTIME_KEY = 'harness:bindings';
 type JsonataExpression = ReturnType<typeof jsonata>;
 type Focus = jsonata.Focus;
 
-/** A compiled expression: a direct lookup for plain paths and literals, or the library's evaluator. */
+/** A compiled expression: the library's evaluator, or why the text does not parse. */
 interface Compiled {
   readonly text: string;
   /** The library's expression; absent when the text does not parse. */
   readonly expression?: JsonataExpression;
   /** Set when the text does not parse. */
   readonly syntaxError?: unknown;
-  /** The same expression answered without the library, for the simple forms most states write (see {@link directOf}). */
-  readonly direct?: Direct;
 }
 
 const cache = new Map<string, Compiled>();
@@ -161,23 +159,13 @@ export function compileJsonata(expression: string): CompiledJsonata {
 }
 
 /**
- * {@link evaluateJsonata} for a compiled expression. Answers synchronously
- * when no library call is needed (a literal, or a variable path through
- * plain objects), so a template of such expressions costs no promise per leaf.
+ * {@link evaluateJsonata} for a compiled expression: the `jsonata` library
+ * evaluates it, with the functions AWS adds bound.
  *
- * @throws QueryEvaluationFailure as {@link evaluateJsonata} does (thrown, or as a rejected promise).
+ * @throws QueryEvaluationFailure as {@link evaluateJsonata} does (as a rejected promise).
  */
-export function evaluateCompiledJsonata(
-  compiledJsonata: CompiledJsonata,
-  bindings: JsonataBindings,
-  where: JsonataWhere,
-): Json | undefined | Promise<Json | undefined> {
-  const compiled = compiledJsonata as Compiled;
-  if (compiled.direct !== undefined) {
-    const found = compiled.direct(bindings);
-    if (found !== FALL_BACK) return found;
-  }
-  return runLibrary(compiled, bindings, where);
+export function evaluateCompiledJsonata(compiledJsonata: CompiledJsonata, bindings: JsonataBindings, where: JsonataWhere): Promise<Json | undefined> {
+  return runLibrary(compiledJsonata as Compiled, bindings, where);
 }
 
 /**
@@ -259,295 +247,10 @@ function compileText(text: string): Compiled {
   for (const [name, definition] of ADDED_FUNCTIONS) expression.assign(name, definition);
   // AWS disables $eval ("Transforming data with JSONata in Step Functions"); unbound, a call fails with T1006 as on AWS.
   expression.assign('eval', undefined);
-  const direct = directOf(expression.ast(), 0);
-  return direct === undefined ? { text, expression } : { text, expression, direct };
+  return { text, expression };
 }
 
-// ----- expressions answered without the library -----
-
-const FALL_BACK = Symbol('fall back to the library');
-
-/** An expression answered directly: its value, or FALL_BACK where the library must answer (errors, casts, arrays on a path). */
-type Direct = (bindings: JsonataBindings) => Json | undefined | typeof FALL_BACK;
-
-/** Deeper expressions go to the library, which enforces AWS's depth bound. */
-const MAX_DIRECT_DEPTH = 24;
-
-const LEAF_KEYS = new Set(['type', 'value', 'position']);
-const PATH_KEYS = new Set(['type', 'steps']);
-const BINARY_KEYS = new Set(['type', 'value', 'position', 'lhs', 'rhs']);
-const UNARY_KEYS = new Set(['type', 'value', 'position', 'expression']);
-const CONDITION_KEYS = new Set(['type', 'position', 'condition', 'then', 'else']);
-const BLOCK_KEYS = new Set(['type', 'position', 'expressions']);
-const CALL_KEYS = new Set(['type', 'value', 'position', 'arguments', 'procedure']);
-
-/**
- * Literals, variable paths, arithmetic, `&`, comparisons, `and` / `or`,
- * `? :` and parentheses are most of what states write, and the library
- * spends microseconds on each. These are answered here with the library's
- * own rules (its evaluateBinary, evaluateCondition and lookup), and only for
- * operands where those rules are plain: anything else (an error to raise, a
- * cast of an array, a path through an array) is left to the library, which
- * then evaluates the whole expression. Nothing here has side effects, so
- * starting over is safe. The unit tests hold the library as the oracle.
- */
-function directOf(node: jsonata.ExprNode, depth: number): Direct | undefined {
-  if (depth > MAX_DIRECT_DEPTH) return undefined;
-  const type = node.type as string;
-  if ((type === 'number' || type === 'string' || type === 'value') && onlyKeys(node, LEAF_KEYS)) {
-    const value = node.value as Json;
-    return () => value;
-  }
-  if (type === 'variable' && isPlainVariable(node)) {
-    const name = node.value as string;
-    return (bindings) => variableOf(name, bindings);
-  }
-  if (type === 'path') return pathOf(node);
-  if (type === 'binary' && onlyKeys(node, BINARY_KEYS)) return binaryOf(node, depth);
-  if (type === 'unary' && node.value === '-' && onlyKeys(node, UNARY_KEYS)) {
-    const operand = directOf((node as unknown as { expression: jsonata.ExprNode }).expression, depth + 1);
-    if (operand === undefined) return undefined;
-    return (bindings) => {
-      const value = operand(bindings);
-      if (value === undefined) return undefined;
-      return isFiniteNumber(value) ? -value : FALL_BACK;
-    };
-  }
-  if (type === 'condition' && onlyKeys(node, CONDITION_KEYS)) return conditionOf(node as unknown as ConditionNode, depth);
-  if (type === 'function' && node.value === '(' && onlyKeys(node, CALL_KEYS)) return callOf(node, depth);
-  if (type === 'block' && onlyKeys(node, BLOCK_KEYS) && node.expressions?.length === 1) {
-    return directOf(node.expressions[0] as jsonata.ExprNode, depth + 1);
-  }
-  return undefined;
-}
-
-function pathOf(node: jsonata.ExprNode): Direct | undefined {
-  if (!onlyKeys(node, PATH_KEYS) || node.steps === undefined) return undefined;
-  const [first, ...rest] = node.steps;
-  if (first === undefined || first.type !== 'variable' || !isPlainVariable(first)) return undefined;
-  const names: string[] = [];
-  for (const step of rest) {
-    if (step.type !== 'name' || !onlyKeys(step, LEAF_KEYS) || typeof step.value !== 'string') return undefined;
-    names.push(step.value);
-  }
-  const variable = first.value as string;
-  return (bindings) => walkPath(variableOf(variable, bindings), names);
-}
-
-function variableOf(name: string, bindings: JsonataBindings): Json | undefined | typeof FALL_BACK {
-  if (name === 'states') return bindings.states as unknown as Json;
-  if (Object.prototype.hasOwnProperty.call(bindings.variables, name)) return bindings.variables[name];
-  return FALL_BACK; // a built-in function, or nothing: the library knows which
-}
-
-/**
- * A property lookup through plain objects (own properties only), undefined
- * past a missing key or a scalar. An array on the way maps over its items
- * in JSONata, so that is left to the library.
- */
-function walkPath(start: Json | undefined | typeof FALL_BACK, names: readonly string[]): Json | undefined | typeof FALL_BACK {
-  let value = start;
-  for (const name of names) {
-    if (value === FALL_BACK) return FALL_BACK;
-    if (value === null || typeof value !== 'object') return undefined;
-    if (Array.isArray(value)) return FALL_BACK;
-    if (!Object.prototype.hasOwnProperty.call(value, name)) return undefined;
-    value = value[name];
-  }
-  return value;
-}
-
-function binaryOf(node: jsonata.ExprNode, depth: number): Direct | undefined {
-  const { lhs, rhs } = node as unknown as { lhs: jsonata.ExprNode; rhs: jsonata.ExprNode };
-  const left = directOf(lhs, depth + 1);
-  const right = directOf(rhs, depth + 1);
-  if (left === undefined || right === undefined) return undefined;
-  const operator = node.value as string;
-  const apply = BINARY_OPERATORS[operator];
-  if (apply !== undefined) {
-    return (bindings) => {
-      const l = left(bindings);
-      if (l === FALL_BACK) return FALL_BACK;
-      const r = right(bindings);
-      return r === FALL_BACK ? FALL_BACK : apply(l, r);
-    };
-  }
-  if (operator === 'and' || operator === 'or') {
-    const stopAt = operator === 'or';
-    return (bindings) => {
-      const l = truthOf(left(bindings));
-      // The right side is not evaluated once the left decides, as in the library.
-      if (l === FALL_BACK || l === stopAt) return l;
-      return truthOf(right(bindings));
-    };
-  }
-  return undefined;
-}
-
-type Operand = Json | undefined;
-
-/** The library's rules for `and` / `or` operands (boolize): booleans, strings, numbers and null; arrays and objects go to the library. */
-function truthOf(value: Operand | typeof FALL_BACK): boolean | typeof FALL_BACK {
-  if (value === FALL_BACK) return FALL_BACK;
-  if (value === undefined || value === null) return false;
-  if (typeof value === 'boolean') return value;
-  if (typeof value === 'string') return value.length > 0;
-  if (typeof value === 'number') return value !== 0;
-  return FALL_BACK;
-}
-
-function isFiniteNumber(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value);
-}
-
-function arithmetic(compute: (l: number, r: number) => number): (l: Operand, r: Operand) => Operand | typeof FALL_BACK {
-  return (l, r) => {
-    if (isFiniteNumber(l) && isFiniteNumber(r)) {
-      const result = compute(l, r);
-      return Number.isFinite(result) ? result : FALL_BACK;
-    }
-    // Undefined with a number is undefined; anything else is the library's T2001 / T2002.
-    if ((l === undefined || isFiniteNumber(l)) && (r === undefined || isFiniteNumber(r))) return undefined;
-    return FALL_BACK;
-  };
-}
-
-function comparison(compare: (l: number | string, r: number | string) => boolean): (l: Operand, r: Operand) => Operand | typeof FALL_BACK {
-  return (l, r) => {
-    const lType = typeof l;
-    const rType = typeof r;
-    if ((lType === 'number' || lType === 'string') && lType === rType) return compare(l as number | string, r as number | string);
-    // Undefined with a number or a string is undefined; mixed types are the library's T2009 / T2010.
-    const comparable = (t: string): boolean => t === 'undefined' || t === 'number' || t === 'string';
-    return (l === undefined || r === undefined) && comparable(lType) && comparable(rType) ? undefined : FALL_BACK;
-  };
-}
-
-function isScalar(value: Operand): boolean {
-  return value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
-}
-
-function equality(equal: boolean): (l: Operand, r: Operand) => Operand | typeof FALL_BACK {
-  return (l, r) => {
-    if (l === undefined || r === undefined) return false;
-    // Arrays and objects compare deeply in the library.
-    if (!isScalar(l) || !isScalar(r)) return FALL_BACK;
-    return (l === r) === equal;
-  };
-}
-
-/** `$string` of a scalar, as the library writes it inside `&` (15 significant digits for a fraction). */
-function concatText(value: Operand): string | typeof FALL_BACK {
-  if (value === undefined) return '';
-  if (typeof value === 'string') return value;
-  if (isFiniteNumber(value)) return JSON.stringify(Number.isInteger(value) ? value : Number(value.toPrecision(15)));
-  if (typeof value === 'boolean' || value === null) return JSON.stringify(value);
-  return FALL_BACK;
-}
-
-const BINARY_OPERATORS: Readonly<Record<string, (l: Operand, r: Operand) => Operand | typeof FALL_BACK>> = {
-  '+': arithmetic((l, r) => l + r),
-  '-': arithmetic((l, r) => l - r),
-  '*': arithmetic((l, r) => l * r),
-  '/': arithmetic((l, r) => l / r),
-  '%': arithmetic((l, r) => l % r),
-  '<': comparison((l, r) => l < r),
-  '<=': comparison((l, r) => l <= r),
-  '>': comparison((l, r) => l > r),
-  '>=': comparison((l, r) => l >= r),
-  '=': equality(true),
-  '!=': equality(false),
-  '&': (l, r) => {
-    const left = concatText(l);
-    const right = concatText(r);
-    return left === FALL_BACK || right === FALL_BACK ? FALL_BACK : left + right;
-  },
-};
-
-interface ConditionNode {
-  readonly condition: jsonata.ExprNode;
-  readonly then: jsonata.ExprNode;
-  readonly else?: jsonata.ExprNode;
-}
-
-function conditionOf(node: ConditionNode, depth: number): Direct | undefined {
-  const test = directOf(node.condition, depth + 1);
-  const then = directOf(node.then, depth + 1);
-  const otherwise = node.else === undefined ? () => undefined : directOf(node.else, depth + 1);
-  if (test === undefined || then === undefined || otherwise === undefined) return undefined;
-  return (bindings) => {
-    const truth = truthOf(test(bindings));
-    if (truth === FALL_BACK) return FALL_BACK;
-    return truth ? then(bindings) : otherwise(bindings);
-  };
-}
-
-/**
- * The calls answered directly, each for the arguments where the library's
- * function is plain (its signature neither coerces nor refuses them).
- */
-const DIRECT_FUNCTIONS: Readonly<Record<string, (args: Operand[], bindings: JsonataBindings) => Operand | typeof FALL_BACK>> = {
-  count: ([value], _bindings) => (value === undefined ? 0 : Array.isArray(value) ? value.length : 1),
-  exists: ([value]) => value !== undefined,
-  length: ([value]) => (value === undefined ? undefined : typeof value === 'string' ? Array.from(value).length : FALL_BACK),
-  uppercase: ([value]) => (value === undefined ? undefined : typeof value === 'string' ? value.toUpperCase() : FALL_BACK),
-  lowercase: ([value]) => (value === undefined ? undefined : typeof value === 'string' ? value.toLowerCase() : FALL_BACK),
-  string: ([value]) => (value === undefined ? undefined : concatText(value)),
-  sum: ([value]) => {
-    if (value === undefined) return undefined;
-    if (isFiniteNumber(value)) return value;
-    if (!Array.isArray(value) || !value.every(isFiniteNumber)) return FALL_BACK;
-    let total = 0;
-    for (const item of value as number[]) total += item;
-    return total;
-  },
-  // The added functions without arguments: a clock read and a fresh UUID, as the library path would give.
-  now: (_args, bindings) => new Date(bindings.now()).toISOString(),
-  millis: (_args, bindings) => bindings.now(),
-  uuid: () => randomUUID(),
-};
-
-/** How many arguments each direct function takes; another count is the library's to refuse or to read from the context. */
-const DIRECT_ARITY: Readonly<Record<string, number>> = { count: 1, exists: 1, length: 1, uppercase: 1, lowercase: 1, string: 1, sum: 1, now: 0, millis: 0, uuid: 0 };
-
-function callOf(node: jsonata.ExprNode, depth: number): Direct | undefined {
-  const procedure = (node as unknown as { procedure: jsonata.ExprNode }).procedure;
-  if (procedure.type !== 'variable' || !isPlainVariable(procedure)) return undefined;
-  const name = procedure.value as string;
-  const implementation = Object.prototype.hasOwnProperty.call(DIRECT_FUNCTIONS, name) ? DIRECT_FUNCTIONS[name] : undefined;
-  const args = node.arguments ?? [];
-  if (implementation === undefined || args.length !== DIRECT_ARITY[name]) return undefined;
-  const operands: Direct[] = [];
-  for (const argument of args) {
-    const operand = directOf(argument, depth + 1);
-    if (operand === undefined) return undefined;
-    operands.push(operand);
-  }
-  return (bindings) => {
-    // A workflow variable of the same name shadows the function.
-    if (Object.prototype.hasOwnProperty.call(bindings.variables, name)) return FALL_BACK;
-    const values: Operand[] = [];
-    for (const operand of operands) {
-      const value = operand(bindings);
-      if (value === FALL_BACK) return FALL_BACK;
-      values.push(value);
-    }
-    return implementation(values, bindings);
-  };
-}
-
-function isPlainVariable(node: jsonata.ExprNode): boolean {
-  // `$` is the (absent) input and `$$` the root: both are the library's to answer.
-  return onlyKeys(node, LEAF_KEYS) && typeof node.value === 'string' && node.value !== '' && node.value !== '$';
-}
-
-/** Whether a node has nothing beyond the given keys (the parser leaves some keys present but undefined, such as a call's `name`). */
-function onlyKeys(node: object, allowed: ReadonlySet<string>): boolean {
-  for (const [key, value] of Object.entries(node)) if (value !== undefined && !allowed.has(key)) return false;
-  return true;
-}
-
-// ----- evaluation by the library -----
+// ----- evaluation -----
 
 async function runLibrary(compiled: Compiled, bindings: JsonataBindings, where: JsonataWhere): Promise<Json | undefined> {
   if (compiled.expression === undefined) throw failureFromThrown(compiled.syntaxError, compiled.text, where);

@@ -89,9 +89,9 @@ function buildPlan(template: Json, suffix: string): Plan {
 }
 
 /**
- * Evaluates synchronously while every leaf can answer at once, and turns
- * asynchronous from the first leaf that needs the library: a template of
- * plain paths then costs no promise per leaf.
+ * Evaluates a template's plan: constants at once, expressions through the
+ * library, one member at a time in document order (the first failing field
+ * is the one AWS reports).
  */
 function evaluatePlan(plan: Plan, bindings: JsonataBindings, where: JsonataWhere): Json | Promise<Json> {
   switch (plan.kind) {

@@ -1,7 +1,7 @@
 import * as zlib from 'node:zlib';
 import type { Compressors, FileMetaData, ParquetParsers, SchemaTree } from 'hyparquet';
 import type { Json, JsonObject, StateLocation } from '../../types.js';
-import { readerFailure, UnsupportedItemReaderError } from './common.js';
+import { readerFailure } from './common.js';
 
 /**
  * AWS's ceilings for a Parquet dataset (developer guide, "ItemReader (Map)",
