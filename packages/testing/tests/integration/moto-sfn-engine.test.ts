@@ -5,6 +5,7 @@ import {
   SubmitContainerStateChangeCommand,
 } from '@aws-sdk/client-ecs';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import {
   CreateStateMachineCommand,
   DescribeExecutionCommand,
@@ -323,6 +324,125 @@ describe("moto fixes to the Step Functions engine", () => {
         Containers: [{ Name: 'Main', ExitCode: 1, LastStatus: 'STOPPED' }],
       });
       expect(tasks).toBe(2);
+    });
+  });
+
+  describe('fix_sfn_result_writer_files: a distributed Map writes its children\'s results to S3', () => {
+    /** A distributed Map over three items, one of them failing (tolerated), whose ResultWriter writes to a new bucket. */
+    async function mapWithResultWriter(endpoint: string, destination: { Prefix?: string }): Promise<{
+      execution: DescribeExecutionCommandOutput;
+      keys: string[];
+      read: (key: string) => Promise<unknown>;
+    }> {
+      const s3 = new S3Client({ ...motoClientConfig(endpoint), forcePathStyle: true });
+      const bucket = uniqueName('results');
+      await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+      const definition = {
+        StartAt: 'Fan',
+        States: {
+          Fan: {
+            Type: 'Map',
+            ItemsPath: '$.items',
+            ToleratedFailureCount: 1,
+            ItemProcessor: {
+              ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+              StartAt: 'Check',
+              States: {
+                Check: { Type: 'Choice', Choices: [{ Variable: '$.qty', NumericGreaterThan: 4, Next: 'Reject' }], Default: 'Accept' },
+                Reject: { Type: 'Fail', Error: 'Order.TooMany', Cause: 'more than 4' },
+                Accept: { Type: 'Pass', Parameters: { 'order.$': '$.orderId' }, End: true },
+              },
+            },
+            ResultWriter: { Resource: 'arn:aws:states:::s3:putObject', Parameters: { Bucket: bucket, ...destination } },
+            End: true,
+          },
+        },
+      };
+      const execution = await run(endpoint, definition, { items: [{ orderId: 'o-1', qty: 1 }, { orderId: 'o-2', qty: 5 }, { orderId: 'o-3', qty: 2 }] });
+      const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket }));
+      const read = async (key: string): Promise<unknown> => {
+        const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+        return JSON.parse((await object.Body?.transformToString()) ?? 'null');
+      };
+      return { execution, keys: (listed.Contents ?? []).map((object) => object.Key ?? ''), read };
+    }
+
+    it('is still needed', async () => {
+      const server = await serverWithout('fix_sfn_result_writer_files');
+      unfixed.push(server);
+
+      const withPrefix = await mapWithResultWriter(server.endpoint, { Prefix: 'runs' });
+      const withoutPrefix = await mapWithResultWriter(server.endpoint, {});
+
+      // If this starts to fail, moto writes the results itself: delete fix_sfn_result_writer_files.py and this test.
+      expect(withPrefix.keys, 'moto now writes result files: remove the fix').toEqual([expect.stringMatching(/^runs\/[0-9a-f-]{36}\/manifest\.json$/)]);
+      expect(await withPrefix.read(withPrefix.keys[0] ?? '')).toMatchObject({ ResultFiles: { FAILED: [], PENDING: [], SUCCEEDED: [] } });
+      expect(withoutPrefix.execution).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
+    });
+
+    it('writes SUCCEEDED_0.json and FAILED_0.json under <Prefix>/<map run id>/, listed in the manifest', async () => {
+      const { execution, keys, read } = await mapWithResultWriter(fixed(), { Prefix: 'runs/' });
+
+      expect(execution.status).toBe('SUCCEEDED');
+      const output = JSON.parse(execution.output ?? 'null') as { MapRunArn: string; ResultWriterDetails: { Bucket: string; Key: string } };
+      const folder = `runs/${output.MapRunArn.split(':').at(-1)}`;
+      expect(output.ResultWriterDetails.Key).toBe(`${folder}/manifest.json`);
+      expect(keys).toEqual([`${folder}/FAILED_0.json`, `${folder}/SUCCEEDED_0.json`, `${folder}/manifest.json`]);
+      expect(await read(`${folder}/manifest.json`)).toEqual({
+        DestinationBucket: output.ResultWriterDetails.Bucket,
+        MapRunArn: output.MapRunArn,
+        ResultFiles: {
+          FAILED: [{ Key: `${folder}/FAILED_0.json`, Size: expect.any(Number) }],
+          PENDING: [],
+          SUCCEEDED: [{ Key: `${folder}/SUCCEEDED_0.json`, Size: expect.any(Number) }],
+        },
+      });
+      // Each child as DescribeExecution gives it, in item order ("ResultWriter (Map)", "Exporting to Amazon S3").
+      const childMachine = output.MapRunArn.replace(':mapRun:', ':stateMachine:').replace(/:[^:]+$/, '');
+      const child = (name: string) => ({
+        ExecutionArn: `${childMachine.replace(':stateMachine:', ':execution:')}:${name}`,
+        InputDetails: { Included: true },
+        Name: name,
+        RedriveCount: 0,
+        StartDate: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+        StateMachineArn: childMachine,
+        StopDate: expect.stringMatching(/Z$/),
+      });
+      const succeeded = (await read(`${folder}/SUCCEEDED_0.json`)) as { Name: string }[];
+      expect(succeeded).toEqual(
+        [
+          ['{"orderId":"o-1","qty":1}', '{"order":"o-1"}'],
+          ['{"orderId":"o-3","qty":2}', '{"order":"o-3"}'],
+        ].map(([input, output], index) => ({
+          ...child(succeeded[index]?.Name ?? ''),
+          Input: input,
+          Output: output,
+          OutputDetails: { Included: true },
+          RedriveStatus: 'NOT_REDRIVABLE',
+          RedriveStatusReason: 'Execution is SUCCEEDED and cannot be redriven',
+          Status: 'SUCCEEDED',
+        })),
+      );
+      const failed = (await read(`${folder}/FAILED_0.json`)) as { Name: string }[];
+      expect(failed).toEqual([
+        {
+          ...child(failed[0]?.Name ?? ''),
+          Cause: 'more than 4',
+          Error: 'Order.TooMany',
+          Input: '{"orderId":"o-2","qty":5}',
+          RedriveStatus: 'REDRIVABLE_BY_MAP_RUN',
+          Status: 'FAILED',
+        },
+      ]);
+      expect(succeeded.concat(failed).map((record) => record.Name)).toEqual(Array(3).fill(expect.stringMatching(/^[0-9a-f-]{36}$/)));
+    });
+
+    it('writes under the map run id when the ResultWriter has no Prefix', async () => {
+      const { execution, keys } = await mapWithResultWriter(fixed(), {});
+
+      expect(execution.status).toBe('SUCCEEDED');
+      const runId = (JSON.parse(execution.output ?? 'null') as { MapRunArn: string }).MapRunArn.split(':').at(-1);
+      expect(keys).toEqual([`${runId}/FAILED_0.json`, `${runId}/SUCCEEDED_0.json`, `${runId}/manifest.json`]);
     });
   });
 });
