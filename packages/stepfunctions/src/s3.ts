@@ -1,5 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { MemoryObjectStore } from './engine/map/object-store.js';
+import { MemoryObjectStore, utf8Text } from './engine/map/object-store.js';
 import type { ObjectStore, StoredObjectSummary } from './engine/types.js';
 import { StepFunctionsError } from './errors.js';
 
@@ -107,7 +107,10 @@ export function awsS3Objects(): S3Objects {
       const { client: c, sdk } = await s3();
       try {
         const response = await c.send(new sdk.GetObjectCommand({ Bucket: bucket, Key: key }));
-        return response.Body ? await response.Body.transformToString() : '';
+        if (!response.Body) return '';
+        // Text as text; other bytes one character per byte, as the local double holds them.
+        const bytes = Buffer.from(await response.Body.transformToByteArray());
+        return utf8Text(bytes) ?? bytes.toString('latin1');
       } catch (error) {
         if ((error as { name?: string }).name === 'NoSuchKey') return undefined;
         throw error;

@@ -74,9 +74,23 @@ export class MemoryObjectStore implements BucketAwareObjectStore {
 
   /** Stores the body under the key, replacing any object there, and creates the bucket if needed. */
   async putObject(bucket: string, key: string, body: string): Promise<void> {
-    this.createBucket(bucket);
     const binary = isLatin1Binary(body) || isParquetBody(body);
-    const bytes = binary ? Buffer.from(body, 'latin1') : Buffer.from(body, 'utf8');
+    this.store(bucket, key, body, binary ? Buffer.from(body, 'latin1') : Buffer.from(body, 'utf8'));
+  }
+
+  /**
+   * Stores bytes: UTF-8 text as text (a CSV or JSON file given as a Buffer
+   * reads as the same characters), anything else one character per byte,
+   * as the binary readers (gzip, Parquet) expect. Size and ETag are the bytes'.
+   */
+  async putObjectBytes(bucket: string, key: string, bytes: Uint8Array): Promise<void> {
+    const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const text = utf8Text(buffer);
+    this.store(bucket, key, text !== undefined && !isLatin1Binary(text) && !isParquetBody(text) ? text : buffer.toString('latin1'), buffer);
+  }
+
+  private store(bucket: string, key: string, body: string, bytes: Buffer): void {
+    this.createBucket(bucket);
     this.buckets.get(bucket)?.set(key, {
       body,
       size: bytes.length,
@@ -105,6 +119,17 @@ export class MemoryObjectStore implements BucketAwareObjectStore {
       const stored = objects.get(key) as StoredObject;
       return { Key: key, Size: stored.size, ETag: stored.etag, LastModified: stored.lastModified, StorageClass: 'STANDARD' };
     });
+  }
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The bytes as text when they are valid UTF-8, else `undefined`. */
+export function utf8Text(bytes: Uint8Array): string | undefined {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    return undefined;
   }
 }
 
