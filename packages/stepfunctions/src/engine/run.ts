@@ -11,7 +11,7 @@ import type { JsonataBindings } from './ql/jsonata.js';
 import { evaluatePayloadTemplate } from './ql/payload.js';
 import { evaluateJsonataTemplate } from './ql/template.js';
 import { retryDelayMs } from './clock/backoff.js';
-import { languageOf, type MachineSpec, type StateSpec } from './states/machine.js';
+import type { MachineSpec, StateSpec } from './states/machine.js';
 import { StateFailure, type EvaluationScope, type Json, type JsonObject, type ObjectStore, type QueryLanguage, type StateLocation } from './types.js';
 import type { VariableScope } from './vars/scope.js';
 
@@ -27,7 +27,7 @@ export interface RunEnv {
   readonly partition: string;
   readonly random: () => number;
   readonly store: ObjectStore | undefined;
-  /** Aborted when the execution has ended: work still running for it (request-response tasks) stops. */
+  /** Aborted when the execution has ended: a task state still waiting for its work stops it. */
   readonly ended: AbortSignal;
   /** Aborted when the execution is stopped or timed out: its states end without `…StateAborted` events. */
   readonly stopped: AbortSignal;
@@ -70,13 +70,6 @@ export interface StateExit {
   readonly output: Json;
   /** Absent when the state ends its machine. */
   readonly next?: string;
-}
-
-/** A state failure that no Catch took, on its way to the branch or execution. */
-export class UncaughtFailure extends StateFailure {
-  constructor(failure: StateFailure) {
-    super(failure.error, failure.failureCause);
-  }
 }
 
 /** The branch stopped because the execution (or a sibling) did; not a workflow outcome. */
@@ -127,10 +120,10 @@ export function scopeOf(run: StateRun, context: JsonObject = contextOf(run)): Ev
   return { context, variables: run.branch.scope };
 }
 
-export function bindingsOf(run: StateRun, extra: { result?: Json; errorOutput?: Json; input?: Json } = {}): JsonataBindings {
+export function bindingsOf(run: StateRun, extra: { result?: Json; errorOutput?: Json } = {}): JsonataBindings {
   return {
     states: {
-      input: extra.input ?? run.input,
+      input: run.input,
       context: contextOf(run),
       ...(extra.result !== undefined ? { result: extra.result } : {}),
       ...(extra.errorOutput !== undefined ? { errorOutput: extra.errorOutput } : {}),
@@ -247,7 +240,7 @@ export async function evaluateAssign(run: StateRun, assign: unknown, bindings: J
   return evaluated !== null && typeof evaluated === 'object' && !Array.isArray(evaluated) ? (evaluated as Record<string, Json>) : {};
 }
 
-export function evaluateAssignJsonPath(run: StateRun, assign: unknown, data: Json, scope: EvaluationScope): Record<string, Json> {
+function evaluateAssignJsonPath(run: StateRun, assign: unknown, data: Json, scope: EvaluationScope): Record<string, Json> {
   const evaluated = evaluatePayloadTemplate(assign as Json, data, scope, location(run), 'Assign');
   return evaluated !== null && typeof evaluated === 'object' && !Array.isArray(evaluated) ? (evaluated as Record<string, Json>) : {};
 }
@@ -429,4 +422,3 @@ export async function effectiveInput(run: StateRun, options: { readonly paramete
   return evaluatePayloadTemplate(run.state.Parameters as Json, selected, scope, location(run), 'Parameters');
 }
 
-export { languageOf };
