@@ -1,12 +1,15 @@
 import { HarnessError } from '@harness/core';
 import yargs, { type Argv } from 'yargs';
+import { describeAwsFailure } from './aws/failures.js';
 import { deployCommand } from './commands/deploy/command-object.js';
 import { destroyCommand } from './commands/destroy/command-object.js';
 import { doctorCommand } from './commands/doctor/command-object.js';
 import { outputsCommand } from './commands/outputs/command-object.js';
 import { synthCommand } from './commands/synth/command-object.js';
+import { HARNESS_COMMAND } from './constants.js';
 import { withGlobalOptions, type GlobalArgs } from './options.js';
 import { processRuntime, type CliRuntime } from './runtime.js';
+import { cliVersion } from './version.js';
 
 /**
  * The `harness` command line, without running it: commands, global options,
@@ -31,7 +34,8 @@ export function buildCli(runtime: CliRuntime = processRuntime()): Argv<GlobalArg
     .epilogue('The config is harness.config.json in the working directory. AWS_REGION, AWS_PROFILE and AWS_ENDPOINT_URL apply as usual.')
     .help()
     .alias('help', 'h')
-    .version(false)
+    .version('version', 'Show the version of @harness/cli', cliVersion())
+    .alias('version', 'v')
     .wrap(Math.min(110, process.stdout.columns || 100))
     .exitProcess(false)
     .fail(false);
@@ -48,29 +52,36 @@ export async function runCli(args: readonly string[], runtime: CliRuntime = proc
   try {
     await buildCli(runtime).parseAsync([...args]);
   } catch (error) {
-    runtime.stderr(`${formatError(error)}\n`);
+    runtime.stderr(`${formatError(error, runtime.env)}\n`);
     runtime.exitCode = Math.max(runtime.exitCode, 1);
   }
   return runtime.exitCode;
 }
 
-/** One message per failure, ending with what to do about it. */
-export function formatError(error: unknown): string {
+/**
+ * One message per failure, ending with what to do about it. An AWS SDK error
+ * says whether AWS answered (and refused) or the call never got there, and
+ * why: connection, DNS, credentials, region. `env` names the endpoint.
+ *
+ * @example
+ * formatError(error, process.env);
+ * // ✖ Could not connect to the AWS endpoint http://127.0.0.1:5000 (connection refused).
+ * // To fix this, start the endpoint or unset AWS_ENDPOINT_URL.
+ */
+export function formatError(error: unknown, env: Readonly<Record<string, string | undefined>> = {}): string {
   if (!(error instanceof Error)) return `✖ ${String(error)}`;
   if (error instanceof HarnessError || error.message.includes('To fix this')) return `✖ ${error.message}`;
-  if ('$metadata' in error || error.name === 'CredentialsProviderError') {
-    return `✖ AWS refused the call: ${error.name}: ${error.message}${rawAnswer(error)}\nTo fix this, check the credentials, region and endpoint with \`harness doctor\`.`;
+  const failure = describeAwsFailure(error, env);
+  if (failure) {
+    return [
+      `✖ ${failure.summary}.`,
+      ...(failure.answer ? [`  The endpoint answered: ${failure.answer}`] : []),
+      `To fix this, ${failure.fix}.`,
+    ].join('\n');
   }
   // yargs reports bad usage as a plain Error (or YError).
   if (error.name === 'Error' || error.name === 'YError') {
-    return `✖ ${error.message}\nTo fix this, see \`harness --help\` (or \`harness <command> --help\`) for the commands and options.`;
+    return `✖ ${error.message}\nTo fix this, see \`${HARNESS_COMMAND} --help\` (or \`${HARNESS_COMMAND} <command> --help\`) for the commands and options.`;
   }
   return `✖ ${error.name}: ${error.message}`;
-}
-
-/** What the endpoint actually said, when the SDK could not read it (an AWS-compatible endpoint's error, say). */
-function rawAnswer(error: Error): string {
-  const body = (error as { $response?: { body?: unknown } }).$response?.body;
-  const text = typeof body === 'string' ? body : body instanceof Uint8Array ? Buffer.from(body).toString('utf8') : undefined;
-  return text ? `\n  The endpoint answered: ${text.slice(0, 500)}` : '';
 }

@@ -190,7 +190,7 @@ function required(env: Env, variable: string): string {
   if (!value) {
     throw new AgentConfigurationError(
       variable,
-      `${variable} is not set. The task definition of an ECS double sets it; to fix this, run \`harness deploy\` again or start the agent through the harness local runner.`,
+      `${variable} is not set. The task definition of an ECS double sets it; to fix this, run \`npx harness deploy\` again or start the agent through the harness local runner.`,
     );
   }
   return value;

@@ -35,7 +35,7 @@ async function bootstrap(): Promise<number> {
   const key = env[AGENT_KEY];
   const pinned = env[AGENT_SHA256]?.toLowerCase();
   if (!bucket || !key || !pinned || !/^[0-9a-f]{64}$/.test(pinned)) {
-    log('error', `${AGENT_BUCKET}, ${AGENT_KEY} and ${AGENT_SHA256} (64 hex digits) must be set. To fix this, run \`harness deploy\` again.`);
+    log('error', `${AGENT_BUCKET}, ${AGENT_KEY} and ${AGENT_SHA256} (64 hex digits) must be set. To fix this, run \`npx harness deploy\` again.`);
     return INTERNAL_ERROR;
   }
   const location = `s3://${bucket}/${key}`;
@@ -50,7 +50,7 @@ async function bootstrap(): Promise<number> {
   if (actual !== pinned) {
     log(
       'error',
-      `refusing to run the container agent from ${location}: its SHA-256 is ${actual}, not the pinned ${pinned}. To fix this, run \`harness deploy\` again.`,
+      `refusing to run the container agent from ${location}: its SHA-256 is ${actual}, not the pinned ${pinned}. To fix this, run \`npx harness deploy\` again.`,
       { bucket, key, expectedSha256: pinned, actualSha256: actual },
     );
     return INTEGRITY_ERROR;

@@ -178,7 +178,7 @@ function required(env: Env, variable: string): string {
   if (!value) {
     throw new LambdaDoubleError(
       LAMBDA_DOUBLE_ERRORS.internal,
-      `${variable} is not set. The harness template sets it on every Lambda function double; to fix this, run \`harness deploy\` again.`,
+      `${variable} is not set. The harness template sets it on every Lambda function double; to fix this, run \`npx harness deploy\` again.`,
     );
   }
   return value;

@@ -109,7 +109,7 @@ export function ecsTemplate(config: EcsConfig, context: TemplateContext): CloudF
     throw new EcsConfigError(
       'adapters.ecs',
       `cannot be deployed to stack ${stack} without the '${AGENT_ARTIFACT}' artifact`,
-      'upload ecsArtifacts(config) to the artifacts bucket first and pass their keys and SHA-256 in the template context (`harness deploy` does both)',
+      'upload ecsArtifacts(config) to the artifacts bucket first and pass their keys and SHA-256 in the template context (`npx harness deploy` does both)',
     );
   }
   const entryPoint = bootstrapEntryPoint();

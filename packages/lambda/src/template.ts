@@ -85,7 +85,7 @@ export function lambdaTemplate(config: LambdaConfig, context: TemplateContext): 
     throw new LambdaConfigError(
       'adapters.lambda',
       `cannot be deployed to stack ${stack} without the '${LAMBDA_ARTIFACT}' artifact`,
-      'upload lambdaArtifacts(config) to the artifacts bucket first and pass their keys and SHA-256 in the template context (`harness deploy` does both)',
+      'upload lambdaArtifacts(config) to the artifacts bucket first and pass their keys and SHA-256 in the template context (`npx harness deploy` does both)',
     );
   }
   const functions = Object.values(config.functions);

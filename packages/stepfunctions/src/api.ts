@@ -50,7 +50,7 @@ export interface StateMachineInvocation {
 
 /**
  * Decides how a mocked child execution ends: return its output, or throw to
- * fail it (`throw failExecution('Order.Rejected', 'out of stock')`; any other
+ * fail it (`failExecution('Order.Rejected', 'out of stock')`, which throws; any other
  * error fails it with the error's name and message).
  */
 export type StateMachineHandler = (invocation: StateMachineInvocation) => unknown;
@@ -146,7 +146,7 @@ export interface StepFunctionsApi {
    *
    * @example
    * const notify = await harness.stepFunctions.mockStateMachine('NotifyCustomer', ({ input }) => ({ sent: true }));
-   * await harness.stepFunctions.mockStateMachine('Charge', () => { throw failExecution('Card.Declined', 'insufficient funds'); });
+   * await harness.stepFunctions.mockStateMachine('Charge', () => failExecution('Card.Declined', 'insufficient funds'));
    */
   mockStateMachine(name: string, handler: StateMachineHandler): Promise<StateMachineMock>;
   /**

@@ -8,6 +8,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import type { Artifact } from '@harness/core';
+import { HARNESS_COMMAND } from '../constants.js';
 
 export interface UploadedArtifact {
   readonly name: string;
@@ -93,7 +94,7 @@ export async function emptyBucket(s3: S3Client, bucket: string): Promise<number>
       if (Errors?.length) {
         const first = Errors[0];
         throw new Error(
-          `Could not empty bucket ${bucket}: ${Errors.length} objects were not deleted (first: ${first?.Key} ${first?.Code} ${first?.Message}). To fix this, check your s3:DeleteObjectVersion permission, then run \`harness destroy\` again.`,
+          `Could not empty bucket ${bucket}: ${Errors.length} objects were not deleted (first: ${first?.Key} ${first?.Code} ${first?.Message}). To fix this, check your s3:DeleteObjectVersion permission, then run \`${HARNESS_COMMAND} destroy\` again.`,
         );
       }
       deleted += batch.length;

@@ -10,6 +10,7 @@ import {
   type StackEvent,
   type Tag,
 } from '@aws-sdk/client-cloudformation';
+import { HARNESS_COMMAND } from '../constants.js';
 import { StackOperationError, StackWaitTimeoutError } from '../errors.js';
 
 /** What a stack operation reports while it runs. */
@@ -240,12 +241,12 @@ export async function waitForStack(
 
 function fixFor(operation: StackOperation, status: string, stackName: string): string {
   if (operation === 'delete') {
-    return `remove or empty what the reasons above name (e.g. a non-empty bucket), then run \`harness destroy\` again`;
+    return `remove or empty what the reasons above name (e.g. a non-empty bucket), then run \`${HARNESS_COMMAND} destroy\` again`;
   }
   if (status === 'ROLLBACK_COMPLETE') {
-    return `correct what the reasons above name and run \`harness deploy\` again (it replaces the rolled-back stack ${stackName})`;
+    return `correct what the reasons above name and run \`${HARNESS_COMMAND} deploy\` again (it replaces the rolled-back stack ${stackName})`;
   }
-  return 'correct what the reasons above name and run `harness deploy` again';
+  return `correct what the reasons above name and run \`${HARNESS_COMMAND} deploy\` again`;
 }
 
 async function newEvents(

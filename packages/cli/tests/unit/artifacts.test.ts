@@ -107,7 +107,7 @@ describe('Function: emptyBucket', () => {
     s3Mock.on(DeleteObjectsCommand).resolves({ Errors: [{ Key: 'a', Code: 'AccessDenied', Message: 'Access Denied' }] });
 
     await expect(emptyBucket(client, 'bucket')).rejects.toThrow(
-      'Could not empty bucket bucket: 1 objects were not deleted (first: a AccessDenied Access Denied). To fix this, check your s3:DeleteObjectVersion permission, then run `harness destroy` again.',
+      'Could not empty bucket bucket: 1 objects were not deleted (first: a AccessDenied Access Denied). To fix this, check your s3:DeleteObjectVersion permission, then run `npx harness destroy` again.',
     );
   });
 });

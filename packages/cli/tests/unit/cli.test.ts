@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -13,8 +13,10 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildCli, formatError, runCli } from '../../src/cli.js';
 import { recordingRuntime } from '../helpers/runtime.js';
+import { hostNotFound, noCredentials, refusedConnection } from '../helpers/sdk-errors.js';
 
 const COMMANDS = ['deploy', 'synth', 'outputs', 'destroy', 'doctor'];
+const MOTO = { AWS_ENDPOINT_URL: 'http://127.0.0.1:5000', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' };
 const cfnMock = mockClient(CloudFormationClient);
 const stsMock = mockClient(STSClient);
 let dir: string;
@@ -58,6 +60,19 @@ describe('Function: buildCli', () => {
     expect(help).toContain('--config');
   });
 
+  it.each(['--version', '-v'])('prints the version of its package.json for %s', async (flag) => {
+    const { version } = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8'));
+
+    const output = await helpOf([flag]);
+
+    expect(output).toBe(version);
+    expect(version).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('lists --version and -v in --help', async () => {
+    expect(await helpOf(['--help'])).toMatch(/-v, --version +Show the version of @harness\/cli/);
+  });
+
   it('parses a command line without running it when asked for help', async () => {
     const help = await helpOf(['deploy', '--adapters', 'ecs', '--help']);
 
@@ -73,7 +88,7 @@ describe('Function: runCli', () => {
 
     expect(code).toBe(1);
     expect(runtime.err.join('')).toContain('Did you mean deploy?');
-    expect(runtime.err.join('')).toContain('To fix this, see `harness --help`');
+    expect(runtime.err.join('')).toContain('To fix this, see `npx harness --help`');
   });
 
   it('refuses an unknown option', async () => {
@@ -171,7 +186,7 @@ describe('Function: runCli', () => {
     // Assert
     expect(code).toBe(1);
     expect(runtime.err.join('')).toContain(
-      `✖ harness-dev-core is still used by harness-dev-lambda, which is not in ${join(dir, 'harness.config.json')}. To fix this, delete it first: \`harness destroy --adapters lambda --yes\`.`,
+      `✖ harness-dev-core is still used by harness-dev-lambda, which is not in ${join(dir, 'harness.config.json')}. To fix this, delete it first: \`npx harness destroy --adapters lambda --yes\`.`,
     );
     expect(cfnMock.commandCalls(DeleteStackCommand)).toHaveLength(0);
   });
@@ -220,7 +235,7 @@ describe('Function: runCli', () => {
     expect(out).toContain('✔ credentials: account 123456789012, arn:aws:iam::123456789012:user/dev');
     expect(out).toContain('✔ region: eu-west-1 (from --region)');
     expect(out).toContain('✔ stack harness-dev-core: CREATE_COMPLETE');
-    expect(out).toContain('✖ stack harness-dev-ecs: not deployed\n    To fix this, run `harness deploy`');
+    expect(out).toContain('✖ stack harness-dev-ecs: not deployed\n    To fix this, run `npx harness deploy`');
     expect(out).not.toContain('AKIASECRETSHOULDNOTSHOW');
   });
 
@@ -249,6 +264,74 @@ describe('Function: runCli', () => {
     ]);
   });
 
+  it('doctor says a stopped endpoint is the endpoint\'s problem, not the credentials\'', async () => {
+    // Arrange
+    const runtime = recordingRuntime({ cwd: dir, env: MOTO });
+    stsMock.on(GetCallerIdentityCommand).rejects(refusedConnection('127.0.0.1', 5000));
+
+    // Act
+    const code = await runCli(['doctor', '--region', 'us-east-1'], runtime);
+
+    // Assert
+    expect(code).toBe(1);
+    const out = runtime.out.join('');
+    expect(out).toContain(
+      '✖ endpoint: Could not connect to the AWS endpoint http://127.0.0.1:5000 (connection refused)\n    To fix this, start the endpoint or unset AWS_ENDPOINT_URL.\n',
+    );
+    expect(out).not.toContain('credentials');
+    expect(out).not.toContain('refused the call');
+    expect(cfnMock.calls()).toHaveLength(0);
+  });
+
+  it('doctor says missing credentials are missing, and how to configure them', async () => {
+    // Arrange
+    const runtime = recordingRuntime({ cwd: dir });
+    stsMock.on(GetCallerIdentityCommand).rejects(noCredentials());
+
+    // Act
+    const code = await runCli(['doctor', '--region', 'eu-west-1'], runtime);
+
+    // Assert
+    expect(code).toBe(1);
+    const out = runtime.out.join('');
+    expect(out).toContain('✔ endpoint: AWS (no AWS_ENDPOINT_URL)');
+    expect(out).toContain(
+      '✖ credentials: Could not load AWS credentials: Could not load credentials from any providers\n' +
+        '    To fix this, configure credentials: `aws configure`, `aws sso login`, AWS_PROFILE, or AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY.',
+    );
+  });
+
+  it('doctor says which region to check when the AWS host name does not resolve', async () => {
+    // Arrange
+    const runtime = recordingRuntime({ cwd: dir });
+    stsMock.on(GetCallerIdentityCommand).rejects(hostNotFound('sts.eu-wset-1.amazonaws.com'));
+
+    // Act
+    const code = await runCli(['doctor', '--region', 'eu-wset-1'], runtime);
+
+    // Assert
+    expect(code).toBe(1);
+    expect(runtime.out.join('')).toContain(
+      '✖ endpoint: Could not connect to the AWS endpoint sts.eu-wset-1.amazonaws.com (host name not found)\n    To fix this, check that eu-wset-1 is an AWS region',
+    );
+  });
+
+  it('doctor names the credentials when AWS refuses them', async () => {
+    // Arrange
+    const runtime = recordingRuntime({ cwd: dir });
+    stsMock
+      .on(GetCallerIdentityCommand)
+      .rejects(Object.assign(new Error('The security token included in the request is invalid.'), { name: 'InvalidClientTokenId', $metadata: { httpStatusCode: 403 } }));
+
+    // Act
+    await runCli(['doctor', '--region', 'eu-west-1'], runtime);
+
+    // Assert
+    expect(runtime.out.join('')).toContain(
+      '✖ credentials: sts:GetCallerIdentity: AWS refused the call: InvalidClientTokenId: The security token included in the request is invalid\n    To fix this, configure credentials:',
+    );
+  });
+
   it('outputs --json lists every stack, and says which are not deployed', async () => {
     // Arrange
     const runtime = recordingRuntime({ cwd: dir });
@@ -274,11 +357,52 @@ describe('Function: runCli', () => {
         'harness-dev-ecs': { status: 'NOT_DEPLOYED', outputs: {} },
       },
     });
-    expect(runtime.err.join('')).toContain('harness-dev-ecs is not deployed. To fix this, run `harness deploy`.');
+    expect(runtime.err.join('')).toContain('harness-dev-ecs is not deployed. To fix this, run `npx harness deploy`.');
   });
 });
 
 describe('Function: formatError', () => {
+  it('says a refused connection is one, naming the endpoint and the fix, not that AWS refused', async () => {
+    // Arrange
+    const runtime = recordingRuntime({ cwd: dir, env: MOTO });
+    cfnMock.on(DescribeStacksCommand).rejects(refusedConnection('127.0.0.1', 5000));
+
+    // Act
+    const code = await runCli(['outputs', '--region', 'us-east-1'], runtime);
+
+    // Assert
+    expect(code).toBe(1);
+    expect(runtime.err.join('')).toMatchInlineSnapshot(`
+      "✖ Could not connect to the AWS endpoint http://127.0.0.1:5000 (connection refused).
+      To fix this, start the endpoint or unset AWS_ENDPOINT_URL.
+      "
+    `);
+  });
+
+  it.each([
+    ['missing credentials', noCredentials(), {}, '✖ Could not load AWS credentials: Could not load credentials from any providers.\nTo fix this, configure credentials:'],
+    ['a missing region', new Error('Region is missing'), {}, '✖ No AWS region is configured.\nTo fix this, set AWS_REGION, add "region" to harness.config.json, or pass --region.'],
+    ['a host name that does not resolve', hostNotFound('moto'), { AWS_ENDPOINT_URL: 'http://moto:5000' }, '✖ Could not connect to the AWS endpoint http://moto:5000 (host name not found).\nTo fix this, correct the host name in AWS_ENDPOINT_URL'],
+  ])('says what %s is, and the fix', (_case, error, env, message) => {
+    const formatted = formatError(error, env);
+
+    expect(formatted.startsWith(message)).toBe(true);
+    expect(formatted).not.toContain('refused the call');
+  });
+
+  it('says AWS refused the call when AWS answered with an error', () => {
+    const error = Object.assign(new Error('User: arn:aws:iam::123456789012:user/dev is not authorized to perform: cloudformation:CreateStack'), {
+      name: 'AccessDenied',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 403, requestId: 'req-1', attempts: 1, totalRetryDelay: 0 },
+    });
+
+    expect(formatError(error, {})).toMatchInlineSnapshot(`
+      "✖ AWS refused the call: AccessDenied: User: arn:aws:iam::123456789012:user/dev is not authorized to perform: cloudformation:CreateStack.
+      To fix this, check the credentials, region and endpoint with \`npx harness doctor\`."
+    `);
+  });
+
   it('shows what an AWS-compatible endpoint said when the SDK could not read it', () => {
     const error = Object.assign(new Error('XML parse error'), {
       name: 'Error',
@@ -286,10 +410,31 @@ describe('Function: formatError', () => {
       $response: { body: '{"__type": "ResourceAlreadyExistsException"}' },
     });
 
-    expect(formatError(error)).toMatchInlineSnapshot(`
-      "✖ AWS refused the call: Error: XML parse error
+    expect(formatError(error, MOTO)).toMatchInlineSnapshot(`
+      "✖ The endpoint http://127.0.0.1:5000 refused the call: Error: XML parse error.
         The endpoint answered: {"__type": "ResourceAlreadyExistsException"}
-      To fix this, check the credentials, region and endpoint with \`harness doctor\`."
+      To fix this, check the credentials, region and endpoint with \`npx harness doctor\`."
     `);
+  });
+});
+
+describe('Suggestions', () => {
+  // `npx harness` runs the project's own install or else the global one; a bare `harness` needs a global install on PATH.
+  it('never tell the user to run a bare `harness` command', async () => {
+    const source = new URL('../../src/', import.meta.url);
+    const files = (await readdir(source, { recursive: true })).filter((file) => file.endsWith('.ts'));
+    const bare: string[] = [];
+    for (const file of files) {
+      const lines = (await readFile(new URL(file, source), 'utf8')).split('\n');
+      lines.forEach((line, index) => {
+        const comment = /^\s*(\/\/|\/\*|\*)/.test(line);
+        // A code span in a template literal (\`harness) or in a quoted string ('… `harness').
+        const suggestion = /\\`harness\b/.test(line) || /'[^']*`harness\b/.test(line);
+        if (!comment && suggestion) bare.push(`${file}:${index + 1}: ${line.trim()}`);
+      });
+    }
+
+    expect(files.length).toBeGreaterThan(10);
+    expect(bare).toEqual([]);
   });
 });

@@ -180,7 +180,7 @@ describe('Function: deployStack', () => {
     expect((error as Error).message).toMatchInlineSnapshot(`
       "Could not create stack harness-dev-core: it ended ROLLBACK_COMPLETE.
         Table (AWS::DynamoDB::Table): Resource handler returned message: "Access Denied"
-      To fix this, correct what the reasons above name and run \`harness deploy\` again (it replaces the rolled-back stack harness-dev-core)."
+      To fix this, correct what the reasons above name and run \`npx harness deploy\` again (it replaces the rolled-back stack harness-dev-core)."
     `);
   });
 });
@@ -263,7 +263,7 @@ describe('Function: deleteStack', () => {
     // Assert
     expect(error).toBeInstanceOf(StackOperationError);
     expect((error as Error).message).toContain('Table (AWS::DynamoDB::Table): The bucket you tried to delete is not empty');
-    expect((error as Error).message).toContain('run `harness destroy` again');
+    expect((error as Error).message).toContain('run `npx harness destroy` again');
   });
 });
 

@@ -3,6 +3,7 @@ import { adapterStackName, CORE_OUTPUTS, coreStackName, HarnessError } from '@ha
 import { emptyBucket } from '../../aws/artifacts.js';
 import { createAwsClients, destroyAwsClients, resolveRegion } from '../../aws/clients.js';
 import { deleteStack, describeStack, formatStackEvent, stackOutputs } from '../../aws/stacks.js';
+import { HARNESS_COMMAND } from '../../constants.js';
 import { ConfirmationRequiredError, formatDuration } from '../../errors.js';
 import { MARK, progress, writeJson } from '../../output.js';
 import type { CliRuntime } from '../../runtime.js';
@@ -59,7 +60,7 @@ export async function destroyHandler(args: DestroyArgs, runtime: CliRuntime): Pr
         if (others.length > 0) {
           throw new HarnessError(
             `${coreName} is still used by ${others.join(', ')}, which ${others.length > 1 ? 'are' : 'is'} not in ${settings.configPath}. ` +
-              `To fix this, delete ${others.length > 1 ? 'them' : 'it'} first: \`harness destroy --adapters ${others.map((name) => name.slice(stack.length + 1)).join(',')} --yes\`.`,
+              `To fix this, delete ${others.length > 1 ? 'them' : 'it'} first: \`${HARNESS_COMMAND} destroy --adapters ${others.map((name) => name.slice(stack.length + 1)).join(',')} --yes\`.`,
           );
         }
         const bucket = stackOutputs(core)[CORE_OUTPUTS.artifactsBucket];

@@ -1,7 +1,9 @@
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { adapterStackName, coreStackName, type HarnessConfig } from '@harness/core';
 import { createAwsClients, destroyAwsClients, resolveRegion } from '../../aws/clients.js';
+import { credentialsFix, describeAwsFailure, type AwsFailure } from '../../aws/failures.js';
 import { describeStack } from '../../aws/stacks.js';
+import { HARNESS_COMMAND } from '../../constants.js';
 import { MARK, writeJson } from '../../output.js';
 import type { CliRuntime } from '../../runtime.js';
 import { loadAdapters, resolveSettings, type CommandSettings } from '../../settings.js';
@@ -58,45 +60,61 @@ export async function doctorHandler(args: DoctorArgs, runtime: CliRuntime): Prom
 
   const endpoint = runtime.env.AWS_ENDPOINT_URL;
   const serviceEndpoints = SERVICE_ENDPOINTS.filter((name) => runtime.env[name]).map((name) => `${name}=${runtime.env[name]}`);
-  add({
-    check: 'endpoint',
-    ok: true,
-    detail: endpoint || serviceEndpoints.length
+  const endpointDetail =
+    endpoint || serviceEndpoints.length
       ? `custom endpoint: ${[...(endpoint ? [`AWS_ENDPOINT_URL=${endpoint}`] : []), ...serviceEndpoints].join(', ')}`
-      : 'AWS (no AWS_ENDPOINT_URL)',
-  });
+      : 'AWS (no AWS_ENDPOINT_URL)';
 
   const clients = createAwsClients({ region: settings?.region ?? args.region, env: runtime.env });
   try {
     let region: string | undefined;
+    let regionProblem: [string, string | undefined] | undefined;
     try {
       region = await resolveRegion(clients);
-      const source = args.region ? '--region' : settings?.config?.region ? 'harness.config.json' : runtime.env.AWS_REGION ? 'AWS_REGION' : 'AWS profile';
-      add({ check: 'region', ok: true, detail: `${region} (from ${source})` });
     } catch (error) {
-      const [detail, fix] = splitFix((error as Error).message);
-      add({ check: 'region', ok: false, detail, fix: fix ?? 'set AWS_REGION' });
+      regionProblem = splitFix((error as Error).message);
     }
 
-    let credentialsOk = false;
+    // The first call tells whether the endpoint is reachable at all, so it runs before the endpoint line is printed.
+    let identity: { Account?: string; Arn?: string } | undefined;
+    let failure: AwsFailure | undefined;
     if (region) {
       try {
-        const identity = await clients.sts.send(new GetCallerIdentityCommand({}));
-        credentialsOk = true;
-        add({ check: 'credentials', ok: true, detail: `account ${identity.Account}, ${identity.Arn}` });
+        identity = await clients.sts.send(new GetCallerIdentityCommand({}));
       } catch (error) {
-        add({
-          check: 'credentials',
-          ok: false,
-          detail: `sts:GetCallerIdentity failed: ${(error as Error).message}`,
-          fix: endpoint
-            ? `check that ${endpoint} is up and AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY are set (any value works for moto)`
-            : 'configure credentials: `aws configure`, `aws sso login`, AWS_PROFILE, or AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY',
-        });
+        failure = describeAwsFailure(error, runtime.env) ?? {
+          kind: 'unanswered',
+          summary: (error as Error).message,
+          fix: credentialsFix(runtime.env),
+        };
       }
     }
 
-    if (settings && credentialsOk) {
+    const unreachable = failure?.kind === 'connection' || failure?.kind === 'dns';
+    add(unreachable && failure ? { check: 'endpoint', ok: false, detail: failure.summary, fix: failure.fix } : { check: 'endpoint', ok: true, detail: endpointDetail });
+
+    if (regionProblem) {
+      add({ check: 'region', ok: false, detail: regionProblem[0], fix: regionProblem[1] ?? 'set AWS_REGION' });
+    } else if (failure?.kind === 'region') {
+      add({ check: 'region', ok: false, detail: failure.summary, fix: failure.fix });
+    } else if (region) {
+      const source = args.region ? '--region' : settings?.config?.region ? 'harness.config.json' : runtime.env.AWS_REGION ? 'AWS_REGION' : 'AWS profile';
+      add({ check: 'region', ok: true, detail: `${region} (from ${source})` });
+    }
+
+    if (identity) {
+      add({ check: 'credentials', ok: true, detail: `account ${identity.Account}, ${identity.Arn}` });
+    } else if (failure && !unreachable && failure.kind !== 'region') {
+      add({
+        check: 'credentials',
+        ok: false,
+        detail: failure.kind === 'credentials' ? failure.summary : `sts:GetCallerIdentity: ${failure.summary}`,
+        // Refused by the endpoint: the key, token or session is what it did not accept.
+        fix: failure.kind === 'refused' || failure.kind === 'unanswered' ? credentialsFix(runtime.env) : failure.fix,
+      });
+    }
+
+    if (settings && identity) {
       const stackNames = [
         coreStackName(settings.stack),
         ...Object.keys(settings.config?.adapters ?? {}).map((name) => adapterStackName(settings.stack, name)),
@@ -114,12 +132,18 @@ export async function doctorHandler(args: DoctorArgs, runtime: CliRuntime): Prom
               ? {}
               : {
                   fix: status?.endsWith('_IN_PROGRESS')
-                    ? 'wait for the operation to finish, then run `harness doctor` again'
-                    : 'run `harness deploy` (it replaces a failed stack and updates a rolled-back one)',
+                    ? `wait for the operation to finish, then run \`${HARNESS_COMMAND} doctor\` again`
+                    : `run \`${HARNESS_COMMAND} deploy\` (it replaces a failed stack and updates a rolled-back one)`,
                 }),
           });
         } catch (error) {
-          add({ check: `stack ${stackName}`, ok: false, detail: (error as Error).message, fix: 'check cloudformation:DescribeStacks permission' });
+          const stackFailure = describeAwsFailure(error, runtime.env);
+          add({
+            check: `stack ${stackName}`,
+            ok: false,
+            detail: stackFailure?.summary ?? (error as Error).message,
+            fix: !stackFailure || stackFailure.kind === 'refused' ? 'check your cloudformation:DescribeStacks permission' : stackFailure.fix,
+          });
         }
       }
     }

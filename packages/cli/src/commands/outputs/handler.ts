@@ -1,6 +1,7 @@
 import { adapterStackName, coreStackName } from '@harness/core';
 import { createAwsClients, destroyAwsClients } from '../../aws/clients.js';
 import { describeStack, stackOutputs } from '../../aws/stacks.js';
+import { HARNESS_COMMAND } from '../../constants.js';
 import { formatStackOutputs, writeJson } from '../../output.js';
 import type { CliRuntime } from '../../runtime.js';
 import { resolveSettings, selectAdapterNames } from '../../settings.js';
@@ -29,7 +30,7 @@ export async function outputsHandler(args: OutputsArgs, runtime: CliRuntime): Pr
     }
     if (missing.length > 0) {
       runtime.stderr(
-        `${missing.map((stack) => stack.name).join(', ')} ${missing.length > 1 ? 'are' : 'is'} not deployed. To fix this, run \`harness deploy\`.\n`,
+        `${missing.map((stack) => stack.name).join(', ')} ${missing.length > 1 ? 'are' : 'is'} not deployed. To fix this, run \`${HARNESS_COMMAND} deploy\`.\n`,
       );
       runtime.exitCode = Math.max(runtime.exitCode, 1);
     }
