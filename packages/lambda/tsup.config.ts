@@ -1,10 +1,30 @@
+import { copyFileSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { defineConfig } from 'tsup';
+
+// @harness/container-agent is not a dependency of the published package: its
+// code is bundled here, and the Lambda double it zips at deploy time
+// (`lambda-double.mjs`, which it finds beside the module that calls
+// readLambdaArtifact) is copied into dist, so `npm i @harness/lambda` brings
+// everything `harness deploy` uploads.
+const agentDist = join(dirname(createRequire(import.meta.url).resolve('@harness/container-agent/package.json')), 'dist');
 
 export default defineConfig({
   entry: ['src/index.ts'],
   format: ['esm', 'cjs'],
-  dts: true,
+  dts: { resolve: ['@harness/container-agent'] },
   clean: true,
   sourcemap: true,
   target: 'node20',
+  noExternal: ['@harness/container-agent'],
+  // import.meta.url in the CommonJS build: the bundled code locates dist/lambda-double.mjs with it.
+  shims: true,
+  onSuccess: async () => {
+    const built = join(agentDist, 'lambda-double.mjs');
+    if (!existsSync(built)) {
+      throw new Error(`${built} is missing. To fix this, build @harness/container-agent first (\`npx nx run @harness/lambda:build\` does).`);
+    }
+    copyFileSync(built, join('dist', 'lambda-double.mjs'));
+  },
 });

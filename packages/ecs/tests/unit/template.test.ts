@@ -189,7 +189,7 @@ describe('Function: ecsTemplate', () => {
 
   it('refuses a context without the container agent artifact', () => {
     expect(() => ecsTemplate(config, { ...context, artifacts: {} })).toThrow(EcsConfigError);
-    expect(() => ecsTemplate(config, { ...context, artifacts: {} })).toThrowErrorMatchingInlineSnapshot(`[EcsConfigError: adapters.ecs cannot be deployed to stack harness-dev without the 'container-agent' artifact. To fix this, upload ecsArtifacts(config) to the artifacts bucket first and pass their keys and SHA-256 in the template context (\`harness deploy\` does both).]`);
+    expect(() => ecsTemplate(config, { ...context, artifacts: {} })).toThrowErrorMatchingInlineSnapshot(`[EcsConfigError: adapters.ecs cannot be deployed to stack harness-dev without the 'container-agent' artifact. To fix this, upload ecsArtifacts(config) to the artifacts bucket first and pass their keys and SHA-256 in the template context (\`npx harness deploy\` does both).]`);
   });
 
   it('matches the snapshot of a one-family template', () => {

@@ -1,0 +1,246 @@
+// What users install: every published package (nx.json `release.projects`)
+// packed with `npm pack`, installed from those tarballs alone into fresh
+// projects outside the workspace (third-party dependencies come from the npm
+// registry), and run there:
+// - a project with only @harness/core and @harness/ecs runs an ECS double on
+//   the local target (fixtures/ecs-alone);
+// - a project with every package runs the root README's five-minute example
+//   (its harness.config.json and test, read from README.md, and the workflow
+//   template it names, fixtures/five-minute/template.json) with `npx vitest
+//   run`, then `npx harness synth`.
+// HARNESS_PACKAGING_KEEP=1 keeps the temporary projects (their path is printed).
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { readLambdaArtifact } from '@harness/container-agent';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanEnvironment, importedPackages, markdownLinkTargets, run, sectionCodeBlocks, succeeded, type CommandResult } from './support.js';
+
+const here = import.meta.dirname;
+const root = resolve(here, '../..');
+const REPOSITORY = 'https://github.com/harness-dev/harness';
+
+interface Manifest {
+  name: string;
+  version: string;
+  private?: boolean;
+  license?: string;
+  homepage?: string;
+  bugs?: { url?: string };
+  repository?: { type?: string; url?: string; directory?: string };
+  engines?: { node?: string };
+  keywords?: string[];
+  author?: string;
+  files?: string[];
+  publishConfig?: { access?: string };
+  dependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+}
+
+const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
+
+/** The published packages: what `nx release` versions. */
+const published = readJson<{ release: { projects: string[] } }>(join(root, 'nx.json')).release.projects.map((name) => {
+  const directory = `packages/${name.replace('@harness/', '')}`;
+  return { name, directory, manifest: readJson<Manifest>(join(root, directory, 'package.json')) };
+});
+const workspacePackages = new Map(
+  ['packages', 'apps']
+    .flatMap((folder) => readdirSync(join(root, folder)).map((entry) => join(folder, entry)))
+    .concat('infrastructure')
+    .map((directory) => readJson<Manifest>(join(root, directory, 'package.json')))
+    .map((manifest) => [manifest.name, manifest]),
+);
+const vitestVersion = readJson<{ devDependencies: Record<string, string> }>(join(root, 'package.json')).devDependencies.vitest;
+
+const work = mkdtempSync(join(tmpdir(), 'harness-packaging-'));
+const tarballs = join(work, 'tarballs');
+const ecsAlone = join(work, 'ecs-alone');
+const fiveMinute = join(work, 'five-minute');
+const packed = new Map<string, { filename: string; files: string[] }>();
+const timings: string[] = [];
+
+function timed(label: string, result: CommandResult): CommandResult {
+  timings.push(`${label}: ${(result.ms / 1000).toFixed(1)} s`);
+  return result;
+}
+
+/** A fresh npm project outside the workspace with `packages` installed from their tarballs (and `extra` from the registry). */
+async function freshProject(directory: string, packages: readonly string[], extra: readonly string[]): Promise<void> {
+  mkdirSync(directory, { recursive: true });
+  succeeded(await run('npm', ['init', '-y'], { cwd: directory }));
+  const files = packages.map((name) => join(tarballs, packed.get(name)?.filename ?? `(${name} was not packed)`));
+  const install = await run('npm', ['install', '--save-dev', '--prefer-offline', '--no-audit', '--no-fund', ...files, ...extra], {
+    cwd: directory,
+    timeoutMs: 480_000,
+  });
+  succeeded(timed(`npm install in ${relative(work, directory)}`, install));
+}
+
+beforeAll(async () => {
+  mkdirSync(tarballs);
+  const workspaces = published.flatMap(({ directory }) => ['--workspace', directory]);
+  const pack = succeeded(timed('npm pack', await run('npm', ['pack', '--json', '--pack-destination', tarballs, ...workspaces], { cwd: root })));
+  for (const entry of JSON.parse(pack.stdout) as { name: string; filename: string; files: { path: string }[] }[]) {
+    packed.set(entry.name, { filename: entry.filename.replace(/^@/, '').replace('/', '-'), files: entry.files.map(({ path }) => path).sort() });
+  }
+  for (const { filename } of packed.values()) statSync(join(tarballs, filename));
+
+  await Promise.all([
+    freshProject(ecsAlone, ['@harness/core', '@harness/ecs'], [`vitest@${vitestVersion}`]),
+    freshProject(
+      fiveMinute,
+      published.map(({ name }) => name),
+      [`vitest@${vitestVersion}`],
+    ),
+  ]);
+}, 600_000);
+
+afterAll(() => {
+  console.log(`packaging: ${timings.join('; ')}`);
+  if (process.env.HARNESS_PACKAGING_KEEP === '1') console.log(`packaging: the projects are in ${work}`);
+  else rmSync(work, { recursive: true, force: true });
+});
+
+describe.each(published)('Package: $name', ({ name, directory, manifest }) => {
+  const installed = (...path: string[]): string => join(fiveMinute, 'node_modules', name, ...path);
+
+  it('packs dist, README.md, LICENSE and package.json, and nothing else', () => {
+    const files = packed.get(name)?.files ?? [];
+
+    expect(files.filter((file) => !/^(dist\/.+|README\.md|LICENSE|package\.json)$/.test(file))).toEqual([]);
+    expect(files).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json']));
+    expect(files.some((file) => file.startsWith('dist/'))).toBe(true);
+  });
+
+  it('ships the repository LICENSE, the Apache License 2.0', () => {
+    const license = readFileSync(installed('LICENSE'), 'utf8');
+
+    expect(license).toBe(readFileSync(join(root, 'LICENSE'), 'utf8'));
+    expect(license).toContain('Apache License\n                           Version 2.0, January 2004');
+  });
+
+  it('describes where it comes from: repository, homepage, bugs, engines, license, keywords, author', () => {
+    const shipped = readJson<Manifest>(installed('package.json'));
+
+    expect(shipped).toMatchObject({
+      license: 'Apache-2.0',
+      repository: { type: 'git', url: `git+${REPOSITORY}.git`, directory },
+      homepage: `${REPOSITORY}/tree/main/${directory}#readme`,
+      bugs: { url: `${REPOSITORY}/issues` },
+      engines: { node: '>=20.19' },
+      publishConfig: { access: 'public' },
+    });
+    expect(shipped.keywords?.length).toBeGreaterThan(0);
+    expect(shipped.author).toBeTruthy();
+    expect(shipped.private).toBeUndefined();
+  });
+
+  it('depends only on published packages, with version ranges; @harness/core as a peer dependency', () => {
+    const declared = { ...manifest.dependencies, ...manifest.peerDependencies, ...manifest.optionalDependencies };
+    const unpublished = Object.keys(declared).filter((dependency) => workspacePackages.get(dependency)?.private);
+    const loose = Object.entries(declared).filter(([, range]) => /^(\*|latest|workspace:|file:|link:)|^$/.test(range));
+
+    expect(unpublished).toEqual([]);
+    expect(loose).toEqual([]);
+    if (name !== '@harness/core') {
+      expect(manifest.peerDependencies?.['@harness/core']).toBe(`^${workspacePackages.get('@harness/core')?.version}`);
+      expect(manifest.dependencies?.['@harness/core']).toBeUndefined();
+    }
+  });
+
+  it('declares every package its built files import', () => {
+    const declared = new Set([name, ...Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies, ...manifest.optionalDependencies })]);
+    const undeclared: string[] = [];
+    const walk = (folder: string): void => {
+      for (const entry of readdirSync(folder, { withFileTypes: true })) {
+        const path = join(folder, entry.name);
+        if (entry.isDirectory()) walk(path);
+        else if (/\.(c|m)?js$|\.d\.(c|m)?ts$/.test(entry.name)) {
+          for (const imported of importedPackages(readFileSync(path, 'utf8'))) {
+            if (!declared.has(imported)) undeclared.push(`${relative(installed(), path)} imports ${imported}`);
+          }
+        }
+      }
+    };
+    walk(installed('dist'));
+
+    expect(undeclared).toEqual([]);
+  });
+
+  it('has a README whose links work on the registry: absolute URLs or anchors, no repository paths', () => {
+    const targets = markdownLinkTargets(readFileSync(installed('README.md'), 'utf8'));
+
+    expect(targets.filter((target) => !/^(https?:|mailto:|#)/.test(target))).toEqual([]);
+  });
+});
+
+describe('Install: @harness/core and @harness/ecs alone', () => {
+  it('brings no other harness package: the container agent is inside @harness/ecs', () => {
+    expect(readdirSync(join(ecsAlone, 'node_modules', '@harness')).sort()).toEqual(['core', 'ecs']);
+    expect(packed.get('@harness/ecs')?.files).toContain('dist/agent.mjs');
+  });
+
+  it('runs an ECS double on the local target with the agent it ships (npx vitest run)', async () => {
+    copyFileSync(join(here, 'fixtures', 'ecs-alone', 'ecs-alone.test.ts'), join(ecsAlone, 'ecs-alone.test.ts'));
+
+    const result = timed('vitest in ecs-alone', await run('npx', ['--no', 'vitest', 'run', '--testTimeout=60000'], { cwd: ecsAlone, env: cleanEnvironment({ HARNESS_TARGET: 'local' }) }));
+
+    expect(succeeded(result).stdout).toMatch(/Tests\s+1 passed \(1\)/);
+  });
+
+  it('loads with require() too, and finds the agent it ships from its CommonJS build', async () => {
+    const script = [
+      "const { ecsArtifacts, parseEcsConfig } = require('@harness/ecs');",
+      "ecsArtifacts(parseEcsConfig({ families: { RenderPdf: { containers: ['Main'] } } })).then((artifacts) => console.log(JSON.stringify(artifacts.map(({ key }) => key))));",
+    ].join('\n');
+    const agent = readFileSync(join(ecsAlone, 'node_modules', '@harness', 'ecs', 'dist', 'agent.mjs'));
+
+    const result = succeeded(await run(process.execPath, ['-e', script], { cwd: ecsAlone }));
+
+    expect(JSON.parse(result.stdout)).toEqual([`agents/container-agent-${createHash('sha256').update(agent).digest('hex')}.mjs`]);
+  });
+});
+
+describe("Install: every package, the root README's five-minute example", () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const blocks = sectionCodeBlocks(readme, '## A five-minute example');
+
+  it('installs one copy of @harness/core and satisfies every peer dependency (npm ls)', async () => {
+    const tree = succeeded(await run('npm', ['ls', '--all', '--json'], { cwd: fiveMinute }));
+    const cores = succeeded(await run('npm', ['ls', '@harness/core', '--all', '--parseable'], { cwd: fiveMinute }));
+
+    expect(JSON.parse(tree.stdout)).not.toHaveProperty('problems');
+    expect(new Set(cores.stdout.trim().split('\n'))).toEqual(new Set([join(fiveMinute, 'node_modules', '@harness', 'core')]));
+  });
+
+  it("passes the README's test (npx vitest run)", async () => {
+    const config = blocks.find(({ language }) => language === 'json');
+    const test = blocks.find(({ language }) => language === 'ts');
+    if (!config || !test) throw new Error(`README.md's "A five-minute example" lost its harness.config.json (json) or its test (ts) code block; found: ${blocks.map(({ language }) => language).join(', ')}`);
+    writeFileSync(join(fiveMinute, 'harness.config.json'), config.code);
+    writeFileSync(join(fiveMinute, 'order-flow.test.ts'), test.code);
+    copyFileSync(join(here, 'fixtures', 'five-minute', 'template.json'), join(fiveMinute, 'template.json'));
+
+    const result = timed('vitest in five-minute', await run('npx', ['--no', 'vitest', 'run', '--testTimeout=60000'], { cwd: fiveMinute, env: cleanEnvironment({ HARNESS_TARGET: 'local' }) }));
+
+    expect(succeeded(result).stdout).toMatch(/Tests\s+1 passed \(1\)/);
+  });
+
+  it('synthesizes the stacks with the artifacts the packages ship (npx harness synth)', async () => {
+    const result = succeeded(timed('harness synth', await run('npx', ['--no', 'harness', 'synth'], { cwd: fiveMinute })));
+    const out = join(fiveMinute, 'harness.out');
+    const agent = readFileSync(join(fiveMinute, 'node_modules', '@harness', 'ecs', 'dist', 'agent.mjs'));
+    const agentSha256 = createHash('sha256').update(agent).digest('hex');
+
+    expect(readdirSync(out).sort()).toEqual(['harness-dev-core.template.json', 'harness-dev-ecs.template.json', 'harness-dev-lambda.template.json']);
+    expect(result.stdout).toContain('harness-dev-ecs.template.json');
+    // The agent inside @harness/ecs is the one this workspace builds, byte for byte, and the ECS stack pins it.
+    expect(agent.equals(readFileSync(join(root, 'packages', 'container-agent', 'dist', 'agent.mjs')))).toBe(true);
+    expect(readFileSync(join(out, 'harness-dev-ecs.template.json'), 'utf8')).toContain(`agents/container-agent-${agentSha256}.mjs`);
+    // Likewise the Lambda double inside @harness/lambda.
+    expect(readFileSync(join(out, 'harness-dev-lambda.template.json'), 'utf8')).toContain(`agents/lambda-double-${readLambdaArtifact().sha256}.zip`);
+  });
+});
