@@ -31,11 +31,13 @@ export { startTaskExecutor } from './local/task-executor.js';
 export type { TaskExecutor, TaskExecutorOptions } from './local/task-executor.js';
 export { ecsLocalIntegration } from './local/integration.js';
 export type { EcsLocalIntegration, EcsLocalIntegrationOptions } from './local/integration.js';
+export type { EcsEndpoint, EcsEndpointCredentials, EcsEndpointOptions } from './local/app-endpoint.js';
 export { LOCAL_AWS_NAMES, startLocalAwsEndpoint } from './local/aws-endpoint.js';
 export type {
   LocalAwsEndpoint,
   LocalAwsEndpointOptions,
   LocalAwsNames,
+  LocalTaskLauncher,
   LocalTaskRegistration,
   RegisteredTaskToken,
 } from './local/aws-endpoint.js';

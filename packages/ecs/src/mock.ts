@@ -7,6 +7,9 @@ import {
   type InvocationMessage,
   type WaitForInvocationOptions,
 } from '@harness/core';
+import type { EcsEndpoint, EcsEndpointOptions } from './local/app-endpoint.js';
+import { EcsLocalIntegrationError } from './local/errors.js';
+import type { EcsLocalIntegration } from './local/integration.js';
 import { UnknownEcsDoubleError } from './mock-errors.js';
 import { toResultValue, type EcsHandlerResult } from './results.js';
 
@@ -71,6 +74,17 @@ export interface EcsMockApi {
    * await harness.ecs.mockContainer('RenderPdf', 'Sidecar', () => exit(0));
    */
   mockContainer(family: string, container: string, handler: EcsHandler): Promise<TaskMock>;
+  /**
+   * The local target's ECS API, for application code that calls `RunTask`,
+   * `DescribeTasks`, `ListTasks` or `StopTask` through the AWS SDK: its tasks
+   * run as these doubles, and ECS's answers come back. Local target only (on
+   * the aws target your code calls ECS itself).
+   *
+   * @example
+   * const ecs = new ECSClient((await harness.ecs.endpoint()).clientConfig);
+   * await harness.ecs.endpoint({ setEnvironment: true }); // or: `new ECSClient({})` finds it through AWS_ENDPOINT_URL_ECS
+   */
+  endpoint(options?: EcsEndpointOptions): Promise<EcsEndpoint>;
 }
 
 /** The families and container names the doubles have, when known (config or stack outputs). */
@@ -192,5 +206,25 @@ export function createEcsMockApi(session: AdapterSession, known: KnownFamilies):
         mock.containerHandlers.set(container, handler);
       });
     },
+    async endpoint(options) {
+      if (session.target !== 'local') {
+        throw new EcsLocalIntegrationError(
+          `harness.ecs.endpoint() serves the local target only; this session's target is ${session.target}. ` +
+            'There, your code calls ECS itself (AWS, or an AWS-compatible endpoint through AWS_ENDPOINT_URL_ECS) and RunTask starts the doubles `harness deploy` created. ' +
+            "To fix this, run the test on the local target (createHarness({ target: 'local' }), or HARNESS_TARGET unset), or leave out the endpoint on the aws target.",
+        );
+      }
+      const integration = session.integrations().find(isEcsLocalIntegration);
+      if (!integration) {
+        throw new EcsLocalIntegrationError(
+          "harness.ecs.endpoint() found no ECS local integration in this harness. To fix this, create the harness with createHarness({ adapters: [ecsAdapter] }) from '@harness/ecs'.",
+        );
+      }
+      return integration.endpoint(options);
+    },
   };
+}
+
+function isEcsLocalIntegration(integration: { readonly name: string }): integration is EcsLocalIntegration {
+  return integration.name === 'ecs' && typeof (integration as Partial<EcsLocalIntegration>).endpoint === 'function';
 }

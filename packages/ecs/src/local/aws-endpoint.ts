@@ -10,7 +10,8 @@
  * | SQS `SendMessage` | dispatches the invocation to the session (once per invocation id) |
  * | DynamoDB `GetItem` on the results table | the invocation's result, once the handler has answered |
  * | Step Functions `SendTaskSuccess` / `SendTaskFailure` / `SendTaskHeartbeat` | the callbacks of the task that owns the token |
- * | ECS `DescribeTasks` | the task records the integration registered |
+ * | ECS `DescribeTasks`, `ListTasks` | the task records registered here: running tasks, and stopped ones until the endpoint closes |
+ * | ECS `RunTask`, `StopTask` | handed to `options.tasks`, which runs and stops tasks (application code's ECS API on the local target) |
  *
  * Requests are dispatched on `X-Amz-Target` (JSON 1.0 / 1.1 protocols) and on
  * the path (S3, path style). Signatures are not verified: the server listens
@@ -25,6 +26,7 @@ import type { Task } from '@aws-sdk/client-ecs';
 import type { InvocationResult, LocalIntegrationContext, TaskCallbacks } from '@harness/core';
 import { parseInvocationMessage, TABLE_KEYS } from '@harness/core/protocol';
 import { readAgentArtifact, type AgentArtifact } from '@harness/container-agent';
+import { EcsApiError } from './run-task-request.js';
 import { toEcsJson } from './task-shapes.js';
 
 /** The names the local doubles' task definitions use for the core resources. */
@@ -47,6 +49,22 @@ export interface LocalAwsEndpointOptions {
   readonly names?: Partial<Pick<LocalAwsNames, 'routesTable' | 'resultsTable' | 'artifactsBucket'>>;
   /** How long a route read from the routes table lives, in seconds. Default 3600. */
   readonly routeTtlSeconds?: number;
+  /** Runs and stops tasks for ECS `RunTask` / `StopTask`. Without it, those two are unknown operations here. */
+  readonly tasks?: LocalTaskLauncher;
+  /** The region of a request that names none in its signature. Default `us-east-1`. */
+  readonly region?: string;
+}
+
+/** What runs the tasks of ECS `RunTask` calls made to the endpoint, and stops them for `StopTask`. */
+export interface LocalTaskLauncher {
+  /**
+   * Starts the tasks of a RunTask request (its JSON body, camelCase) and
+   * answers them as RunTask does (`PROVISIONING`). Refuses a request with an
+   * `EcsApiError`, which the caller gets as ECS's error.
+   */
+  runTask(input: Readonly<Record<string, unknown>>, scope: { readonly region: string }): Promise<readonly Task[]>;
+  /** Stops a running task (`reason`: StopTask's, or ECS's default); false when it does not run here. */
+  stopTask(taskArn: string, reason: string): boolean;
 }
 
 /** A task the endpoint knows: what DescribeTasks answers, and the access key its containers sign with. */
@@ -79,6 +97,14 @@ export interface LocalAwsEndpoint {
   revokeTask(taskArn: string, reason: string): void;
   /** Forgets a stopped task: its record and its invocations' results. */
   forgetTask(taskArn: string): void;
+  /**
+   * Records that a task stopped: DescribeTasks and ListTasks answer `stopped`
+   * from now on (ECS shows stopped tasks for an hour; here until the endpoint
+   * closes, the latest 1000), and its invocations' results are forgotten.
+   */
+  endTask(stopped: Task): void;
+  /** The record DescribeTasks answers for a task, if any. */
+  task(taskArn: string): Task | undefined;
   /** Accepts callbacks for a task token and hands them to `callbacks`. */
   registerTaskToken(taskToken: string, callbacks: TaskCallbacks): RegisteredTaskToken;
   close(): Promise<void>;
@@ -94,6 +120,10 @@ export const LOCAL_AWS_NAMES = {
 /** Step Functions' limits on callbacks (SendTaskSuccess / SendTaskFailure). */
 const CALLBACK_LIMITS = { token: 2048, error: 256, cause: 32_768, output: 262_144 } as const;
 const MAX_REQUEST_BYTES = 2 * 1024 * 1024;
+/** Stopped task records kept for DescribeTasks / ListTasks. */
+const MAX_STOPPED_TASKS = 1000;
+/** ECS's limits: tasks per DescribeTasks, results per ListTasks page, characters of a StopTask reason. */
+const ECS_LIMITS = { describeTasks: 100, listTasks: 100, stopReason: 255 } as const;
 
 // JSON-protocol error namespaces, as each service writes `__type`.
 const NAMESPACE = {
@@ -158,10 +188,13 @@ export async function startLocalAwsEndpoint(options: LocalAwsEndpointOptions): P
     agentSha256: agent.sha256,
   };
   const routeTtlSeconds = options.routeTtlSeconds ?? 3600;
+  const defaultRegion = options.region ?? 'us-east-1';
   const agentEtag = `"${createHash('md5').update(agent.body).digest('hex')}"`;
   const lastModified = new Date().toUTCString();
 
   const tasks = new Map<string, LocalTaskRegistration>();
+  /** Stopped tasks, oldest first (a Map keeps insertion order). */
+  const stoppedTasks = new Map<string, Task>();
   const revoked = new Map<string, { taskArn: string; reason: string }>();
   const tokens = new Map<string, TokenState>();
   const invocations = new Map<string, DispatchedInvocation>();
@@ -280,24 +313,93 @@ export async function startLocalAwsEndpoint(options: LocalAwsEndpointOptions): P
 
   // ----- ECS -----
 
+  /** Every task the endpoint knows, running ones first. */
+  function allTasks(): Task[] {
+    return [...[...tasks.values()].map(({ task }) => task), ...[...stoppedTasks.values()].reverse()];
+  }
+
+  function findTask(cluster: string | undefined, wanted: string): Task | undefined {
+    return allTasks().find((task) => inCluster(task, cluster) && (task.taskArn === wanted || (!wanted.startsWith('arn:') && task.taskArn?.endsWith(`/${wanted}`))));
+  }
+
   function describeTasks(input: Record<string, unknown>): unknown {
     const requested = Array.isArray(input.tasks) ? input.tasks.filter((entry): entry is string => typeof entry === 'string') : [];
     if (requested.length === 0) throw new JsonError('InvalidParameterException', 'Tasks cannot be empty.');
+    if (requested.length > ECS_LIMITS.describeTasks) {
+      throw new JsonError('InvalidParameterException', `Tasks must contain at most ${ECS_LIMITS.describeTasks} items.`);
+    }
+    const cluster = optionalString(input.cluster) ?? undefined;
+    const withTags = Array.isArray(input.include) && input.include.includes('TAGS');
     const found: unknown[] = [];
     const failures: unknown[] = [];
     for (const wanted of requested) {
-      const registration = [...tasks.values()].find(({ task }) => task.taskArn === wanted || task.taskArn?.endsWith(`/${wanted}`));
-      if (registration) found.push(toEcsJson(registration.task));
+      const task = findTask(cluster, wanted);
+      // ECS leaves the tags out unless asked for them.
+      if (task) found.push(toEcsJson(withTags ? task : { ...task, tags: undefined }));
       else failures.push({ arn: wanted, reason: 'MISSING' });
     }
     return { failures, tasks: found };
   }
 
-  function callJsonOperation(service: JsonService, operation: string, input: Record<string, unknown>): unknown {
+  function listTasks(input: Record<string, unknown>): unknown {
+    const cluster = optionalString(input.cluster) ?? undefined;
+    const family = optionalString(input.family);
+    const startedBy = optionalString(input.startedBy);
+    const launchType = optionalString(input.launchType);
+    const desiredStatus = optionalString(input.desiredStatus) ?? 'RUNNING';
+    if (desiredStatus !== 'RUNNING' && desiredStatus !== 'STOPPED' && desiredStatus !== 'PENDING') {
+      throw new JsonError('InvalidParameterException', `desiredStatus must be RUNNING, PENDING or STOPPED, not ${desiredStatus}.`);
+    }
+    const maxResults = typeof input.maxResults === 'number' ? input.maxResults : ECS_LIMITS.listTasks;
+    if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > ECS_LIMITS.listTasks) {
+      throw new JsonError('InvalidParameterException', `maxResults must be between 1 and ${ECS_LIMITS.listTasks}.`);
+    }
+    const arns = allTasks()
+      .filter(
+        (task) =>
+          inCluster(task, cluster) &&
+          // PENDING tasks are RUNNING ones here: they start at once.
+          (task.desiredStatus ?? 'RUNNING') === (desiredStatus === 'PENDING' ? 'RUNNING' : desiredStatus) &&
+          (family === undefined || familyOf(task) === family) &&
+          (startedBy === undefined || task.startedBy === startedBy) &&
+          (launchType === undefined || task.launchType === launchType),
+      )
+      .map((task) => task.taskArn ?? '');
+    const start = readNextToken(input.nextToken);
+    const page = arns.slice(start, start + maxResults);
+    const next = start + maxResults < arns.length ? Buffer.from(JSON.stringify({ offset: start + maxResults })).toString('base64') : undefined;
+    return { taskArns: page, ...(next ? { nextToken: next } : {}) };
+  }
+
+  async function runTask(input: Record<string, unknown>, region: string): Promise<unknown> {
+    if (!options.tasks) throw new JsonError('UnknownOperationException', "The harness's local AWS endpoint does not play ecs RunTask here.");
+    const started = await options.tasks.runTask(input, { region });
+    return { failures: [], tasks: started.map((task) => toEcsJson(task)) };
+  }
+
+  function stopTask(input: Record<string, unknown>): unknown {
+    if (!options.tasks) throw new JsonError('UnknownOperationException', "The harness's local AWS endpoint does not play ecs StopTask here.");
+    const wanted = optionalString(input.task);
+    if (typeof wanted !== 'string' || wanted === '') throw new JsonError('InvalidParameterException', 'Task cannot be empty.');
+    const reason = optionalString(input.reason);
+    if (reason === null || (reason?.length ?? 0) > ECS_LIMITS.stopReason) {
+      throw new JsonError('InvalidParameterException', `Reason must be a string of at most ${ECS_LIMITS.stopReason} characters.`);
+    }
+    const task = findTask(optionalString(input.cluster) ?? undefined, wanted);
+    if (!task?.taskArn) throw new JsonError('InvalidParameterException', 'The referenced task was not found.');
+    // A task that already stopped is answered as it is.
+    if (task.lastStatus !== 'STOPPED' && task.desiredStatus !== 'STOPPED') options.tasks.stopTask(task.taskArn, reason || 'Task stopped by user');
+    return { task: toEcsJson({ ...(tasks.get(task.taskArn)?.task ?? stoppedTasks.get(task.taskArn) ?? task), tags: undefined }) };
+  }
+
+  async function callJsonOperation(service: JsonService, operation: string, input: Record<string, unknown>, region: string): Promise<unknown> {
     if (service === 'dynamodb' && operation === 'GetItem') return getItem(input);
     if (service === 'sqs' && operation === 'SendMessage') return sendMessage(input);
     if (service === 'sfn' && ['SendTaskSuccess', 'SendTaskFailure', 'SendTaskHeartbeat'].includes(operation)) return taskCallback(operation, input);
     if (service === 'ecs' && operation === 'DescribeTasks') return describeTasks(input);
+    if (service === 'ecs' && operation === 'ListTasks') return listTasks(input);
+    if (service === 'ecs' && operation === 'RunTask') return runTask(input, region);
+    if (service === 'ecs' && operation === 'StopTask') return stopTask(input);
     throw new JsonError('UnknownOperationException', `The harness's local AWS endpoint does not play ${service} ${operation}.`);
   }
 
@@ -309,7 +411,7 @@ export async function startLocalAwsEndpoint(options: LocalAwsEndpointOptions): P
     return accessKeyId === undefined ? undefined : revoked.get(accessKeyId);
   }
 
-  function handleJson(request: IncomingMessage, body: string, target: string): Reply {
+  async function handleJson(request: IncomingMessage, body: string, target: string): Promise<Reply> {
     const dot = target.lastIndexOf('.');
     const protocol = TARGETS[target.slice(0, dot)];
     const operation = target.slice(dot + 1);
@@ -329,8 +431,9 @@ export async function startLocalAwsEndpoint(options: LocalAwsEndpointOptions): P
       } catch {
         throw new JsonError('SerializationException', 'The request body is not JSON.');
       }
-      return respond(200, callJsonOperation(service, operation, isObject(input) ? input : {}));
+      return respond(200, await callJsonOperation(service, operation, isObject(input) ? input : {}, regionOf(request) ?? defaultRegion));
     } catch (error) {
+      if (error instanceof EcsApiError) return respond(400, { __type: `${NAMESPACE[service]}${error.code}`, message: error.message });
       if (!(error instanceof JsonError)) throw error;
       return respond(error.status, { __type: `${NAMESPACE[service]}${error.code}`, message: error.message }, error.headers);
     }
@@ -376,7 +479,7 @@ export async function startLocalAwsEndpoint(options: LocalAwsEndpointOptions): P
     try {
       const body = await readBody(request);
       const target = request.headers['x-amz-target'];
-      if (request.method === 'POST' && typeof target === 'string') reply = handleJson(request, body, target);
+      if (request.method === 'POST' && typeof target === 'string') reply = await handleJson(request, body, target);
       else if (request.method === 'GET' || request.method === 'HEAD') reply = handleS3(request);
       else reply = { status: 400, headers: { 'content-type': 'text/plain' }, body: `The harness's local AWS endpoint does not play ${request.method} ${request.url}.` };
     } catch (error) {
@@ -405,7 +508,7 @@ export async function startLocalAwsEndpoint(options: LocalAwsEndpointOptions): P
   });
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  return {
+  const endpoint: LocalAwsEndpoint = {
     url,
     names,
     registerTask(registration) {
@@ -419,10 +522,24 @@ export async function startLocalAwsEndpoint(options: LocalAwsEndpointOptions): P
     forgetTask(taskArn) {
       const registration = tasks.get(taskArn);
       tasks.delete(taskArn);
+      stoppedTasks.delete(taskArn);
       if (registration) revoked.delete(registration.accessKeyId);
       for (const [invocationId, invocation] of invocations) {
         if (invocation.taskArn === taskArn) invocations.delete(invocationId);
       }
+    },
+    endTask(stopped) {
+      const taskArn = stopped.taskArn;
+      if (!taskArn) throw new Error('a task the local AWS endpoint records as stopped needs a taskArn');
+      endpoint.forgetTask(taskArn);
+      stoppedTasks.set(taskArn, stopped);
+      for (const oldest of stoppedTasks.keys()) {
+        if (stoppedTasks.size <= MAX_STOPPED_TASKS) break;
+        stoppedTasks.delete(oldest);
+      }
+    },
+    task(taskArn) {
+      return tasks.get(taskArn)?.task ?? stoppedTasks.get(taskArn);
     },
     registerTaskToken(taskToken, callbacks) {
       const state: TokenState = { callbacks, answered: false, closed: false };
@@ -442,6 +559,37 @@ export async function startLocalAwsEndpoint(options: LocalAwsEndpointOptions): P
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+  return endpoint;
+}
+
+/** Whether a task is in the cluster a request names (name or ARN; ECS assumes `default` when it names none). */
+function inCluster(task: Task, cluster: string | undefined): boolean {
+  // A record without a cluster (a partial one, registered by hand) is in every cluster.
+  if (!task.clusterArn) return true;
+  const wanted = cluster ?? 'default';
+  if (wanted.startsWith('arn:')) return task.clusterArn === wanted;
+  return task.clusterArn.slice(task.clusterArn.lastIndexOf('/') + 1) === wanted;
+}
+
+/** The family of a task: from its task definition ARN (`…:task-definition/<family>:<revision>`), else its `family:` group. */
+function familyOf(task: Task): string | undefined {
+  return /:task-definition\/([^:]+)/.exec(task.taskDefinitionArn ?? '')?.[1] ?? /^family:(.+)$/.exec(task.group ?? '')?.[1];
+}
+
+function readNextToken(raw: unknown): number {
+  if (raw === undefined || raw === null || raw === '') return 0;
+  try {
+    const { offset } = JSON.parse(Buffer.from(String(raw), 'base64').toString('utf8')) as { offset?: unknown };
+    if (typeof offset === 'number' && Number.isInteger(offset) && offset >= 0) return offset;
+  } catch {
+    // Falls through to the error.
+  }
+  throw new JsonError('InvalidParameterException', 'Invalid nextToken.');
+}
+
+/** The region a request was signed for: `Credential=<key>/<date>/<region>/<service>/aws4_request`. */
+function regionOf(request: IncomingMessage): string | undefined {
+  return /Credential=[^/,\s]+\/\d{8}\/([a-z0-9-]+)\//.exec(request.headers.authorization ?? '')?.[1];
 }
 
 function stoppedMessage(stopped: { taskArn: string; reason: string }): string {

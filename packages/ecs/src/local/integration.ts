@@ -1,42 +1,42 @@
-import { randomBytes } from 'node:crypto';
 import {
-  doubleId,
-  HARNESS_ENV,
   StatesError,
   type LocalIntegrationContext,
   type LocalServiceIntegration,
   type LocalTaskInvocation,
   untilAborted,
 } from '@harness/core';
-import { bootstrapEntryPoint, type AgentArtifact } from '@harness/container-agent';
-import type { EcsConfig, EcsFamilyConfig } from '../config.js';
-import { startLocalAwsEndpoint, type LocalAwsEndpoint } from './aws-endpoint.js';
+import type { AgentArtifact } from '@harness/container-agent';
+import type { EcsConfig } from '../config.js';
+import { applicationEndpoint, type EcsEndpoint, type EcsEndpointOptions } from './app-endpoint.js';
+import { createLocalEcsService, DEFAULT_LOCAL_ACCOUNT_ID } from './ecs-service.js';
 import { EcsLocalIntegrationError } from './errors.js';
 import { readRunTaskRequest } from './run-task-request.js';
 import {
   describedTaskOutput,
   endedWithoutCallbackReason,
-  planTask,
-  provisioningTask,
-  runningTask,
   runTaskOutput,
   STEP_FUNCTIONS_STARTED_BY,
-  stoppedTask,
   taskFailed,
   type LocalAccount,
-  type LocalTaskPlan,
 } from './task-shapes.js';
-import { runTaskLocally, type LocalCredentials, type LocalTaskDefinition, type LocalTaskResult } from './task-runner.js';
 
 /** The resources this integration owns: `ecs:runTask` in its three integration patterns. */
 const RESOURCE = /^arn:aws[a-z-]*:states:::ecs:runTask(\.sync|\.waitForTaskToken)?$/;
 
-const DEFAULT_ACCOUNT: LocalAccount = { region: 'us-east-1', accountId: '000000000000' };
+const DEFAULT_ACCOUNT: LocalAccount = { region: 'us-east-1', accountId: DEFAULT_LOCAL_ACCOUNT_ID };
 
 export interface EcsLocalIntegrationOptions {
-  /** Region of the local ARNs. Default: the state machine ARN's, else `us-east-1`. */
+  /**
+   * Region of the local ARNs. Default: the state machine ARN's, else `us-east-1`.
+   * For RunTask calls to {@link EcsLocalIntegration.endpoint}: the region the
+   * request is signed for; this one only when its signature names none.
+   */
   readonly region?: string;
-  /** Account of the local ARNs. Default: the state machine ARN's, else `000000000000`. */
+  /**
+   * Account of the local ARNs. Default: the state machine ARN's, else `000000000000`.
+   * For RunTask calls to {@link EcsLocalIntegration.endpoint}: the account of the
+   * request's cluster or task definition ARN, else this one.
+   */
   readonly accountId?: string;
   /** Added to every container's environment, e.g. `{ HARNESS_LOG_LEVEL: 'debug' }`. */
   readonly environment?: Readonly<Record<string, string>>;
@@ -49,6 +49,12 @@ export interface EcsLocalIntegrationOptions {
 /** The ECS local integration: runs `ecs:runTask[.sync|.waitForTaskToken]` states with the real container agent. */
 export interface EcsLocalIntegration extends LocalServiceIntegration {
   readonly name: 'ecs';
+  /**
+   * The ECS API of the local target, for application code that calls
+   * `RunTask`, `DescribeTasks`, `ListTasks` or `StopTask` itself (starts the
+   * loopback endpoint on first use). `harness.ecs.endpoint()` calls it.
+   */
+  endpoint(options?: EcsEndpointOptions): Promise<EcsEndpoint>;
   /** Resolves once every task started so far has stopped (request-response tasks run on after their state). */
   idle(): Promise<void>;
   /**
@@ -57,11 +63,6 @@ export interface EcsLocalIntegration extends LocalServiceIntegration {
    * AWS endpoint. `harness.close()` calls it.
    */
   dispose(): Promise<void>;
-}
-
-interface RunningTask {
-  stop(reason: string): void;
-  readonly done: Promise<void>;
 }
 
 /**
@@ -91,15 +92,17 @@ export function ecsLocalIntegration(
   context: LocalIntegrationContext,
   options: EcsLocalIntegrationOptions = {},
 ): EcsLocalIntegration {
-  const running = new Set<RunningTask>();
-  let endpoint: Promise<LocalAwsEndpoint> | undefined;
-  let disposed = false;
-
-  const awsEndpoint = (): Promise<LocalAwsEndpoint> =>
-    (endpoint ??= startLocalAwsEndpoint({ context, ...(options.agent ? { agent: options.agent } : {}) }));
+  const ecs = createLocalEcsService(config, context, {
+    ...(options.environment ? { environment: options.environment } : {}),
+    ...(options.agent ? { agent: options.agent } : {}),
+    ...(options.stopTimeoutMs !== undefined ? { stopTimeoutMs: options.stopTimeoutMs } : {}),
+    ...(options.accountId ? { accountId: options.accountId } : {}),
+    ...(options.region ? { region: options.region } : {}),
+  });
+  const restoreEnvironment: (() => void)[] = [];
 
   async function invoke(task: LocalTaskInvocation): Promise<unknown> {
-    if (disposed) {
+    if (ecs.disposed) {
       throw new EcsLocalIntegrationError(
         `Cannot run ${task.resource} for state ${task.stateName}: the ECS local integration was disposed (the harness is closed). To fix this, create a new harness.`,
       );
@@ -119,31 +122,25 @@ export function ecsLocalIntegration(
     }
     task.signal.throwIfAborted();
 
-    const aws = await awsEndpoint();
-    const plan = planTask(request, read.family, accountOf(task, options));
-    const started = provisioningTask(plan);
-    const credentials = taskCredentials();
-    aws.registerTask({ task: runningTask(plan, new Date()), accessKeyId: credentials.accessKeyId });
-    const token = taskToken ? aws.registerTaskToken(taskToken, task.callbacks) : undefined;
+    // The token is accepted before any container can call back with it.
+    const token = taskToken ? (await ecs.endpoint()).registerTaskToken(taskToken, task.callbacks) : undefined;
+    let run;
+    try {
+      run = await ecs.start(request, accountOf(task, options));
+    } catch (error) {
+      token?.close();
+      throw error;
+    }
+    const { plan, started, finished } = run;
 
-    const stop = (reason: string): void => aws.revokeTask(plan.taskArn, reason);
-    const onAbort = (): void => stop('the execution no longer needs it');
+    const onAbort = (): void => run.revoke('the execution no longer needs it');
     task.signal.addEventListener('abort', onAbort, { once: true });
-
-    const finished = runContainers(plan, aws, credentials, options)
-      .then((result) => ({ result, stopped: stoppedTask(plan, result) }))
-      .finally(() => {
-        task.signal.removeEventListener('abort', onAbort);
-        aws.forgetTask(plan.taskArn);
-      });
-    const entry: RunningTask = { stop, done: finished.then(noop, noop) };
-    running.add(entry);
-    void entry.done.then(() => running.delete(entry));
+    void finished.finally(() => task.signal.removeEventListener('abort', onAbort)).catch(noop);
 
     if (token && taskToken) {
       void finished.then(({ result, stopped }) => {
         // Nobody waits on the token any more when the execution let go of the task, or the harness closed.
-        if (!token.answered && !task.signal.aborted && !disposed) {
+        if (!token.answered && !task.signal.aborted && !ecs.disposed) {
           task.callbacks.ended(taskToken, endedWithoutCallbackReason(plan, stopped, result));
         }
         token.close();
@@ -163,95 +160,22 @@ export function ecsLocalIntegration(
     name: 'ecs',
     handles: (resource) => RESOURCE.test(resource),
     invoke,
-    async idle() {
-      while (running.size > 0) await Promise.all([...running].map((entry) => entry.done));
+    async endpoint(endpointOptions = {}) {
+      if (ecs.disposed) {
+        throw new EcsLocalIntegrationError('harness.ecs.endpoint() was called after the harness closed. To fix this, call it while the harness is open.');
+      }
+      const aws = await ecs.endpoint();
+      return applicationEndpoint(aws.url, endpointOptions, restoreEnvironment);
     },
+    idle: () => ecs.idle(),
     async dispose() {
-      if (disposed) return;
-      disposed = true;
-      for (const entry of running) entry.stop('the harness was closed');
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        Promise.all([...running].map((entry) => entry.done)),
-        new Promise<void>((resolve) => {
-          timer = setTimeout(resolve, options.stopTimeoutMs ?? 5_000);
-        }),
-      ]);
-      clearTimeout(timer);
-      // A task still running now finds the endpoint gone: its agent's calls fail and it exits.
-      if (endpoint) await (await endpoint).close();
+      try {
+        await ecs.dispose();
+      } finally {
+        restoreEnvironment.splice(0).reverse().forEach((restore) => restore());
+      }
     },
   };
-}
-
-/** The task definition the ECS template registers for a family, with local names. */
-function localTaskDefinition(plan: LocalTaskPlan, aws: Pick<LocalAwsEndpoint, 'names'>): LocalTaskDefinition {
-  const family: EcsFamilyConfig = plan.family;
-  const { names } = aws;
-  const environment = [
-    { name: HARNESS_ENV.routesTable, value: names.routesTable },
-    { name: HARNESS_ENV.resultsTable, value: names.resultsTable },
-    { name: HARNESS_ENV.double, value: doubleId('ecs', family.family) },
-    { name: HARNESS_ENV.timeoutMs, value: String(family.timeoutSeconds * 1000) },
-    { name: HARNESS_ENV.agentBucket, value: names.artifactsBucket },
-    { name: HARNESS_ENV.agentKey, value: names.agentKey },
-    { name: HARNESS_ENV.agentSha256, value: names.agentSha256 },
-    ...(family.taskTokenVariable !== undefined ? [{ name: HARNESS_ENV.taskTokenVariable, value: family.taskTokenVariable }] : []),
-    { name: 'AWS_REGION', value: plan.region },
-  ];
-  const entryPoint = bootstrapEntryPoint();
-  return {
-    family: family.family,
-    revision: plan.revision,
-    taskDefinitionArn: plan.taskDefinitionArn,
-    containerDefinitions: family.containers.map((container) => ({
-      name: container.name,
-      image: family.image,
-      essential: container.essential,
-      entryPoint,
-      environment,
-    })),
-  };
-}
-
-async function runContainers(
-  plan: LocalTaskPlan,
-  aws: LocalAwsEndpoint,
-  credentials: LocalCredentials,
-  options: EcsLocalIntegrationOptions,
-): Promise<LocalTaskResult> {
-  const startedAt = new Date();
-  try {
-    return await runTaskLocally({
-      taskDefinition: localTaskDefinition(plan, aws),
-      overrides: { containerOverrides: plan.request.containerOverrides },
-      taskArn: plan.taskArn,
-      clusterArn: plan.clusterArn,
-      credentials,
-      environment: { ...options.environment, AWS_ENDPOINT_URL: aws.url, AWS_REGION: plan.region },
-      // The agent gives up after HARNESS_TIMEOUT_MS itself; this only catches an agent that hangs.
-      timeoutMs: plan.family.timeoutSeconds * 1000 + 30_000,
-    });
-  } catch (error) {
-    // The runner could not start the task at all: ECS would report it as failed to start.
-    const message = error instanceof Error ? error.message : String(error);
-    return {
-      taskArn: plan.taskArn,
-      family: plan.family.family,
-      containers: plan.family.containers.map((container) => ({
-        name: container.name,
-        essential: container.essential,
-        exitCode: null,
-        signal: null,
-        stdout: '',
-        stderr: message,
-      })),
-      stopCode: 'TaskFailedToStart',
-      stoppedReason: `Task failed to start: ${message}`,
-      startedAt,
-      stoppedAt: new Date(),
-    };
-  }
 }
 
 function accountOf(task: LocalTaskInvocation, options: EcsLocalIntegrationOptions): LocalAccount {
@@ -260,15 +184,6 @@ function accountOf(task: LocalTaskInvocation, options: EcsLocalIntegrationOption
   return {
     region: options.region ?? (region || DEFAULT_ACCOUNT.region),
     accountId: options.accountId ?? (accountId && /^\d{12}$/.test(accountId) ? accountId : DEFAULT_ACCOUNT.accountId),
-  };
-}
-
-// Each task gets its own role credentials: the endpoint tells its requests apart (and refuses them once the task is stopped).
-function taskCredentials(): LocalCredentials {
-  return {
-    accessKeyId: `ASIA${randomBytes(8).toString('hex').toUpperCase()}`,
-    secretAccessKey: randomBytes(30).toString('base64'),
-    sessionToken: randomBytes(48).toString('base64'),
   };
 }
 

@@ -57,41 +57,91 @@ export function ecsServiceError(code: string, message: string): StatesError {
  * const { request, family } = readRunTaskRequest(config, { TaskDefinition: 'RenderPdf', NetworkConfiguration: {…} });
  */
 export function readRunTaskRequest(config: EcsConfig, input: unknown): { request: RunTaskRequest; family: EcsFamilyConfig } {
-  const parameters = isRecord(input) ? input : {};
-  const { family: familyName, revision } = readTaskDefinition(parameters.TaskDefinition);
-  const family = config.families[familyName];
-  if (!family) {
-    // What ECS answers RunTask for a family it has no task definition of.
-    throw ecsServiceError('ClientException', 'Unable to describe task definition.');
-  }
+  return parseRunTaskRequest(config, input, { fail: ecsServiceError, field: (name) => name, unknownFamily: () => ecsServiceError(...UNKNOWN_TASK_DEFINITION) });
+}
 
-  const containerOverrides = readContainerOverrides(parameters.Overrides);
+/** An error of the ECS API as ECS itself answers it (what the AWS SDK throws as `<code>`). */
+export class EcsApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = code;
+  }
+}
+
+/**
+ * Reads the body of an ECS API `RunTask` call (camelCase, as the AWS SDK
+ * sends it) and checks it as {@link readRunTaskRequest} does. Errors are
+ * {@link EcsApiError}s with ECS's codes. A family the config does not list
+ * gets ECS's own `ClientException` message, followed by what to change.
+ *
+ * @example
+ * const { request } = readRunTaskApiRequest(config, { taskDefinition: 'RenderPdf', networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-1'] } } });
+ */
+export function readRunTaskApiRequest(config: EcsConfig, input: unknown): { request: RunTaskRequest; family: EcsFamilyConfig } {
+  const fail = (code: string, message: string): EcsApiError => new EcsApiError(code, message);
+  return parseRunTaskRequest(config, toPascalCase(input), {
+    fail,
+    // `Overrides.ContainerOverrides[0].Command` → `overrides.containerOverrides[0].command`: the API's own names.
+    field: (name) => name.replace(/(^|\.)([A-Z])/g, (_match, dot: string, letter: string) => dot + letter.toLowerCase()),
+    unknownFamily: (family) => {
+      const known = Object.keys(config.families);
+      return fail(
+        UNKNOWN_TASK_DEFINITION[0],
+        `${UNKNOWN_TASK_DEFINITION[1]} (harness: '${family}' is not an ECS family of adapters.ecs.families` +
+          ` (families: ${known.join(', ') || 'none'}). To fix this, add it there in harness.config.json, with the container names of the real task definition.)`,
+      );
+    },
+  });
+}
+
+/** What ECS answers RunTask for a family it has no task definition of. */
+const UNKNOWN_TASK_DEFINITION = ['ClientException', 'Unable to describe task definition.'] as const;
+
+/** How one caller (Step Functions or the ECS API) names fields and reports errors. */
+interface Dialect {
+  fail(code: string, message: string): Error;
+  field(pascalCaseName: string): string;
+  unknownFamily(family: string): Error;
+}
+
+function parseRunTaskRequest(config: EcsConfig, input: unknown, dialect: Dialect): { request: RunTaskRequest; family: EcsFamilyConfig } {
+  const parameters = isRecord(input) ? input : {};
+  const { fail } = dialect;
+  const { family: familyName, revision } = readTaskDefinition(parameters.TaskDefinition, dialect);
+  const family = Object.hasOwn(config.families, familyName) ? config.families[familyName] : undefined;
+  if (!family) throw dialect.unknownFamily(familyName);
+
+  const containerOverrides = readContainerOverrides(parameters.Overrides, dialect);
   // ECS counts the JSON of the overrides it receives, formatting characters included.
   if (JSON.stringify(containerOverrides).length > MAX_OVERRIDES_CHARACTERS) {
-    throw ecsServiceError('InvalidParameterException', `Container Overrides length must be at most ${MAX_OVERRIDES_CHARACTERS}`);
+    throw fail('InvalidParameterException', `Container Overrides length must be at most ${MAX_OVERRIDES_CHARACTERS}`);
   }
   for (const override of containerOverrides) {
     if (!family.containers.some((container) => container.name === override.name)) {
-      throw ecsServiceError('InvalidParameterException', `Override for container named ${String(override.name)} is not a container in the TaskDefinition.`);
+      throw fail('InvalidParameterException', `Override for container named ${String(override.name)} is not a container in the TaskDefinition.`);
     }
   }
 
   // The doubles' task definitions are Fargate, network mode awsvpc (see template.ts).
   const subnets = readSubnets(parameters.NetworkConfiguration);
   if (subnets.length === 0) {
-    throw ecsServiceError('InvalidParameterException', "Network Configuration must be provided when networkMode 'awsvpc' is specified.");
+    throw fail('InvalidParameterException', "Network Configuration must be provided when networkMode 'awsvpc' is specified.");
   }
 
   const capacityProvider = readCapacityProvider(parameters.CapacityProviderStrategy);
+  const string = (key: string): string | undefined => optionalString(parameters[key], key, dialect);
   const request: RunTaskRequest = {
-    cluster: optionalString(parameters.Cluster, 'Cluster') ?? 'default',
+    cluster: string('Cluster') ?? 'default',
     family: familyName,
     ...(revision !== undefined ? { revision } : {}),
-    ...optional('launchType', optionalString(parameters.LaunchType, 'LaunchType') ?? (capacityProvider ? undefined : 'FARGATE')),
+    ...optional('launchType', string('LaunchType') ?? (capacityProvider ? undefined : 'FARGATE')),
     ...optional('capacityProvider', capacityProvider),
-    ...optional('platformVersion', optionalString(parameters.PlatformVersion, 'PlatformVersion')),
-    ...optional('startedBy', optionalString(parameters.StartedBy, 'StartedBy')),
-    ...optional('group', optionalString(parameters.Group, 'Group')),
+    ...optional('platformVersion', string('PlatformVersion')),
+    ...optional('startedBy', string('StartedBy')),
+    ...optional('group', string('Group')),
     subnets,
     containerOverrides,
     tags: readTags(parameters.Tags),
@@ -100,16 +150,20 @@ export function readRunTaskRequest(config: EcsConfig, input: unknown): { request
   return { request, family };
 }
 
-function readTaskDefinition(raw: unknown): { family: string; revision?: number } {
+function readTaskDefinition(raw: unknown, dialect: Dialect): { family: string; revision?: number } {
   if (typeof raw !== 'string' || raw === '') {
-    throw ecsServiceError('InvalidParameterException', `TaskDefinition must be a task definition family, family:revision or ARN, not ${describeJsonValue(raw)}.`);
+    throw dialect.fail(
+      'InvalidParameterException',
+      `${dialect.field('TaskDefinition')} must be a task definition family, family:revision or ARN, not ${describeJsonValue(raw)}.`,
+    );
   }
   const match = TASK_DEFINITION_ARN.exec(raw) ?? FAMILY_REVISION.exec(raw);
-  if (!match?.[1]) throw ecsServiceError('ClientException', 'Unable to describe task definition.');
+  if (!match?.[1]) throw dialect.fail(...UNKNOWN_TASK_DEFINITION);
   return { family: match[1], ...(match[2] !== undefined ? { revision: Number(match[2]) } : {}) };
 }
 
-function readContainerOverrides(raw: unknown): ContainerOverride[] {
+function readContainerOverrides(raw: unknown, dialect: Dialect): ContainerOverride[] {
+  const invalid = (field: string, value: unknown, expected: string): Error => invalidValue(dialect, field, value, expected);
   if (raw === undefined) return [];
   if (!isRecord(raw)) throw invalid('Overrides', raw, 'an object');
   const list = raw.ContainerOverrides;
@@ -128,10 +182,11 @@ function readContainerOverrides(raw: unknown): ContainerOverride[] {
       override.command = [...(entry.Command as string[])];
     }
     if (entry.Environment !== undefined) {
-      if (!Array.isArray(entry.Environment)) throw invalid(`${field}.Environment`, entry.Environment, 'a list of {Name, Value}');
+      const [name, value] = [dialect.field('Name'), dialect.field('Value')];
+      if (!Array.isArray(entry.Environment)) throw invalid(`${field}.Environment`, entry.Environment, `a list of {${name}, ${value}}`);
       override.environment = entry.Environment.map((variable: unknown, position): KeyValuePair => {
         if (!isRecord(variable) || typeof variable.Name !== 'string' || (variable.Value !== undefined && typeof variable.Value !== 'string')) {
-          throw invalid(`${field}.Environment[${position}]`, variable, '{"Name": string, "Value": string}');
+          throw invalid(`${field}.Environment[${position}]`, variable, `{"${name}": string, "${value}": string}`);
         }
         return { name: variable.Name, ...(variable.Value !== undefined ? { value: variable.Value } : {}) };
       });
@@ -169,9 +224,9 @@ function readTags(raw: unknown): Tag[] {
     .map((tag) => ({ key: tag.Key as string, ...(typeof tag.Value === 'string' ? { value: tag.Value } : {}) }));
 }
 
-function optionalString(raw: unknown, field: string): string | undefined {
+function optionalString(raw: unknown, field: string, dialect: Dialect): string | undefined {
   if (raw === undefined) return undefined;
-  if (typeof raw !== 'string') throw invalid(field, raw, 'a string');
+  if (typeof raw !== 'string') throw invalidValue(dialect, field, raw, 'a string');
   return raw;
 }
 
@@ -182,6 +237,17 @@ function optional<K extends string>(key: K, value: string | undefined): { [P in 
 // Step Functions hands ECS whatever the state's Parameters produced; ECS
 // refuses values of the wrong type. The wording is harness's own (the exact
 // AWS message for each field is not known to it).
-function invalid(field: string, value: unknown, expected: string): StatesError {
-  return ecsServiceError('InvalidParameterException', `${field} must be ${expected}, not ${describeJsonValue(value)}.`);
+function invalidValue(dialect: Dialect, field: string, value: unknown, expected: string): Error {
+  return dialect.fail('InvalidParameterException', `${dialect.field(field)} must be ${expected}, not ${describeJsonValue(value)}.`);
+}
+
+/**
+ * The ECS API's request (camelCase members) with Step Functions' PascalCase
+ * member names, which is all that tells the two apart: RunTask's request has
+ * no maps whose keys are data.
+ */
+function toPascalCase(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(toPascalCase);
+  if (!isRecord(value)) return value;
+  return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key.charAt(0).toUpperCase() + key.slice(1), toPascalCase(entry)]));
 }

@@ -51,6 +51,12 @@ export interface RunTaskLocallyOptions {
   readonly timeoutMs?: number;
   /** Time between SIGTERM and SIGKILL when the task is stopped, in milliseconds (ECS's default stop timeout is 30 s). Default 2 000. */
   readonly stopTimeoutMs?: number;
+  /**
+   * Stops the task as ECS `StopTask` does: SIGTERM to every container, SIGKILL
+   * after `stopTimeoutMs`. The result's `stopCode` is `UserInitiated` and its
+   * `stoppedReason` the abort reason when it is a string, else `Task stopped by user`.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** One container's end. */
@@ -231,19 +237,32 @@ export async function runTaskLocally(options: RunTaskLocallyOptions): Promise<Lo
       }
     };
 
+    // The first cause of the stop decides the task's stop code and reason, as in ECS.
     let stopCode: LocalTaskResult['stopCode'] = 'EssentialContainerExited';
     let stoppedReason = 'Essential container in task exited';
+    let stopping = false;
+    const stopTask = (code: LocalTaskResult['stopCode'], reason: string): void => {
+      if (!stopping) {
+        stopping = true;
+        stopCode = code;
+        stoppedReason = reason;
+      }
+      stopAll(reason);
+    };
     const timeoutMs = options.timeoutMs ?? 120_000;
-    const timer = setTimeout(() => {
-      stopCode = 'UserInitiated';
-      stoppedReason = `Task stopped by the local runner after ${timeoutMs} ms`;
-      stopAll(stoppedReason);
-    }, timeoutMs);
+    const timer = setTimeout(() => stopTask('UserInitiated', `Task stopped by the local runner after ${timeoutMs} ms`), timeoutMs);
     for (const container of running) {
-      if (container.essential) void container.exited.then(() => stopAll('Essential container in task exited'));
+      if (container.essential) void container.exited.then(() => stopTask('EssentialContainerExited', 'Essential container in task exited'));
     }
+    const onAbort = (): void => {
+      const reason: unknown = options.signal?.reason;
+      stopTask('UserInitiated', typeof reason === 'string' && reason !== '' ? reason : 'Task stopped by user');
+    };
+    if (options.signal?.aborted) onAbort();
+    else options.signal?.addEventListener('abort', onAbort, { once: true });
     const ends = await Promise.all(running.map((container) => container.exited));
     clearTimeout(timer);
+    options.signal?.removeEventListener('abort', onAbort);
 
     return {
       taskArn,
