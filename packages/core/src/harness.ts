@@ -4,8 +4,10 @@ import { resolve } from 'node:path';
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import { answerInvocation } from './answer.js';
 import { adapterConfig, DEFAULT_CONFIG_FILE, loadConfig } from './config.js';
 import { ConfigError, HarnessError, SessionClosedError, StackNotReadyError } from './errors.js';
+import { HARNESS_PROPERTIES } from './harness-properties.js';
 import type { InvocationMessage, InvocationResult } from './protocol.js';
 import { adapterStackName, CORE_OUTPUTS, coreStackName, validateStackName } from './stacks.js';
 import { loadAwsSdk, type AwsSdk } from './transport/aws-sdk.js';
@@ -250,23 +252,8 @@ class Session {
     await this.transport.releaseRoute(double);
   }
 
-  async dispatch(message: InvocationMessage): Promise<InvocationResult> {
-    const handle = this.handlers.get(message.double);
-    if (!handle) {
-      return {
-        status: 'error',
-        error: {
-          name: 'NotMockedError',
-          message: `session ${this.id} has no mock for ${message.double} (it was unregistered or the session is closing)`,
-        },
-      };
-    }
-    try {
-      return { status: 'ok', value: await handle(message) };
-    } catch (error) {
-      const thrown = error instanceof Error ? error : new Error(String(error));
-      return { status: 'error', error: { name: thrown.name, message: thrown.message, stack: thrown.stack } };
-    }
+  dispatch(message: InvocationMessage): Promise<InvocationResult> {
+    return answerInvocation(this.handlers.get(message.double), message, this.id);
   }
 
   close(): Promise<void> {
@@ -293,8 +280,6 @@ async function readConfig(
   return { config: await loadConfig(path), source: path };
 }
 
-const BASE_PROPERTIES = new Set(['session', 'stack', 'target', 'dropped', 'close']);
-
 function assertDistinctAdapters(adapters: readonly AnyAdapter[]): void {
   const seen = new Set<string>();
   for (const adapter of adapters) {
@@ -302,7 +287,7 @@ function assertDistinctAdapters(adapters: readonly AnyAdapter[]): void {
     if (seen.has(adapter.name) || seen.has(property)) {
       throw new ConfigError(`Adapter '${adapter.name}' was given twice. To fix this, pass each adapter once.`);
     }
-    if (BASE_PROPERTIES.has(property)) {
+    if (HARNESS_PROPERTIES.has(property)) {
       throw new ConfigError(`Adapter '${adapter.name}' wants the harness property '${property}', which the harness itself uses. To fix this, give the adapter another apiName.`);
     }
     seen.add(adapter.name).add(property);

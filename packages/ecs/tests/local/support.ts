@@ -1,50 +1,17 @@
-import type {
-  AdapterSession,
-  InvocationHandler,
-  InvocationResult,
-  LocalIntegrationContext,
-  LocalTaskInvocation,
-  TaskCallbacks,
-} from '@harness/core';
+import type { LocalIntegrationContext, LocalTaskInvocation, TaskCallbacks } from '@harness/core';
+import { createFakeSession, type FakeSession } from '@harness/core/testing';
 import { knownFamilies } from '../../src/adapter.js';
 import type { EcsConfig } from '../../src/config.js';
 import { createEcsMockApi, type EcsMockApi } from '../../src/mock.js';
 
 /**
  * A session of the local target without core's harness: the mock API
- * registers handlers here, and the integration's context dispatches to them
- * the way the session does (a thrown error becomes an error result).
+ * registers handlers on it, and its context dispatches to them as core's
+ * session does.
  */
-export function localSession(config: EcsConfig): { api: EcsMockApi; context: LocalIntegrationContext; session: AdapterSession } {
-  const handlers = new Map<string, InvocationHandler>();
-  const session: AdapterSession = {
-    id: 's-local',
-    stackName: 'hx-local',
-    target: 'local',
-    outputs: {},
-    integrations: () => [],
-    async register(double, handle) {
-      handlers.set(double, handle);
-    },
-    async unregister(double) {
-      handlers.delete(double);
-    },
-  };
-  const context: LocalIntegrationContext = {
-    session: session.id,
-    isMocked: (double) => handlers.has(double),
-    async dispatch(message): Promise<InvocationResult> {
-      const handle = handlers.get(message.double);
-      if (!handle) return { status: 'error', error: { name: 'UnknownDouble', message: `no handler for ${message.double}` } };
-      try {
-        return { status: 'ok', value: await handle(message) };
-      } catch (error) {
-        const { name, message: text, stack } = error as Error;
-        return { status: 'error', error: { name, message: text, ...(stack ? { stack } : {}) } };
-      }
-    },
-  };
-  return { api: createEcsMockApi(session, knownFamilies(config, {})), context, session };
+export function localSession(config: EcsConfig): { api: EcsMockApi; context: LocalIntegrationContext; session: FakeSession } {
+  const session = createFakeSession({ id: 's-local', stackName: 'hx-local' });
+  return { api: createEcsMockApi(session, knownFamilies(config, {})), context: session.context, session };
 }
 
 /** One call a `.waitForTaskToken` task made back. */

@@ -1,39 +1,16 @@
-import { PROTOCOL_VERSION, type AdapterSession, type InvocationHandler, type InvocationMessage } from '@harness/core';
+import type { EcsInvocationPayload } from '@harness/core';
+import { createFakeSession, type FakeSession } from '@harness/core/testing';
 import { describe, expect, it } from 'vitest';
 import { createEcsMockApi } from '../../src/mock.js';
 import { exit } from '../../src/results.js';
 
-/** A session that records registrations and lets the test invoke doubles directly. */
-function fakeSession(): AdapterSession & { handlers: Map<string, InvocationHandler>; invoke(container: string, extra?: object): Promise<unknown> } {
-  const handlers = new Map<string, InvocationHandler>();
-  let count = 0;
-  return {
-    id: 's-test',
-    stackName: 'hx',
-    target: 'aws',
-    outputs: {},
-    integrations: () => [],
-    handlers,
-    async register(double, handle) {
-      handlers.set(double, handle);
-    },
-    async unregister(double) {
-      handlers.delete(double);
-    },
-    async invoke(container, extra = {}) {
-      const message: InvocationMessage = {
-        v: PROTOCOL_VERSION,
-        invocationId: `i-${++count}`,
-        double: 'ecs:RenderPdf',
-        session: 's-test',
-        sentAt: '2026-11-25T00:00:00.000Z',
-        payload: { family: 'RenderPdf', taskArn: 'arn:task/1', container, command: ['--order', 'o-1'], environment: { A: '1' }, ...extra },
-      };
-      const handle = handlers.get('ecs:RenderPdf');
-      if (!handle) throw new Error('not registered');
-      return handle(message);
-    },
-  };
+/** A session of the aws target, as the ECS stack `hx-ecs` gives it. */
+const fakeSession = (): FakeSession => createFakeSession({ target: 'aws', stackName: 'hx' });
+
+/** One container of a RenderPdf task reaching the session, as the container agent sends it. */
+function invoke(session: FakeSession, container: string, extra: Partial<EcsInvocationPayload> = {}): Promise<unknown> {
+  const payload: EcsInvocationPayload = { family: 'RenderPdf', taskArn: 'arn:task/1', container, command: ['--order', 'o-1'], environment: { A: '1' }, ...extra };
+  return session.invoke('ecs:RenderPdf', payload, { sentAt: '2026-11-25T00:00:00.000Z' });
 }
 
 const known = new Map([['RenderPdf', ['Main', 'Sidecar']]]);
@@ -47,8 +24,8 @@ describe('Function: createEcsMockApi', () => {
     await api.mockContainer('RenderPdf', 'Sidecar', ({ command }) => (command.includes('o-1') ? 7 : 0));
 
     // Act
-    const main = await session.invoke('Main');
-    const sidecar = await session.invoke('Sidecar', { taskToken: 'tok' });
+    const main = await invoke(session, 'Main');
+    const sidecar = await invoke(session, 'Sidecar', { taskToken: 'tok' });
 
     // Assert
     expect(main).toEqual({ exitCode: 0 });
@@ -66,7 +43,7 @@ describe('Function: createEcsMockApi', () => {
     let answer: (code: number) => void = () => {};
     const mock = await createEcsMockApi(session, known).mockTask('RenderPdf', () => new Promise<number>((resolve) => (answer = resolve)));
 
-    const pending = session.invoke('Main');
+    const pending = invoke(session, 'Main');
     const arrived = await mock.waitForInvocation({ timeoutMs: 1_000 });
     const exitCodeWhileRunning = arrived.exitCode;
     answer(4);
@@ -82,7 +59,7 @@ describe('Function: createEcsMockApi', () => {
       throw new TypeError('template missing');
     });
 
-    await expect(session.invoke('Main')).rejects.toThrow('template missing');
+    await expect(invoke(session, 'Main')).rejects.toThrow('template missing');
 
     expect(mock.errors).toHaveLength(1);
     expect(mock.invocations[0]).toMatchObject({ exitCode: 1, error: expect.any(TypeError) });
@@ -92,7 +69,7 @@ describe('Function: createEcsMockApi', () => {
     const session = fakeSession();
     await createEcsMockApi(session, known).mockContainer('RenderPdf', 'Sidecar', () => 0);
 
-    await expect(session.invoke('Main')).rejects.toThrow(
+    await expect(invoke(session, 'Main')).rejects.toThrow(
       "ECS task double RenderPdf has no handler for container Main (handlers: Sidecar). To fix this, add harness.ecs.mockContainer('RenderPdf', 'Main', handler) or a mockTask handler.",
     );
   });

@@ -1,10 +1,11 @@
 import { readLambdaArtifact } from '@harness/container-agent';
 import type { TemplateContext } from '@harness/core';
+import { createFakeSession, describeAdapterContract } from '@harness/core/testing';
 import { describe, expect, it } from 'vitest';
 import { harnessAdapter, lambdaAdapter } from '../../src/adapter.js';
 import { parseLambdaConfig } from '../../src/config.js';
 import * as lambda from '../../src/index.js';
-import { fakeContext, fakeSession, fakeTask } from '../helpers/fakes.js';
+import { fakeTask } from '../helpers/fakes.js';
 
 const templateContext: TemplateContext = {
   stackName: 'hx',
@@ -40,10 +41,10 @@ describe('Object: lambdaAdapter', () => {
 
   it('gives one local integration that reaches the mocks of the same session', async () => {
     // Arrange
-    const session = fakeSession();
+    const session = createFakeSession();
     const config = parseLambdaConfig({});
     const api = lambdaAdapter.createApi(session, config);
-    const integrations = lambdaAdapter.localIntegrations(config, fakeContext(session));
+    const integrations = lambdaAdapter.localIntegrations(config, session.context);
     await api.mockFunction('ChargeCard', () => ({ charged: true }));
 
     // Act
@@ -53,6 +54,24 @@ describe('Object: lambdaAdapter', () => {
     expect(integrations.map((integration) => integration.name)).toEqual(['lambda']);
     expect(output).toEqual({ charged: true });
   });
+});
+
+describeAdapterContract(lambdaAdapter, {
+  describe,
+  it,
+  config: { functions: { ChargeCard: {} } },
+  invalidConfigs: [
+    { config: { functions: ['ChargeCard'] }, field: 'adapters.lambda.functions' },
+    { config: { functions: { 'Charge Card': {} } }, field: 'adapters.lambda.functions' },
+    { config: { functions: { ChargeCard: { memoryMb: 64 } } }, field: 'adapters.lambda.functions.ChargeCard.memoryMb' },
+  ],
+  resources: [
+    'arn:aws:states:::lambda:invoke',
+    'arn:aws:states:::lambda:invoke.waitForTaskToken',
+    'arn:aws:lambda:eu-west-1:111122223333:function:ChargeCard',
+  ],
+  outputs: { FunctionArnChargeCard: 'arn:aws:lambda:us-east-1:123456789012:function:ChargeCard' },
+  mock: (api) => api.mockFunction('ChargeCard', () => ({ charged: true })),
 });
 
 describe('Module: index', () => {

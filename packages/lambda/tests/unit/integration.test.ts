@@ -1,11 +1,12 @@
 import { HarnessError, StatesError, type LocalServiceIntegration } from '@harness/core';
+import { createFakeSession } from '@harness/core/testing';
 import { describe, expect, it } from 'vitest';
 import { parseLambdaConfig, type LambdaConfig } from '../../src/config.js';
 import { InvalidLambdaTaskError, LambdaNotSupportedError, LambdaTaskFailedError } from '../../src/errors.js';
 import { createLambdaIntegration, lambdaTaskMode } from '../../src/local/integration.js';
 import { createLambdaMockApi, type LambdaHandler } from '../../src/mock.js';
 import { fail } from '../../src/results.js';
-import { fakeContext, fakeSession, fakeTask, thrownBy } from '../helpers/fakes.js';
+import { fakeTask, thrownBy } from '../helpers/fakes.js';
 
 const INVOKE = 'arn:aws:states:::lambda:invoke';
 const WAIT = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
@@ -14,8 +15,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{1
 
 /** A local session with the Lambda mock API and the integration wired to it, as core's local harness wires them (handlers pick their own event types). */
 async function setUp(handlers: Record<string, LambdaHandler<never>> = {}, config: LambdaConfig = { functions: {} }) {
-  const session = fakeSession();
-  const context = fakeContext(session);
+  const session = createFakeSession();
+  const { context } = session;
   const api = createLambdaMockApi(session, config);
   const mocks = Object.fromEntries(
     await Promise.all(Object.entries(handlers).map(async ([name, handler]) => [name, await api.mockFunction(name, handler)] as const)),
@@ -111,13 +112,13 @@ describe('Function: createLambdaIntegration', () => {
 
     it('sends an InvocationMessage for double lambda:<name> with the wire payload', async () => {
       // Arrange
-      const { integration, context } = await setUp({ ChargeCard: () => null });
+      const { integration, session } = await setUp({ ChargeCard: () => null });
 
       // Act
       await integration.invoke(fakeTask(INVOKE, { FunctionName: 'ChargeCard:prod', Payload: { amount: 1 } }));
 
       // Assert
-      expect(context.messages).toEqual([
+      expect(session.messages).toEqual([
         {
           v: 1,
           invocationId: expect.stringMatching(UUID),

@@ -1,11 +1,12 @@
-import { PROTOCOL_VERSION, WaitTimeoutError, type InvocationMessage } from '@harness/core';
+import { WaitTimeoutError } from '@harness/core';
+import { createFakeSession, type FakeSession } from '@harness/core/testing';
 import { describe, expect, it } from 'vitest';
 import { parseLambdaConfig, type LambdaConfig } from '../../src/config.js';
 import { UnknownLambdaFunctionError } from '../../src/errors.js';
 import { createLambdaMockApi } from '../../src/mock.js';
 import { fail, LambdaFunctionError } from '../../src/results.js';
 import type { LambdaInvocationPayload } from '../../src/wire.js';
-import { fakeSession, thrownBy, type FakeSession } from '../helpers/fakes.js';
+import { thrownBy } from '../helpers/fakes.js';
 
 const anyFunction: LambdaConfig = { functions: {} };
 const listed = parseLambdaConfig({ functions: { ChargeCard: {}, ShipOrder: {} } });
@@ -13,25 +14,15 @@ const listed = parseLambdaConfig({ functions: { ChargeCard: {}, ShipOrder: {} } 
 let count = 0;
 
 /** Invokes a double as the local integration (or the aws-target double) would: one InvocationMessage. */
-async function invoke(session: FakeSession, payload: LambdaInvocationPayload): Promise<unknown> {
-  const message: InvocationMessage<LambdaInvocationPayload> = {
-    v: PROTOCOL_VERSION,
-    invocationId: `i-${++count}`,
-    double: `lambda:${payload.functionName}`,
-    session: session.id,
-    payload,
-    sentAt: '2026-11-25T00:00:00.000Z',
-  };
-  const handle = session.handlers.get(message.double);
-  if (!handle) throw new Error(`${message.double} is not registered`);
-  return handle(message);
+function invoke(session: FakeSession, payload: LambdaInvocationPayload): Promise<unknown> {
+  return session.invoke(`lambda:${payload.functionName}`, payload, { invocationId: `i-${++count}`, sentAt: '2026-11-25T00:00:00.000Z' });
 }
 
 describe('Function: createLambdaMockApi', () => {
   describe('Method: mockFunction', () => {
     it('registers the double lambda:<name> and answers with the return value as { payload }', async () => {
       // Arrange
-      const session = fakeSession();
+      const session = createFakeSession();
       const api = createLambdaMockApi(session, anyFunction);
 
       // Act
@@ -45,7 +36,7 @@ describe('Function: createLambdaMockApi', () => {
 
     it('gives the handler the event and a context with name, invocation id and qualifier', async () => {
       // Arrange
-      const session = fakeSession();
+      const session = createFakeSession();
       const seen: unknown[] = [];
       await createLambdaMockApi(session, anyFunction).mockFunction('ChargeCard', (event, context) => {
         seen.push(event, { ...context });
@@ -76,7 +67,7 @@ describe('Function: createLambdaMockApi', () => {
       ['an object with a Date and an undefined field', { at: new Date('2026-01-01T00:00:00.000Z'), gone: undefined }, { at: '2026-01-01T00:00:00.000Z' }],
     ])('sends back %s as the JSON Lambda would', async (_case, returned, payload) => {
       // Arrange
-      const session = fakeSession();
+      const session = createFakeSession();
       await createLambdaMockApi(session, anyFunction).mockFunction('ChargeCard', () => returned);
 
       // Act
@@ -88,7 +79,7 @@ describe('Function: createLambdaMockApi', () => {
 
     it('awaits an async handler', async () => {
       // Arrange
-      const session = fakeSession();
+      const session = createFakeSession();
       await createLambdaMockApi(session, anyFunction).mockFunction('ChargeCard', async () => {
         await new Promise((resolve) => setTimeout(resolve, 5));
         return { late: true };
@@ -103,7 +94,7 @@ describe('Function: createLambdaMockApi', () => {
 
     it('replaces the handler when the same function is mocked again, keeping what it recorded', async () => {
       // Arrange
-      const session = fakeSession();
+      const session = createFakeSession();
       const api = createLambdaMockApi(session, anyFunction);
       const first = await api.mockFunction('ChargeCard', () => 'first');
       await invoke(session, { functionName: 'ChargeCard', event: {} });
@@ -120,7 +111,7 @@ describe('Function: createLambdaMockApi', () => {
 
     it('accepts any valid name when the config lists no functions', async () => {
       // Arrange
-      const session = fakeSession();
+      const session = createFakeSession();
 
       // Act
       await createLambdaMockApi(session, anyFunction).mockFunction('anything-at_all9', () => 1);
@@ -131,7 +122,7 @@ describe('Function: createLambdaMockApi', () => {
 
     it('refuses a function the config does not list, naming the ones it does', async () => {
       // Arrange
-      const api = createLambdaMockApi(fakeSession(), listed);
+      const api = createLambdaMockApi(createFakeSession({ stackName: 'hx' }), listed);
 
       // Act
       const error = await thrownBy(() => api.mockFunction('ChargeCrad', () => 1));
@@ -148,7 +139,7 @@ describe('Function: createLambdaMockApi', () => {
       ['a 65-character name', 'f'.repeat(65)],
     ])('refuses %s as the name', async (_case, name) => {
       // Arrange
-      const api = createLambdaMockApi(fakeSession(), anyFunction);
+      const api = createLambdaMockApi(createFakeSession(), anyFunction);
 
       // Act
       const error = await thrownBy(() => api.mockFunction(name, () => 1));
@@ -160,7 +151,7 @@ describe('Function: createLambdaMockApi', () => {
 
     it('registers the route through the session on the aws target when the function is deployed', async () => {
       // Arrange
-      const session = { ...fakeSession('aws'), outputs: { FunctionArnChargeCard: 'arn:aws:lambda:us-east-1:123456789012:function:ChargeCard' } };
+      const session = createFakeSession({ target: 'aws', stackName: 'hx', outputs: { FunctionArnChargeCard: 'arn:aws:lambda:us-east-1:123456789012:function:ChargeCard' } });
       const api = createLambdaMockApi(session, listed);
 
       // Act
@@ -174,7 +165,7 @@ describe('Function: createLambdaMockApi', () => {
 
     it('refuses, on the aws target, a function the deployed stack has no double of', async () => {
       // Arrange
-      const session = fakeSession('aws');
+      const session = createFakeSession({ target: 'aws', stackName: 'hx' });
       const api = createLambdaMockApi(session, listed);
 
       // Act
@@ -188,7 +179,7 @@ describe('Function: createLambdaMockApi', () => {
 
     it('forgets the mock when the session refuses the route, so the next mock registers again', async () => {
       // Arrange
-      const session = fakeSession();
+      const session = createFakeSession();
       let refuse = true;
       const register = session.register.bind(session);
       session.register = async (double, handle) => {
@@ -210,7 +201,7 @@ describe('Function: createLambdaMockApi', () => {
   describe('Class: FunctionMock', () => {
     it('records an invocation as it arrives, and its result once the handler answers', async () => {
       // Arrange
-      const session = fakeSession();
+      const session = createFakeSession();
       let answer: (value: { ok: boolean }) => void = () => {};
       const mock = await createLambdaMockApi(session, anyFunction).mockFunction(
         'ChargeCard',
@@ -239,7 +230,7 @@ describe('Function: createLambdaMockApi', () => {
 
     it('answers a thrown error as an Unhandled function error in the Node.js runtime shape, and records it', async () => {
       // Arrange
-      const session = fakeSession();
+      const session = createFakeSession();
       const mock = await createLambdaMockApi(session, anyFunction).mockFunction('ChargeCard', () => {
         throw new TypeError('amount is not a number');
       });
@@ -270,7 +261,7 @@ describe('Function: createLambdaMockApi', () => {
       ],
     ])('answers %s with its error type and trace', async (_case, handler, errorType, trace) => {
       // Arrange
-      const session = fakeSession();
+      const session = createFakeSession();
       await createLambdaMockApi(session, anyFunction).mockFunction('ChargeCard', handler);
 
       // Act
@@ -282,7 +273,7 @@ describe('Function: createLambdaMockApi', () => {
 
     it('answers a thrown string as the runtime does, and records it wrapped in an Error', async () => {
       // Arrange
-      const session = fakeSession();
+      const session = createFakeSession();
       const mock = await createLambdaMockApi(session, anyFunction).mockFunction('ChargeCard', () => {
         throw 'card declined';
       });
@@ -297,7 +288,7 @@ describe('Function: createLambdaMockApi', () => {
 
     it('turns a return value that is not JSON into a function error that says how to fix it', async () => {
       // Arrange
-      const session = fakeSession();
+      const session = createFakeSession();
       const mock = await createLambdaMockApi(session, anyFunction).mockFunction('ChargeCard', () => ({ amount: 10n }));
 
       // Act
@@ -311,7 +302,7 @@ describe('Function: createLambdaMockApi', () => {
 
     it('waits for a matching invocation and lists what it saw when none comes', async () => {
       // Arrange
-      const session = fakeSession();
+      const session = createFakeSession();
       const mock = await createLambdaMockApi(session, anyFunction).mockFunction('ChargeCard', () => 1);
       await invoke(session, { functionName: 'ChargeCard', event: { orderId: 'o-1' } });
 
@@ -326,7 +317,7 @@ describe('Function: createLambdaMockApi', () => {
 
     it('forgets invocations and errors on clear, and keeps the handler', async () => {
       // Arrange
-      const session = fakeSession();
+      const session = createFakeSession();
       const mock = await createLambdaMockApi(session, anyFunction).mockFunction('ChargeCard', () => fail('E', 'm'));
       await invoke(session, { functionName: 'ChargeCard', event: {} });
 
@@ -342,7 +333,7 @@ describe('Function: createLambdaMockApi', () => {
 
     it('releases the route on restore, once, and a new mock registers again', async () => {
       // Arrange
-      const session = fakeSession();
+      const session = createFakeSession();
       const api = createLambdaMockApi(session, anyFunction);
       const mock = await api.mockFunction('ChargeCard', () => 1);
 
@@ -362,7 +353,7 @@ describe('Function: createLambdaMockApi', () => {
   describe('Method: context.sendTaskSuccess / context.sendTaskFailure', () => {
     it('puts a success callback, with the handler token, next to the payload', async () => {
       // Arrange
-      const session = fakeSession();
+      const session = createFakeSession();
       const mock = await createLambdaMockApi(session, anyFunction).mockFunction('ChargeCard', (_event, context) => {
         context.sendTaskSuccess({ approved: true, token: context.taskToken });
         return 'sent';
@@ -381,7 +372,7 @@ describe('Function: createLambdaMockApi', () => {
       ['nothing', [], { type: 'failure' }],
     ])('puts a failure callback with %s', async (_case, args, callback) => {
       // Arrange
-      const session = fakeSession();
+      const session = createFakeSession();
       await createLambdaMockApi(session, anyFunction).mockFunction('ChargeCard', (_event, context) => {
         context.sendTaskFailure(...(args as [string?, string?]));
         return null;
@@ -396,7 +387,7 @@ describe('Function: createLambdaMockApi', () => {
 
     it('keeps a callback the function made before it threw', async () => {
       // Arrange
-      const session = fakeSession();
+      const session = createFakeSession();
       await createLambdaMockApi(session, anyFunction).mockFunction('ChargeCard', (_event, context) => {
         context.sendTaskSuccess('ok');
         throw new Error('after the callback');
@@ -445,7 +436,7 @@ describe('Function: createLambdaMockApi', () => {
       ],
     ])('refuses a callback %s: the handler sees the error, as it would see the SDK refuse', async (_case, taskToken, call, message) => {
       // Arrange
-      const session = fakeSession();
+      const session = createFakeSession();
       const mock = await createLambdaMockApi(session, anyFunction).mockFunction('ChargeCard', (_event, context) => {
         call(context);
         return null;
@@ -461,7 +452,7 @@ describe('Function: createLambdaMockApi', () => {
 
     it('refuses a callback after the handler answered, saying to keep the promise pending', async () => {
       // Arrange
-      const session = fakeSession();
+      const session = createFakeSession();
       let late: (() => void) | undefined;
       await createLambdaMockApi(session, anyFunction).mockFunction('ChargeCard', (_event, context) => {
         late = () => context.sendTaskSuccess('late');

@@ -1,4 +1,5 @@
 import type { TemplateContext } from '@harness/core';
+import { describeAdapterContract } from '@harness/core/testing';
 import { describe, expect, it } from 'vitest';
 import { harnessAdapter, stepFunctionsAdapter } from '../../src/adapter.js';
 import { parseStepFunctionsConfig } from '../../src/config.js';
@@ -48,6 +49,27 @@ describe('Object: stepFunctionsAdapter', () => {
     expect(integration?.handles('arn:aws:states:::ecs:runTask.sync')).toBe(false);
     expect(integration?.handles('arn:aws:states:::states:startExecution.async')).toBe(false);
   });
+});
+
+describeAdapterContract(stepFunctionsAdapter, {
+  describe,
+  it,
+  config: { stateMachines: { NotifyCustomer: { timeoutSeconds: 60 } } },
+  invalidConfigs: [
+    { config: { stateMachines: ['NotifyCustomer'] }, field: 'adapters.stepfunctions.stateMachines' },
+    { config: { stateMachines: { NotifyCustomer: { timeoutSeconds: 0 } } }, field: 'adapters.stepfunctions.stateMachines.NotifyCustomer.timeoutSeconds' },
+  ],
+  resources: [
+    'arn:aws:states:::states:startExecution',
+    'arn:aws:states:::states:startExecution.sync',
+    'arn:aws:states:::states:startExecution.sync:2',
+    'arn:aws:states:::states:startExecution.waitForTaskToken',
+    'arn:aws:states:::aws-sdk:sfn:sendTaskSuccess',
+    'arn:aws:states:::aws-sdk:sfn:sendTaskFailure',
+    'arn:aws:states:::aws-sdk:sfn:sendTaskHeartbeat',
+  ],
+  outputs: { StateMachineArnNotifyCustomer: 'arn:aws:states:us-east-1:123456789012:stateMachine:NotifyCustomer' },
+  mock: (api) => api.mockStateMachine('NotifyCustomer', () => ({ sent: true })),
 });
 
 describe('Function: parseStepFunctionsConfig', () => {

@@ -1,10 +1,12 @@
-import { StatesError, type InvocationHandler } from '@harness/core';
+import { StatesError, type LocalServiceIntegration } from '@harness/core';
+import { createFakeSession, type FakeSessionOptions } from '@harness/core/testing';
 import { describe, expect, it } from 'vitest';
 import { createStepFunctionsApi, failExecution } from '../../src/api.js';
 import { parseStepFunctionsConfig } from '../../src/config.js';
 import type { AslDefinition } from '../../src/definition.js';
 import { LocalTargetOnlyError } from '../../src/errors.js';
-import { fakeAwsSession, fakeIntegration, fakeLocalSession, LAMBDA } from '../helpers/fakes.js';
+import { stepFunctionsAdapter } from '../../src/adapter.js';
+import { fakeIntegration, LAMBDA } from '../helpers/fakes.js';
 
 const CHILD_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:NotifyCustomer';
 
@@ -27,11 +29,17 @@ function parent(resource: string, parameters: Record<string, unknown> = { 'Input
   } as unknown as AslDefinition;
 }
 
-function setUp(extra = [fakeIntegration('lambda', (resource) => resource.startsWith(LAMBDA))]) {
-  const session = fakeLocalSession(extra);
+/** A local session, as core builds it: the `extra` integrations first, then the Step Functions adapter's own, which answers the doubles registered on it. */
+function setUp(extra: readonly LocalServiceIntegration[] = [fakeIntegration('lambda', (resource) => resource.startsWith(LAMBDA))]) {
+  const session = createFakeSession({
+    integrations: (context) => [...extra, ...(stepFunctionsAdapter.localIntegrations?.(parseStepFunctionsConfig({}), context) ?? [])],
+  });
   const api = createStepFunctionsApi(session, parseStepFunctionsConfig({}));
   return { session, api };
 }
+
+/** A session of the aws target, as the Step Functions stack `hx-stepfunctions` gives it. */
+const awsSession = (outputs: FakeSessionOptions['outputs'] = {}) => createFakeSession({ id: 's-aws', target: 'aws', stackName: 'hx', outputs });
 
 describe('Function: createStepFunctionsApi', () => {
   describe('Method: mockStateMachine with states:startExecution', () => {
@@ -316,7 +324,7 @@ describe('Function: createStepFunctionsApi', () => {
   describe('on the aws target', () => {
     it('execute refuses a definition object: only deployed state machines run there', async () => {
       // Arrange
-      const api = createStepFunctionsApi(fakeAwsSession(), parseStepFunctionsConfig({}));
+      const api = createStepFunctionsApi(awsSession(), parseStepFunctionsConfig({}));
 
       // Act / Assert
       await expect(api.execute({ StartAt: 'A', States: { A: { Type: 'Succeed' } } })).rejects.toBeInstanceOf(LocalTargetOnlyError);
@@ -325,7 +333,7 @@ describe('Function: createStepFunctionsApi', () => {
 
     it('mockService says the deployed workflow calls the real service there', () => {
       // Arrange
-      const api = createStepFunctionsApi(fakeAwsSession(), parseStepFunctionsConfig({}));
+      const api = createStepFunctionsApi(awsSession(), parseStepFunctionsConfig({}));
 
       // Act / Assert
       expect(() => api.mockService('arn:aws:states:::sqs:sendMessage', () => ({}))).toThrowError(LocalTargetOnlyError);
@@ -334,8 +342,7 @@ describe('Function: createStepFunctionsApi', () => {
 
     it('mockStateMachine routes the deployed double to the session and answers as on the local target', async () => {
       // Arrange
-      const registered = new Map<string, InvocationHandler>();
-      const session = { ...fakeAwsSession(), outputs: { StateMachineArnCharge: 'arn:aws:states:us-east-1:123456789012:stateMachine:Charge' }, register: async (double: string, handle: InvocationHandler) => void registered.set(double, handle) };
+      const session = awsSession({ StateMachineArnCharge: 'arn:aws:states:us-east-1:123456789012:stateMachine:Charge' });
       const api = createStepFunctionsApi(session, parseStepFunctionsConfig({ stateMachines: { Charge: {} } }));
       const message = (invocationId: string) => ({
         v: 1 as const,
@@ -359,17 +366,17 @@ describe('Function: createStepFunctionsApi', () => {
         if ((input as { amount: number }).amount > 2) failExecution('Card.Declined', 'insufficient funds');
         return { charged: true };
       });
-      const answer = await registered.get('stepfunctions:Charge')?.(message('i-1'));
+      const answer = await session.handlers.get('stepfunctions:Charge')?.(message('i-1'));
 
       // Assert
-      expect([...registered.keys()]).toEqual(['stepfunctions:Charge']);
+      expect(session.registrations).toEqual([{ action: 'register', double: 'stepfunctions:Charge' }]);
       expect(answer).toMatchObject({ status: 'FAILED', error: 'Card.Declined', cause: 'insufficient funds', startDate: Date.parse('2026-01-01T00:00:00.000Z') });
       expect(mock.invocations[0]).toMatchObject({ invocationId: 'i-1', input: { amount: 3 }, name: 'e-1', status: 'FAILED' });
     });
 
     it('mockStateMachine refuses a state machine the stack has no double for, with the fix', async () => {
       // Arrange
-      const api = createStepFunctionsApi(fakeAwsSession(), parseStepFunctionsConfig({}));
+      const api = createStepFunctionsApi(awsSession(), parseStepFunctionsConfig({}));
 
       // Act / Assert
       await expect(api.mockStateMachine('Child', () => ({}))).rejects.toThrowErrorMatchingInlineSnapshot(
