@@ -12,3 +12,12 @@
  * `…/node_modules/@harness/cli/dist/bin.js` for local and global installs.
  */
 export const HARNESS_COMMAND = 'npx harness';
+
+/**
+ * The adapters harness publishes, as `@harness/<name>`: the CLI's optional
+ * peer dependencies (a unit test keeps the two lists equal). Any other short
+ * name in `--adapters` or harness.config.json is the user's own adapter, which
+ * needs a `"package"` (a package name or a path); the CLI never tells anyone
+ * to install an `@harness/<name>` that does not exist.
+ */
+export const BUILT_IN_ADAPTERS: readonly string[] = ['ecs', 'lambda', 'stepfunctions'];

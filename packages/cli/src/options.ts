@@ -1,3 +1,4 @@
+import { adapterModuleKind } from '@harness/core';
 import type { Argv } from 'yargs';
 import { UsageError } from './errors.js';
 
@@ -17,7 +18,11 @@ export interface GlobalArgs {
 }
 
 export interface AdaptersArgs {
-  /** Adapter names; undefined means every adapter of the config. */
+  /**
+   * The adapters, each as an adapter name (`ecs`), a package name
+   * (`@acme/harness-dynamodb`) or a path (`./adapters/dynamodb`, relative to
+   * the working directory); undefined means every adapter of the config.
+   */
   readonly adapters: string[] | undefined;
 }
 
@@ -33,7 +38,8 @@ export interface TimeoutArgs {
 /** Default wait for one stack operation: 30 minutes. */
 export const DEFAULT_TIMEOUT_MS = 30 * 60_000;
 
-const ADAPTER_NAME = /^[a-z][a-z0-9-]{0,49}$/;
+/** An adapter's name: the `adapters.<name>` key of harness.config.json and the `<stack>-<name>` stack suffix. */
+export const ADAPTER_NAME = /^[a-z][a-z0-9-]{0,49}$/;
 
 export function withGlobalOptions<T>(yargs: Argv<T>): Argv<T & GlobalArgs> {
   return yargs
@@ -85,25 +91,30 @@ export function withTimeoutOption<T>(yargs: Argv<T>): Argv<T & TimeoutArgs> {
   }) as unknown as Argv<T & TimeoutArgs>;
 }
 
-/** `['ecs,lambda', 'stepfunctions']` → `['ecs', 'lambda', 'stepfunctions']`; refuses names no adapter can have. */
+/**
+ * `['ecs,lambda', './adapters/queue']` → `['ecs', 'lambda', './adapters/queue']`. Each entry is
+ * an adapter name (`ecs`), a package name (`@acme/harness-dynamodb`) or a path
+ * (`./adapters/dynamodb`); a word without `/` is always a name. Refuses anything else.
+ */
 export function parseAdapterList(values: unknown): string[] | undefined {
   if (values === undefined) return undefined;
   const list = (Array.isArray(values) ? values : [values]).flatMap((value) => String(value).split(','));
-  const names: string[] = [];
+  const references: string[] = [];
   for (const raw of list) {
-    const name = raw.trim();
-    if (name === '') continue;
-    if (!ADAPTER_NAME.test(name)) {
+    const reference = raw.trim();
+    if (reference === '') continue;
+    if (!ADAPTER_NAME.test(reference) && adapterModuleKind(reference) === undefined) {
       throw new UsageError(
-        `--adapters: '${name}' is not an adapter name. To fix this, use the package name without @harness/, e.g. --adapters ecs,lambda.`,
+        `--adapters: '${reference}' is not an adapter name, a package name or a path. ` +
+          'To fix this, name each adapter by its name (ecs), its package (@acme/harness-dynamodb) or its path (./adapters/dynamodb), e.g. --adapters ecs,./adapters/dynamodb.',
       );
     }
-    if (!names.includes(name)) names.push(name);
+    if (!references.includes(reference)) references.push(reference);
   }
-  if (names.length === 0) {
+  if (references.length === 0) {
     throw new UsageError('--adapters is empty. To fix this, name at least one adapter (--adapters ecs), or leave the option out to use every adapter of the config.');
   }
-  return names;
+  return references;
 }
 
 /** `90s` → 90 000, `30m` / `30` → 1 800 000, `1h` → 3 600 000 (milliseconds). */

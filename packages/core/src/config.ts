@@ -1,5 +1,6 @@
-import { describeJsonValue, isRecord } from './validation.js';
 import { readFile } from 'node:fs/promises';
+import { adapterModuleKind } from './adapter-module.js';
+import { describeJsonValue, isRecord } from './validation.js';
 import { ConfigFileNotFoundError, InvalidConfigError } from './errors-config.js';
 import type { AnyAdapter } from './types/adapter.js';
 
@@ -11,7 +12,10 @@ import type { AnyAdapter } from './types/adapter.js';
  * {
  *   "stack": "harness-dev",
  *   "region": "eu-west-1",
- *   "adapters": { "ecs": { "families": { "RenderPdf": { "containers": ["Main"] } } } }
+ *   "adapters": {
+ *     "ecs": { "families": { "RenderPdf": { "containers": ["Main"] } } },
+ *     "dynamodb": { "package": "./adapters/dynamodb", "tables": ["Orders"] }
+ *   }
  * }
  */
 export interface HarnessConfig {
@@ -19,7 +23,10 @@ export interface HarnessConfig {
   readonly stack: string;
   /** AWS region; when absent, the standard AWS environment decides (`AWS_REGION`, profile). */
   readonly region?: string;
-  /** Raw configuration per adapter name, as written in the file; each adapter validates its own. */
+  /**
+   * Raw configuration per adapter name, as written in the file; each adapter
+   * validates its own. An entry's `"package"` names the adapter's module (see {@link adapterPackage}).
+   */
   readonly adapters: Readonly<Record<string, unknown>>;
 }
 
@@ -30,6 +37,13 @@ const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,39}$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 const ADAPTER_NAME = /^[a-z][a-z0-9-]{0,49}$/;
 const TOP_LEVEL_FIELDS = ['$schema', 'stack', 'region', 'adapters'] as const;
+
+/**
+ * The key of an adapter entry that names the adapter's module, a package name
+ * or a path relative to the config file's folder, when it is not `@harness/<name>`:
+ * `"dynamodb": { "package": "./adapters/dynamodb", … }`.
+ */
+export const ADAPTER_PACKAGE_FIELD = 'package';
 
 /**
  * Reads and validates a harness config file.
@@ -122,13 +136,17 @@ export function parseHarnessConfig(raw: unknown, source: string): HarnessConfig 
       'write e.g. "adapters": {"ecs": {"families": {"RenderPdf": {"containers": ["Main"]}}}}',
     );
   }
-  for (const name of Object.keys(adapters)) {
+  for (const [name, entry] of Object.entries(adapters)) {
     if (!ADAPTER_NAME.test(name)) {
+      throw new InvalidConfigError(source, `adapters.${name}`, 'is not a valid adapter name', adapterKeyFix(name));
+    }
+    const specifier = isRecord(entry) ? entry[ADAPTER_PACKAGE_FIELD] : undefined;
+    if (specifier !== undefined && (typeof specifier !== 'string' || adapterModuleKind(specifier) === undefined)) {
       throw new InvalidConfigError(
         source,
-        `adapters.${name}`,
-        'is not a valid adapter name',
-        'use the adapter\'s package name without the scope, e.g. "ecs" for @harness/ecs (lowercase letters, digits and hyphens)',
+        `adapters.${name}.${ADAPTER_PACKAGE_FIELD}`,
+        `is ${describeJsonValue(specifier)}, not a package name or a path`,
+        `write a package name ("${ADAPTER_PACKAGE_FIELD}": "@acme/harness-${name}") or a path relative to this file's folder ("${ADAPTER_PACKAGE_FIELD}": "./adapters/${name}")`,
       );
     }
   }
@@ -140,9 +158,32 @@ export function parseHarnessConfig(raw: unknown, source: string): HarnessConfig 
   };
 }
 
+function adapterKeyFix(key: string): string {
+  if (key.startsWith('@harness/')) return `use the adapter's name, "${key.slice('@harness/'.length)}" for ${key}`;
+  if (adapterModuleKind(key) !== undefined) {
+    return `use the adapter's name as the key (lowercase letters, digits and hyphens) and name its module inside: "<name>": {"${ADAPTER_PACKAGE_FIELD}": "${key}", …}`;
+  }
+  return 'use the adapter\'s name: lowercase letters, digits and hyphens, e.g. "ecs"';
+}
+
+/**
+ * The module an adapter entry names with `"package"` (a package name, or a
+ * path relative to the config file's folder), or undefined when it names none
+ * (the adapter is then `@harness/<name>`).
+ *
+ * @example
+ * adapterPackage({ adapters: { dynamodb: { package: './adapters/dynamodb', tables: [] } } }, 'dynamodb'); // './adapters/dynamodb'
+ */
+export function adapterPackage(config: Pick<HarnessConfig, 'adapters'>, name: string): string | undefined {
+  const entry = config.adapters[name];
+  const specifier = isRecord(entry) ? entry[ADAPTER_PACKAGE_FIELD] : undefined;
+  return typeof specifier === 'string' ? specifier : undefined;
+}
+
 /**
  * The adapter's validated config from a harness config. An adapter without an
  * entry gets `{}` to validate (most adapters then ask for their doubles).
+ * The entry's `"package"` is harness's, not the adapter's: the adapter does not see it.
  * The adapter's error is rethrown with the config's source in front.
  *
  * @example
@@ -153,7 +194,7 @@ export function adapterConfig<TConfig>(
   adapter: Pick<AnyAdapter, 'name'> & { parseConfig(raw: unknown): TConfig },
   source: string,
 ): TConfig {
-  const raw = config.adapters[adapter.name] ?? {};
+  const raw = withoutPackage(config.adapters[adapter.name] ?? {});
   try {
     return adapter.parseConfig(raw);
   } catch (error) {
@@ -168,10 +209,16 @@ export function adapterConfig<TConfig>(
       source,
       field,
       stripFix(rest),
-      fixOf(rest) ?? `correct ${prefix} (see the @harness/${adapter.name} README)`,
+      fixOf(rest) ?? `correct ${prefix} (see the ${adapter.name} adapter's README)`,
       { cause: error },
     );
   }
+}
+
+function withoutPackage(raw: unknown): unknown {
+  if (!isRecord(raw) || !Object.hasOwn(raw, ADAPTER_PACKAGE_FIELD)) return raw;
+  const { [ADAPTER_PACKAGE_FIELD]: _package, ...settings } = raw;
+  return settings;
 }
 
 const FIX_MARK = ' To fix this, ';

@@ -69,8 +69,36 @@ export class UnknownAdapterError extends HarnessError {
   ) {
     super(
       `No harness adapter named '${adapter}' (known: ${known.length ? known.join(', ') : 'none'}). ` +
-        `To fix this, install it (\`npm i -D @harness/${adapter}\`) and pass it to createHarness({ adapters: [...] }).`,
+        'To fix this, register it, or load it first with `load(name, packageOrPath)`.',
     );
+  }
+}
+
+/** An adapter's module (a package name or a path) cannot be found; `tried` lists every place looked at. */
+export class AdapterNotFoundError extends HarnessError {
+  constructor(
+    /** The package name or path, as it was written. */
+    readonly specifier: string,
+    /** The folders and files looked for, in order. */
+    readonly tried: readonly string[],
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** An adapter's module was found but gives no usable adapter: it failed to import, exports none, or one of another name. */
+export class InvalidAdapterModuleError extends HarnessError {
+  constructor(
+    /** The package name or path, as it was written. */
+    readonly specifier: string,
+    /** The file imported, when it got that far. */
+    readonly file: string | undefined,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
   }
 }
 

@@ -1,8 +1,10 @@
 export { createHarness } from './harness.js';
 export type { CreateHarnessOptions, Harness, HarnessBase, HarnessConfigInput, HarnessTarget } from './harness.js';
 export {
+  AdapterNotFoundError,
   ConfigError,
   HarnessError,
+  InvalidAdapterModuleError,
   RouteBusyError,
   SessionClosedError,
   StackNotReadyError,
@@ -13,7 +15,9 @@ export {
 export { InvocationLog } from './invocation-log.js';
 export type { WaitForInvocationOptions } from './invocation-log.js';
 export { AdapterRegistry } from './registry.js';
-export type { ModuleImporter } from './registry.js';
+export type { LoadAdapterOptions, ModuleImporter } from './registry.js';
+export { ADAPTER_EXPORT, adapterFromModule, adapterModuleKind, isAdapter, resolveAdapterModule } from './adapter-module.js';
+export type { AdapterModuleKind, ResolveAdapterModuleOptions, ResolvedAdapterModule } from './adapter-module.js';
 export {
   adapterStackName,
   CORE_OUTPUTS,
@@ -56,7 +60,7 @@ export type {
   TemplateContext,
   TestDoubleAdapter,
 } from './types/adapter.js';
-export { adapterConfig, DEFAULT_CONFIG_FILE, loadConfig, parseHarnessConfig } from './config.js';
+export { ADAPTER_PACKAGE_FIELD, adapterConfig, adapterPackage, DEFAULT_CONFIG_FILE, loadConfig, parseHarnessConfig } from './config.js';
 export type { HarnessConfig } from './config.js';
 export { ConfigFileNotFoundError, InvalidConfigError } from './errors-config.js';
 export { CORE_RESOURCES, coreTemplate } from './template.js';

@@ -185,11 +185,15 @@ describe('harness CLI against moto', () => {
     expect(run.code).toBe(0);
   });
 
-  it('says how to install an adapter that is not installed', async () => {
+  it('says how to locate an adapter that is neither harness\'s own nor given a "package", without suggesting a made-up package', async () => {
     const run = await harness(dir, 'deploy', '--adapters', 'eventbridge');
 
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain("Adapter 'eventbridge' is not installed (cannot import @harness/eventbridge). To fix this, run `npm i -D @harness/eventbridge`.");
+    expect(run.stderr).toContain(
+      `There is no adapter 'eventbridge': harness's own adapters are ecs, lambda, stepfunctions, and ${join(dir, 'harness.config.json')} has no adapters.eventbridge that names its "package". ` +
+        'To fix this, if eventbridge is your own adapter, add "package"',
+    );
+    expect(run.stderr).not.toContain('@harness/eventbridge');
   });
 
   it('refuses to destroy without --yes when stdin is not a terminal', async () => {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBuiltCli } from '../helpers/built-cli.js';
+import { QUEUE_ADAPTER_PATH, REPO_ROOT } from '../helpers/fixtures.js';
 
 /** A loopback port nothing listens on: one the system just handed out and took back. */
 async function closedPort(): Promise<number> {
@@ -68,5 +69,20 @@ describe('The built CLI (dist/bin.js)', () => {
     expect(run.stderr).toBe(
       `✖ Could not connect to the AWS endpoint ${endpoint} (connection refused).\nTo fix this, start the endpoint or unset AWS_ENDPOINT_URL.\n`,
     );
+  });
+
+  it('synthesises an adapter named by its path from the working directory, without AWS', async () => {
+    // Arrange
+    const configPath = join(dir, 'queue.config.json');
+    await writeFile(configPath, JSON.stringify({ stack: 'harness-dev', adapters: { queue: { queues: ['orders'] } } }));
+
+    // Act
+    const run = await runBuiltCli(['synth', '--config', configPath, '--adapters', QUEUE_ADAPTER_PATH, '--out', join(dir, 'out')], { cwd: REPO_ROOT, env });
+
+    // Assert
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const template = JSON.parse(await readFile(join(dir, 'out', 'harness-dev-queue.template.json'), 'utf8'));
+    expect(template.Resources.QueueOrders).toMatchObject({ Type: 'AWS::SQS::Queue', Properties: { QueueName: 'harness-dev-orders' } });
   });
 });

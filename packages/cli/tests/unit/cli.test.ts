@@ -12,6 +12,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildCli, formatError, runCli } from '../../src/cli.js';
+import { QUEUE_ADAPTER_FIXTURE } from '../helpers/fixtures.js';
 import { recordingRuntime } from '../helpers/runtime.js';
 import { hostNotFound, noCredentials, refusedConnection } from '../helpers/sdk-errors.js';
 
@@ -262,6 +263,31 @@ describe('Function: runCli', () => {
       'stack harness-dev-core',
       'stack harness-dev-ecs',
     ]);
+  });
+
+  it('doctor loads an adapter of the user\'s own by its "package", and never suggests a made-up @harness/<name>', async () => {
+    // Arrange
+    const configPath = join(dir, 'own-adapters.json');
+    await writeFile(
+      configPath,
+      JSON.stringify({ stack: 'harness-dev', adapters: { queue: { package: QUEUE_ADAPTER_FIXTURE, queues: ['orders'] }, dynamodb: { tables: ['Orders'] } } }),
+    );
+    const runtime = recordingRuntime({ cwd: dir });
+    stsMock.on(GetCallerIdentityCommand).resolves({ Account: '123456789012', Arn: 'arn:aws:iam::123456789012:user/dev' });
+    cfnMock.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'x', StackStatus: 'CREATE_COMPLETE', CreationTime: new Date() }] });
+
+    // Act
+    const code = await runCli(['doctor', '--config', configPath, '--region', 'eu-west-1'], runtime);
+
+    // Assert
+    expect(code).toBe(1);
+    const out = runtime.out.join('');
+    expect(out).toContain(`✔ adapter queue: ${QUEUE_ADAPTER_FIXTURE} (${join(QUEUE_ADAPTER_FIXTURE, 'index.js')}) loads and its config is valid\n`);
+    expect(out).toContain(
+      `✖ adapter dynamodb: There is no adapter 'dynamodb': harness's own adapters are ecs, lambda, stepfunctions, and adapters.dynamodb in ${configPath} names no "package".\n` +
+        '    To fix this, if dynamodb is your own adapter, add "package"',
+    );
+    expect(out).not.toContain('@harness/dynamodb');
   });
 
   it('doctor says a stopped endpoint is the endpoint\'s problem, not the credentials\'', async () => {

@@ -42,14 +42,16 @@ describe('Function: withAdaptersOption', () => {
     [['--adapters', 'ecs,lambda'], ['ecs', 'lambda']],
     [['--adapters', 'ecs', 'lambda'], ['ecs', 'lambda']],
     [['--adapters', 'ecs', '--adapters', 'lambda,ecs'], ['ecs', 'lambda']],
+    [['--adapters', 'ecs,@acme/harness-dynamodb,./adapters/queue'], ['ecs', '@acme/harness-dynamodb', './adapters/queue']],
+    [['--adapters', '@harness/ecs', '../shared/queue.mjs', '/opt/adapters/queue'], ['@harness/ecs', '../shared/queue.mjs', '/opt/adapters/queue']],
     [[], undefined],
   ])('parses %j as %j', (args, expected) => {
     expect(adapters().parseSync(args).adapters).toEqual(expected);
   });
 
-  it('refuses a package name in place of an adapter name', () => {
-    expect(() => adapters().parseSync(['--adapters', '@harness/ecs'])).toThrow(
-      "--adapters: '@harness/ecs' is not an adapter name. To fix this, use the package name without @harness/, e.g. --adapters ecs,lambda.",
+  it('refuses what is neither an adapter name, a package name nor a path', () => {
+    expect(() => adapters().parseSync(['--adapters', 'ecs,My Adapter'])).toThrow(
+      "--adapters: 'My Adapter' is not an adapter name, a package name or a path. To fix this, name each adapter by its name (ecs), its package (@acme/harness-dynamodb) or its path (./adapters/dynamodb), e.g. --adapters ecs,./adapters/dynamodb.",
     );
   });
 });

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adapterConfig, loadConfig, parseHarnessConfig } from '../../src/config.js';
+import { adapterConfig, adapterPackage, loadConfig, parseHarnessConfig } from '../../src/config.js';
 import { ConfigFileNotFoundError, InvalidConfigError } from '../../src/errors-config.js';
 import { ConfigError, HarnessError } from '../../src/errors.js';
 
@@ -20,6 +20,9 @@ const badConfigs: [string, unknown, string][] = [
   ['no adapters', { stack: 'harness-dev' }, 'adapters'],
   ['adapters as a list', { stack: 'harness-dev', adapters: ['ecs'] }, 'adapters'],
   ['a scoped adapter name', { stack: 'harness-dev', adapters: { '@harness/ecs': {} } }, 'adapters.@harness/ecs'],
+  ['a package name as the adapter name', { stack: 'harness-dev', adapters: { '@acme/harness-dynamodb': {} } }, 'adapters.@acme/harness-dynamodb'],
+  ['a numeric package', { stack: 'harness-dev', adapters: { dynamodb: { package: 3 } } }, 'adapters.dynamodb.package'],
+  ['a package that is no package name', { stack: 'harness-dev', adapters: { dynamodb: { package: 'Dynamo DB' } } }, 'adapters.dynamodb.package'],
 ];
 
 function messageOf(action: () => unknown): string {
@@ -70,9 +73,12 @@ describe('Function: parseHarnessConfig', () => {
     expect(messages).toMatchInlineSnapshot(`
       {
         "a misspelt field": "harness.config.json: adapter is not a harness config field. To fix this, remove it, or use one of stack, region, adapters (adapter settings go under adapters.<name>).",
+        "a numeric package": "harness.config.json: adapters.dynamodb.package is 3, not a package name or a path. To fix this, write a package name ("package": "@acme/harness-dynamodb") or a path relative to this file's folder ("package": "./adapters/dynamodb").",
         "a numeric stack": "harness.config.json: stack is 42, not a valid harness stack name. To fix this, use 1-40 letters, digits and hyphens, starting with a letter (it prefixes stack, table, queue and bucket names).",
+        "a package name as the adapter name": "harness.config.json: adapters.@acme/harness-dynamodb is not a valid adapter name. To fix this, use the adapter's name as the key (lowercase letters, digits and hyphens) and name its module inside: "<name>": {"package": "@acme/harness-dynamodb", …}.",
+        "a package that is no package name": "harness.config.json: adapters.dynamodb.package is "Dynamo DB", not a package name or a path. To fix this, write a package name ("package": "@acme/harness-dynamodb") or a path relative to this file's folder ("package": "./adapters/dynamodb").",
         "a region that is no region": "harness.config.json: region is "Ireland", not an AWS region. To fix this, use a region code such as "us-east-1", or remove the field to use AWS_REGION.",
-        "a scoped adapter name": "harness.config.json: adapters.@harness/ecs is not a valid adapter name. To fix this, use the adapter's package name without the scope, e.g. "ecs" for @harness/ecs (lowercase letters, digits and hyphens).",
+        "a scoped adapter name": "harness.config.json: adapters.@harness/ecs is not a valid adapter name. To fix this, use the adapter's name, "ecs" for @harness/ecs.",
         "a stack of 41 characters": "harness.config.json: stack is "hxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", not a valid harness stack name. To fix this, use 1-40 letters, digits and hyphens, starting with a letter (it prefixes stack, table, queue and bucket names).",
         "a stack with underscores": "harness.config.json: stack is "harness_dev", not a valid harness stack name. To fix this, use 1-40 letters, digits and hyphens, starting with a letter (it prefixes stack, table, queue and bucket names).",
         "adapters as a list": "harness.config.json: adapters must be an object of adapter name to adapter config, not an array. To fix this, write e.g. "adapters": {"ecs": {"families": {"RenderPdf": {"containers": ["Main"]}}}}.",
@@ -143,6 +149,23 @@ describe('Function: adapterConfig', () => {
     expect(adapterConfig(config, adapter, SOURCE)).toEqual({ parsed: { families: 3 } });
   });
 
+  it('keeps "package" from the adapter: it names the module, it is not the adapter\'s setting', () => {
+    // Arrange
+    const withPackage = parseHarnessConfig(
+      { stack: 'harness-dev', adapters: { dynamodb: { package: './adapters/dynamodb', tables: ['Orders'] } } },
+      SOURCE,
+    );
+    const adapter = { name: 'dynamodb', parseConfig: (raw: unknown) => raw };
+
+    // Act
+    const parsed = adapterConfig(withPackage, adapter, SOURCE);
+
+    // Assert
+    expect(parsed).toEqual({ tables: ['Orders'] });
+    expect(adapterPackage(withPackage, 'dynamodb')).toBe('./adapters/dynamodb');
+    expect(adapterPackage(withPackage, 'ecs')).toBeUndefined();
+  });
+
   it('gives an adapter without an entry an empty object', () => {
     const adapter = { name: 'lambda', parseConfig: (raw: unknown) => raw };
 
@@ -183,7 +206,7 @@ describe('Function: adapterConfig', () => {
     };
 
     expect(() => adapterConfig(config, adapter, SOURCE)).toThrow(
-      'harness.config.json: adapters.lambda was refused by the lambda adapter: functions must be a list. To fix this, correct adapters.lambda (see the @harness/lambda README).',
+      'harness.config.json: adapters.lambda was refused by the lambda adapter: functions must be a list. To fix this, correct adapters.lambda (see the lambda adapter\'s README).',
     );
   });
 });

@@ -13,8 +13,9 @@ import type { CliRuntime } from '../../runtime.js';
 export type DeployArgs = GlobalArgs & AdaptersArgs & JsonArgs & TimeoutArgs;
 
 export function withDeployOptions<T extends GlobalArgs>(yargs: Argv<T>): Argv<T & DeployArgs> {
-  return withTimeoutOption(withJsonOption(withAdaptersOption(yargs, 'Adapters to deploy, comma-separated (default: every adapter of the config)')))
+  return withTimeoutOption(withJsonOption(withAdaptersOption(yargs, 'Adapters to deploy, comma-separated: names, package names or ./paths (default: every adapter of the config)')))
     .example('$0 deploy --adapters ecs', 'Deploy the core stack and the ECS doubles of harness.config.json')
+    .example('$0 deploy --adapters ecs,./adapters/queue', 'Also deploy your own adapter, from its folder (or its package name, or "package" in the config)')
     .example('$0 deploy --stack harness-ci --region eu-west-1 --json', 'Deploy another stack and print its outputs as JSON')
     .example('AWS_ENDPOINT_URL=http://127.0.0.1:5000 $0 deploy', 'Deploy to moto or LocalStack') as Argv<T & DeployArgs>;
 }

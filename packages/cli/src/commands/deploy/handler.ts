@@ -7,7 +7,7 @@ import { deployStack, formatStackEvent, MAX_TEMPLATE_BODY_BYTES, stackOutputs, t
 import { formatDuration } from '../../errors.js';
 import { formatStackOutputs, MARK, progress, writeJson } from '../../output.js';
 import type { CliRuntime } from '../../runtime.js';
-import { loadAdapters, resolveSettings, selectAdapterNames } from '../../settings.js';
+import { loadAdapters, resolveSettings, selectAdapters } from '../../settings.js';
 import { coreResourcesFromOutputs, stackTags, templateContext, templateUrl } from '../../stack-plan.js';
 import type { DeployArgs } from './command-object.js';
 
@@ -25,7 +25,7 @@ export async function deployHandler(args: DeployArgs, runtime: CliRuntime): Prom
   const settings = await resolveSettings(args, runtime);
   const { stack } = settings;
   // Everything that can fail without AWS fails first: adapters, their config, their artifacts.
-  const adapters = await loadAdapters(selectAdapterNames(args, settings), settings);
+  const adapters = await loadAdapters(selectAdapters(args, settings), settings);
   const artifacts = new Map(await Promise.all(adapters.map(async ({ name, adapter, config }) => [name, await adapter.artifacts(config)] as const)));
 
   const clients = createAwsClients({ region: settings.region, env: runtime.env });

@@ -14,7 +14,7 @@ export type DestroyArgs = GlobalArgs & AdaptersArgs & JsonArgs & TimeoutArgs & {
 
 export function withDestroyOptions<T extends GlobalArgs>(yargs: Argv<T>): Argv<T & DestroyArgs> {
   return withTimeoutOption(
-    withJsonOption(withAdaptersOption(yargs, 'Only delete these adapter stacks, keeping the core stack (default: every adapter of the config, then core)')),
+    withJsonOption(withAdaptersOption(yargs, 'Only delete these adapter stacks, keeping the core stack: names, package names or ./paths (default: every adapter of the config, then core)')),
   )
     .option('yes', {
       alias: 'y',

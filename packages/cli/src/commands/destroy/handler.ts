@@ -7,7 +7,7 @@ import { HARNESS_COMMAND } from '../../constants.js';
 import { ConfirmationRequiredError, formatDuration } from '../../errors.js';
 import { MARK, progress, writeJson } from '../../output.js';
 import type { CliRuntime } from '../../runtime.js';
-import { resolveSettings, selectAdapterNames } from '../../settings.js';
+import { adapterNames, resolveSettings, selectAdapters } from '../../settings.js';
 import { STACK_TAGS } from '../../stack-plan.js';
 import type { DestroyArgs } from './command-object.js';
 
@@ -17,7 +17,7 @@ export async function destroyHandler(args: DestroyArgs, runtime: CliRuntime): Pr
   const settings = await resolveSettings(args, runtime, { configOptional: true });
   const { stack } = settings;
   const withCore = args.adapters === undefined;
-  const adapterStacks = selectAdapterNames(args, settings)
+  const adapterStacks = (await adapterNames(selectAdapters(args, settings), settings))
     .map((name) => adapterStackName(stack, name))
     .reverse();
   const targets = [...adapterStacks, ...(withCore ? [coreStackName(stack)] : [])];

@@ -1,5 +1,5 @@
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { adapterStackName, coreStackName, type HarnessConfig } from '@harness/core';
+import { adapterStackName, coreStackName, type HarnessConfig, type ResolvedAdapterModule } from '@harness/core';
 import { createAwsClients, destroyAwsClients, resolveRegion } from '../../aws/clients.js';
 import { credentialsFix, describeAwsFailure, type AwsFailure } from '../../aws/failures.js';
 import { describeStack } from '../../aws/stacks.js';
@@ -49,11 +49,12 @@ export async function doctorHandler(args: DoctorArgs, runtime: CliRuntime): Prom
   if (settings) {
     for (const name of Object.keys(settings.config?.adapters ?? {})) {
       try {
-        await loadAdapters([name], settings);
-        add({ check: `adapter ${name}`, ok: true, detail: `@harness/${name} is installed and its config is valid` });
+        const [loaded] = await loadAdapters([name], settings);
+        add({ check: `adapter ${name}`, ok: true, detail: `${describeModule(loaded?.module)} and its config is valid` });
       } catch (error) {
         const [detail, fix] = splitFix((error as Error).message);
-        add({ check: `adapter ${name}`, ok: false, detail, fix: fix ?? `install @harness/${name}` });
+        // Never a made-up `npm i -D @harness/<name>`: the loader's own fix knows whether that package exists.
+        add({ check: `adapter ${name}`, ok: false, detail, fix: fix ?? `correct adapters.${name} in ${settings.configPath}` });
       }
     }
   }
@@ -159,6 +160,12 @@ export async function doctorHandler(args: DoctorArgs, runtime: CliRuntime): Prom
 export function formatCheck(check: DoctorCheck): string {
   const line = `${check.ok ? MARK.ok : MARK.fail} ${check.check}: ${check.detail}`;
   return check.ok || !check.fix ? line : `${line}\n    To fix this, ${check.fix.replace(/\.$/, '')}.`;
+}
+
+/** `@harness/ecs is installed`, `./adapters/queue (/p/adapters/queue/index.js) loads`. */
+function describeModule(module: ResolvedAdapterModule | undefined): string {
+  if (!module) return 'it is registered';
+  return module.kind === 'package' ? `${module.specifier} is installed` : `${module.specifier} (${module.file}) loads`;
 }
 
 function adapterList(config: HarnessConfig | undefined): string {

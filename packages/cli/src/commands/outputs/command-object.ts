@@ -5,7 +5,7 @@ import type { CliRuntime } from '../../runtime.js';
 export type OutputsArgs = GlobalArgs & AdaptersArgs & JsonArgs;
 
 export function withOutputsOptions<T extends GlobalArgs>(yargs: Argv<T>): Argv<T & OutputsArgs> {
-  return withJsonOption(withAdaptersOption(yargs, 'Adapters whose stacks to show (default: every adapter of the config)'))
+  return withJsonOption(withAdaptersOption(yargs, 'Adapters whose stacks to show: names, package names or ./paths (default: every adapter of the config)'))
     .example('$0 outputs', 'Show the outputs of the core stack and every adapter stack')
     .example('$0 outputs --adapters ecs --json', 'The ECS stack\'s outputs as JSON') as Argv<T & OutputsArgs>;
 }

@@ -4,13 +4,13 @@ import { describeStack, stackOutputs } from '../../aws/stacks.js';
 import { HARNESS_COMMAND } from '../../constants.js';
 import { formatStackOutputs, writeJson } from '../../output.js';
 import type { CliRuntime } from '../../runtime.js';
-import { resolveSettings, selectAdapterNames } from '../../settings.js';
+import { adapterNames, resolveSettings, selectAdapters } from '../../settings.js';
 import type { OutputsArgs } from './command-object.js';
 
 /** Prints the outputs of the core stack and of each adapter stack; a missing stack is listed as such (exit code 1). */
 export async function outputsHandler(args: OutputsArgs, runtime: CliRuntime): Promise<void> {
   const settings = await resolveSettings(args, runtime, { configOptional: true });
-  const names = [coreStackName(settings.stack), ...selectAdapterNames(args, settings).map((name) => adapterStackName(settings.stack, name))];
+  const names = [coreStackName(settings.stack), ...(await adapterNames(selectAdapters(args, settings), settings)).map((name) => adapterStackName(settings.stack, name))];
   const clients = createAwsClients({ region: settings.region, env: runtime.env });
   try {
     const stacks = await Promise.all(

@@ -5,7 +5,7 @@ import type { CliRuntime } from '../../runtime.js';
 export type SynthArgs = GlobalArgs & AdaptersArgs & { readonly out: string };
 
 export function withSynthOptions<T extends GlobalArgs>(yargs: Argv<T>): Argv<T & SynthArgs> {
-  return withAdaptersOption(yargs, 'Adapters to synthesize, comma-separated (default: every adapter of the config)')
+  return withAdaptersOption(yargs, 'Adapters to synthesize, comma-separated: names, package names or ./paths (default: every adapter of the config)')
     .option('out', {
       type: 'string',
       default: 'harness.out',

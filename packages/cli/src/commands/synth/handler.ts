@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { adapterStackName, coreStackName, coreTemplate } from '@harness/core';
 import type { CliRuntime } from '../../runtime.js';
-import { loadAdapters, resolveSettings, selectAdapterNames } from '../../settings.js';
+import { loadAdapters, resolveSettings, selectAdapters } from '../../settings.js';
 import { placeholderCoreResources, templateContext, templateFileName } from '../../stack-plan.js';
 import type { SynthArgs } from './command-object.js';
 
@@ -10,7 +10,7 @@ import type { SynthArgs } from './command-object.js';
 export async function synthHandler(args: SynthArgs, runtime: CliRuntime): Promise<void> {
   const settings = await resolveSettings(args, runtime);
   const { stack } = settings;
-  const adapters = await loadAdapters(selectAdapterNames(args, settings), settings);
+  const adapters = await loadAdapters(selectAdapters(args, settings), settings);
   const outDir = isAbsolute(args.out) ? args.out : resolve(runtime.cwd, args.out);
   await mkdir(outDir, { recursive: true });
 
