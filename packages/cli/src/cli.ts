@@ -4,6 +4,7 @@ import { describeAwsFailure } from './aws/failures.js';
 import { deployCommand } from './commands/deploy/command-object.js';
 import { destroyCommand } from './commands/destroy/command-object.js';
 import { doctorCommand } from './commands/doctor/command-object.js';
+import { newCommand } from './commands/new/command-object.js';
 import { outputsCommand } from './commands/outputs/command-object.js';
 import { synthCommand } from './commands/synth/command-object.js';
 import { HARNESS_COMMAND } from './constants.js';
@@ -26,7 +27,8 @@ export function buildCli(runtime: CliRuntime = processRuntime()): Argv<GlobalArg
     .command(outputsCommand(runtime))
     .command(destroyCommand(runtime))
     .command(doctorCommand(runtime))
-    .demandCommand(1, 'Name a command: deploy, synth, outputs, destroy or doctor.')
+    .command(newCommand(runtime))
+    .demandCommand(1, 'Name a command: deploy, synth, outputs, destroy, doctor or new.')
     .recommendCommands()
     .strict()
     .example('$0 deploy --adapters ecs', 'Deploy the core stack and the ECS doubles')

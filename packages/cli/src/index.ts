@@ -27,3 +27,5 @@ export { withOutputsOptions } from './commands/outputs/command-object.js';
 export type { OutputsArgs } from './commands/outputs/command-object.js';
 export { withSynthOptions } from './commands/synth/command-object.js';
 export type { SynthArgs } from './commands/synth/command-object.js';
+export { withNewAdapterOptions } from './commands/new/command-object.js';
+export type { NewAdapterArgs } from './commands/new/command-object.js';

@@ -5,8 +5,8 @@
  *
  * What is checked: each fenced block whose info string's first word is `ts`
  * or `typescript` (```` ```ts ````, indented ones in lists too) in `README.md`,
- * `packages/<name>/README.md`, `apps/<name>/README.md` and
- * `infrastructure/README.md`. Each block becomes its own ES module,
+ * `packages/<name>/README.md`, `apps/<name>/README.md`,
+ * `infrastructure/README.md` and the guides `docs/*.md`. Each block becomes its own ES module,
  * `generated/readmes/<README's folder>/line-<N>.ts` (N: the line of its
  * opening fence), and one TypeScript program compiles them all with the options of
  * {@link SNIPPET_COMPILER_OPTIONS} (`strict`, `NodeNext`, vitest's globals:
@@ -103,12 +103,17 @@ const FENCE = /^(\s*)(`{3,}|~{3,})\s*([^`\s]*)[^`]*$/;
 const COMMENT = /^\s*<!--\s*ts-check:([\s\S]*?)-->\s*$/;
 const FILE_NAME = /^[A-Za-z0-9][\w.-]*\.ts$/;
 
-/** The READMEs whose blocks are checked, relative to `root`. */
+/** The READMEs and guides (`docs/*.md`) whose blocks are checked, relative to `root`. */
 export function findReadmes(root: string): string[] {
   const readmes = ['README.md', 'infrastructure/README.md'];
   for (const parent of ['packages', 'apps']) {
     for (const entry of readdirSync(join(root, parent), { withFileTypes: true })) {
       if (entry.isDirectory() && existsSync(join(root, parent, entry.name, 'README.md'))) readmes.push(`${parent}/${entry.name}/README.md`);
+    }
+  }
+  if (existsSync(join(root, 'docs'))) {
+    for (const entry of readdirSync(join(root, 'docs'), { withFileTypes: true })) {
+      if (entry.isFile() && entry.name.endsWith('.md')) readmes.push(`docs/${entry.name}`);
     }
   }
   return readmes.filter((readme) => existsSync(join(root, readme))).sort();

@@ -16,7 +16,7 @@ import { QUEUE_ADAPTER_FIXTURE } from '../helpers/fixtures.js';
 import { recordingRuntime } from '../helpers/runtime.js';
 import { hostNotFound, noCredentials, refusedConnection } from '../helpers/sdk-errors.js';
 
-const COMMANDS = ['deploy', 'synth', 'outputs', 'destroy', 'doctor'];
+const COMMANDS = ['deploy', 'synth', 'outputs', 'destroy', 'doctor', 'new'];
 const MOTO = { AWS_ENDPOINT_URL: 'http://127.0.0.1:5000', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' };
 const cfnMock = mockClient(CloudFormationClient);
 const stsMock = mockClient(STSClient);
@@ -103,7 +103,7 @@ describe('Function: runCli', () => {
     const runtime = recordingRuntime();
 
     expect(await runCli([], runtime)).toBe(1);
-    expect(runtime.err.join('')).toContain('Name a command: deploy, synth, outputs, destroy or doctor.');
+    expect(runtime.err.join('')).toContain('Name a command: deploy, synth, outputs, destroy, doctor or new.');
   });
 
   it('synthesizes the core and adapter templates without AWS', async () => {
