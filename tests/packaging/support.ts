@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { builtinModules } from 'node:module';
+import ts from 'typescript';
 
 /** What a command printed and how it ended. */
 export interface CommandResult {
@@ -75,27 +76,18 @@ function tail(text: string, lines = 60): string {
 
 /**
  * The packages a built file loads: static imports and re-exports, `import()`
- * and `require()` of a literal. Lines inside comments (TSDoc examples name
- * packages too) are skipped. Node built-ins are left out.
+ * and `require()` of a literal, as TypeScript's scanner finds them (comments
+ * and strings that merely contain import text are not imports). Node
+ * built-ins are left out.
  */
 export function importedPackages(source: string): Set<string> {
   const found = new Set<string>();
-  const patterns = [
-    /^\s*(?:import|export)\s[^'"]*?\sfrom\s*['"]([^'"]+)['"]/,
-    /^\s*import\s*['"]([^'"]+)['"]/,
-    /\b(?:import|require)\(\s*['"]([^'"]+)['"]\s*\)/g,
-  ];
-  for (const line of source.split('\n')) {
-    if (/^\s*(\*|\/\/|\/\*)/.test(line)) continue;
-    for (const pattern of patterns) {
-      const matches = pattern.global ? [...line.matchAll(pattern)] : [pattern.exec(line)];
-      for (const match of matches) {
-        const specifier = match?.[1];
-        if (!specifier || specifier.startsWith('.') || specifier.startsWith('/') || specifier.startsWith('node:')) continue;
-        const name = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : (specifier.split('/')[0] ?? specifier);
-        if (!builtinModules.includes(name)) found.add(name);
-      }
-    }
+  // TypeScript's own scanner: real import / export / require / import() statements only, not text inside strings
+  // (the CLI's scaffold carries the source of the files it writes, imports included, in template literals).
+  for (const { fileName: specifier } of ts.preProcessFile(source, true, true).importedFiles) {
+    if (specifier.startsWith('.') || specifier.startsWith('/') || specifier.startsWith('node:')) continue;
+    const name = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : (specifier.split('/')[0] ?? specifier);
+    if (!builtinModules.includes(name)) found.add(name);
   }
   return found;
 }
