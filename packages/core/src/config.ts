@@ -199,12 +199,16 @@ export function adapterConfig<TConfig>(
     return adapter.parseConfig(raw);
   } catch (error) {
     if (!(error instanceof Error)) throw error;
-    // Adapters name their fields from `adapters.<name>`; keep that field and its sentence as they are.
+    // Adapters name their fields from `adapters.<name>`; keep that field and its sentence as they are. A field the
+    // error carries wins over the message's first word: a key the user wrote may hold spaces (`families.Render Pdf`).
     const prefix = `adapters.${adapter.name}`;
+    const carried = (error as { field?: unknown }).field;
     const space = error.message.indexOf(' ');
-    const named = error.message.startsWith(prefix) && space > 0;
-    const field = named ? error.message.slice(0, space) : prefix;
-    const rest = named ? error.message.slice(space + 1) : `was refused by the ${adapter.name} adapter: ${error.message}`;
+    const fieldLength =
+      typeof carried === 'string' && carried.startsWith(prefix) && error.message.startsWith(`${carried} `) ? carried.length : space;
+    const named = error.message.startsWith(prefix) && fieldLength > 0;
+    const field = named ? error.message.slice(0, fieldLength) : prefix;
+    const rest = named ? error.message.slice(fieldLength + 1) : `was refused by the ${adapter.name} adapter: ${error.message}`;
     throw new InvalidConfigError(
       source,
       field,

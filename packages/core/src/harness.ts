@@ -7,7 +7,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { answerInvocation } from './answer.js';
 import { adapterConfig, DEFAULT_CONFIG_FILE, loadConfig } from './config.js';
 import { ConfigError, HarnessError, SessionClosedError, StackNotReadyError } from './errors.js';
-import { HARNESS_PROPERTIES } from './harness-properties.js';
+import { BREAKING_PROPERTIES, HARNESS_PROPERTIES } from './harness-properties.js';
 import type { InvocationMessage, InvocationResult } from './protocol.js';
 import { adapterStackName, CORE_OUTPUTS, coreStackName, validateStackName } from './stacks.js';
 import { loadAwsSdk, type AwsSdk } from './transport/aws-sdk.js';
@@ -289,6 +289,10 @@ function assertDistinctAdapters(adapters: readonly AnyAdapter[]): void {
     }
     if (HARNESS_PROPERTIES.has(property)) {
       throw new ConfigError(`Adapter '${adapter.name}' wants the harness property '${property}', which the harness itself uses. To fix this, give the adapter another apiName.`);
+    }
+    const breaking = BREAKING_PROPERTIES.get(property);
+    if (breaking !== undefined) {
+      throw new ConfigError(`Adapter '${adapter.name}' wants the harness property '${property}': ${breaking}. To fix this, give the adapter another apiName.`);
     }
     seen.add(adapter.name).add(property);
   }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { adapterConfig } from '../config.js';
-import { HARNESS_PROPERTIES } from '../harness-properties.js';
+import { BREAKING_PROPERTIES, HARNESS_PROPERTIES } from '../harness-properties.js';
 import { parseDoubleId } from '../protocol.js';
 import type { AnyAdapter, Artifact, TemplateContext } from '../types/adapter.js';
 import type { LocalServiceIntegration } from '../types/local.js';
@@ -79,10 +79,6 @@ const NOT_AN_OBJECT = ['harness-contract'];
 const ADAPTER_NAME = /^[a-z][a-z0-9-]{0,49}$/;
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 /** Properties that break the harness object although the harness does not use them. */
-const BREAKING_PROPERTIES: Readonly<Record<string, string>> = {
-  then: 'a harness with a `then` is a thenable: `await createHarness(…)` would wait on the mock API instead of resolving',
-  __proto__: 'assigning `__proto__` replaces the prototype of the object the APIs are collected in',
-};
 /** Resources of a service no adapter owns: an integration that claims them would take other adapters' states. */
 const FOREIGN_RESOURCES = [
   'arn:aws:states:::harness-contract:probe',
@@ -253,7 +249,7 @@ export function adapterContractChecks<TAdapter extends AnyAdapter>(
         'give the adapter an apiName the harness does not use',
       );
     }
-    const breaking = BREAKING_PROPERTIES[property];
+    const breaking = BREAKING_PROPERTIES.get(property);
     if (breaking !== undefined) fail(`${source} ${show(property)} cannot be a harness property: ${breaking}`, 'give the adapter another apiName');
     if (!IDENTIFIER.test(property)) {
       fail(

@@ -197,6 +197,32 @@ describe('Function: adapterConfig', () => {
     expect((error as Error).message).toMatchInlineSnapshot(`"harness.config.json: adapters.ecs.families must be an object, not 3. To fix this, write {"RenderPdf": {...}}."`);
   });
 
+  it('keeps a field the adapter\'s error carries whole, when a key in it holds a space', () => {
+    // Arrange
+    const cause = Object.assign(new ConfigError('adapters.ecs.families.Render Pdf is not a family name. To fix this, use letters, digits, - and _.'), {
+      field: 'adapters.ecs.families.Render Pdf',
+    });
+    const adapter = {
+      name: 'ecs',
+      parseConfig: () => {
+        throw cause;
+      },
+    };
+
+    // Act
+    const error = (() => {
+      try {
+        return adapterConfig(config, adapter, SOURCE);
+      } catch (thrown) {
+        return thrown as InvalidConfigError;
+      }
+    })();
+
+    // Assert
+    expect((error as InvalidConfigError).field).toBe('adapters.ecs.families.Render Pdf');
+    expect((error as Error).message).toBe('harness.config.json: adapters.ecs.families.Render Pdf is not a family name. To fix this, use letters, digits, - and _.');
+  });
+
   it('names the adapter when its error does not name a field', () => {
     const adapter = {
       name: 'lambda',

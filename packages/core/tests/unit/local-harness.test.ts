@@ -123,4 +123,14 @@ describe('Function: createHarness (local target)', () => {
       "HARNESS_TARGET is 'cloud'. To fix this, set it to 'local' (the default) or 'aws'.",
     );
   });
+
+  it.each([
+    ['close', 'which the harness itself uses'],
+    ['then', 'a harness with a `then` is a thenable'],
+  ])('refuses an adapter whose mock API would be harness.%s, saying why', async (apiName, why) => {
+    const adapter = { ...probeAdapter().adapter, apiName };
+
+    await expect(createHarness({ adapters: [adapter], config: {} })).rejects.toThrow(ConfigError);
+    await expect(createHarness({ adapters: [adapter], config: {} })).rejects.toThrow(why);
+  });
 });
