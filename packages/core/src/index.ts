@@ -92,3 +92,5 @@ export {
   writeLogsStatement,
 } from './template-pieces.js';
 export type { IamInlinePolicy, IamPolicyDocument, IamStatement } from './template-pieces.js';
+export { describeLocalEndpoint, localEndpointRegion } from './local-endpoint.js';
+export type { LocalEndpoint, LocalEndpointCredentials, LocalEndpointOptions } from './local-endpoint.js';

@@ -15,7 +15,10 @@ export {
 export { functionArn, parseFunctionArn, parseFunctionName } from './function-reference.js';
 export type { FunctionReference } from './function-reference.js';
 export { createLambdaIntegration, lambdaTaskMode } from './local/integration.js';
-export type { LambdaTaskMode } from './local/integration.js';
+export type { LambdaLocalIntegration, LambdaTaskMode } from './local/integration.js';
+export type { LambdaEndpoint, LambdaEndpointCredentials, LambdaEndpointOptions } from './local/app-endpoint.js';
+export { INVOKE_LIMITS, startLambdaInvokeEndpoint } from './local/invoke-endpoint.js';
+export type { LambdaInvokeEndpoint, LambdaInvokeEndpointOptions } from './local/invoke-endpoint.js';
 export type { LambdaInvokeOutput } from './local/responses.js';
 export { createLambdaMockApi } from './mock.js';
 export type {

@@ -9,7 +9,9 @@ import {
 } from '@harness/core';
 import { FUNCTION_NAME_PATTERN, type LambdaConfig } from './config.js';
 import { STEP_FUNCTIONS_LIMITS } from './constants.js';
-import { LambdaCallbackError, LambdaHandlerResultError, UnknownLambdaFunctionError } from './errors.js';
+import { LambdaCallbackError, LambdaHandlerResultError, LambdaNotSupportedError, UnknownLambdaFunctionError } from './errors.js';
+import type { LambdaEndpoint, LambdaEndpointOptions } from './local/app-endpoint.js';
+import type { LambdaLocalIntegration } from './local/integration.js';
 import { LambdaFunctionError } from './results.js';
 import { functionArnOutputKey } from './template.js';
 import { errorDocumentOf, type LambdaInvocationPayload, type LambdaResultValue } from './wire.js';
@@ -108,6 +110,16 @@ export interface LambdaMockApi {
     functionName: string,
     handler: LambdaHandler<TEvent, TResult>,
   ): Promise<FunctionMock<TEvent, TResult>>;
+  /**
+   * The local target's Lambda `Invoke` API, for application code that invokes
+   * functions itself with `@aws-sdk/client-lambda`: a loopback endpoint whose
+   * invocations reach the mocks of this harness. Local target only.
+   *
+   * @example
+   * const lambda = new LambdaClient((await harness.lambda.endpoint()).clientConfig);
+   * await harness.lambda.endpoint({ setEnvironment: true }); // or: `new LambdaClient({})` finds it through AWS_ENDPOINT_URL_LAMBDA
+   */
+  endpoint(options?: LambdaEndpointOptions): Promise<LambdaEndpoint>;
 }
 
 class LambdaFunctionMock extends RecordingMock<RecordedLambdaInvocation> implements FunctionMock {
@@ -254,7 +266,27 @@ export function createLambdaMockApi(session: AdapterSession, config: LambdaConfi
       }
       return mock as unknown as FunctionMock<TEvent, TResult>;
     },
+    async endpoint(options) {
+      if (session.target !== 'local') {
+        throw new LambdaNotSupportedError(
+          `harness.lambda.endpoint() serves the local target only; this session's target is ${session.target}. ` +
+            'There, your code invokes Lambda itself (AWS, or an AWS-compatible endpoint through AWS_ENDPOINT_URL_LAMBDA) and reaches the doubles `harness deploy` created. ' +
+            "To fix this, run the test on the local target (createHarness({ target: 'local' }), or HARNESS_TARGET unset), or leave out the endpoint on the aws target.",
+        );
+      }
+      const integration = session.integrations().find(isLambdaLocalIntegration);
+      if (!integration) {
+        throw new LambdaNotSupportedError(
+          "harness.lambda.endpoint() found no Lambda local integration in this harness. To fix this, create the harness with createHarness({ adapters: [lambdaAdapter] }) from '@harness/lambda'.",
+        );
+      }
+      return integration.endpoint(options);
+    },
   };
+}
+
+function isLambdaLocalIntegration(integration: { readonly name: string }): integration is LambdaLocalIntegration {
+  return integration.name === 'lambda' && typeof (integration as Partial<LambdaLocalIntegration>).endpoint === 'function';
 }
 
 /** A handler's return value as the JSON Lambda sends back: `undefined` becomes `null`, as the Node.js runtime sends it. */

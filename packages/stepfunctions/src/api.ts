@@ -17,7 +17,9 @@ import {
 } from '@harness/core';
 import { sendTaskCallbackOnAws, type TaskCallback } from './aws-callbacks.js';
 import { executeOnAws, resolveStateMachineArn } from './aws-driver.js';
+import type { StepFunctionsEndpoint, StepFunctionsEndpointOptions } from './app-endpoint.js';
 import { STATE_MACHINE_NAME, type StepFunctionsConfig } from './config.js';
+import type { StepFunctionsLocalIntegration } from './integration.js';
 import { loadDefinition, type AslDefinition, type DefinitionSource, type LoadDefinitionOptions } from './definition.js';
 import { LocalTargetOnlyError, StateMachineMockError, StepFunctionsError, UnknownStateMachineError } from './errors.js';
 import { runLocalExecution, type Execution, type ExecutionStatus, type RunLocalExecutionOptions } from './local-runner.js';
@@ -195,6 +197,18 @@ export interface StepFunctionsApi {
    * const manifest = await harness.stepFunctions.s3.getJson('results', 'run/…/manifest.json');
    */
   readonly s3: S3ObjectsApi;
+  /**
+   * The local target's Step Functions API (`StartExecution`,
+   * `DescribeExecution`), for application code that starts executions itself
+   * with `@aws-sdk/client-sfn`: a loopback endpoint where a state machine ARN's
+   * last part names a registered definition (run locally) or a mocked state
+   * machine. Local target only.
+   *
+   * @example
+   * const sfn = new SFNClient((await harness.stepFunctions.endpoint()).clientConfig);
+   * await harness.stepFunctions.endpoint({ setEnvironment: true }); // or: `new SFNClient({})` finds it through AWS_ENDPOINT_URL_SFN
+   */
+  endpoint(options?: StepFunctionsEndpointOptions): Promise<StepFunctionsEndpoint>;
 }
 
 /**
@@ -556,5 +570,28 @@ export function createStepFunctionsApi(session: AdapterSession, _config: StepFun
     sendTaskFailure: (taskToken, failure = {}) => callback(taskToken, { kind: 'failure', ...failure }),
     sendTaskHeartbeat: (taskToken) => callback(taskToken, { kind: 'heartbeat' }),
     s3,
+
+    async endpoint(options) {
+      if (session.target !== 'local') {
+        throw new LocalTargetOnlyError(
+          `harness.stepFunctions.endpoint() serves the local target only; this session's target is ${session.target}. ` +
+            'There, your code calls Step Functions itself (AWS, or an AWS-compatible endpoint through AWS_ENDPOINT_URL_SFN) and starts the deployed state machines. ' +
+            "To fix this, run the test on the local target (createHarness({ target: 'local' }), or HARNESS_TARGET unset), or leave out the endpoint on the aws target.",
+        );
+      }
+      const integration = session.integrations().find(isStepFunctionsLocalIntegration);
+      if (!integration) {
+        throw new StepFunctionsError(
+          "harness.stepFunctions.endpoint() found no Step Functions local integration in this harness. To fix this, create the harness with createHarness({ adapters: [stepFunctionsAdapter] }) from '@harness/stepfunctions'.",
+        );
+      }
+      // Definitions registered just now take their routes asynchronously: a StartExecution must find them.
+      await Promise.all(doubles.values());
+      return integration.endpoint(options);
+    },
   };
+}
+
+function isStepFunctionsLocalIntegration(integration: { readonly name: string }): integration is StepFunctionsLocalIntegration {
+  return integration.name === 'stepfunctions' && typeof (integration as Partial<StepFunctionsLocalIntegration>).endpoint === 'function';
 }

@@ -52,6 +52,10 @@ export {
 } from './errors.js';
 export type { DefinitionProblem } from './errors.js';
 export { createStepFunctionsIntegration, describeExecution } from './integration.js';
+export type { StepFunctionsLocalIntegration } from './integration.js';
+export type { StepFunctionsEndpoint, StepFunctionsEndpointCredentials, StepFunctionsEndpointOptions } from './app-endpoint.js';
+export { START_EXECUTION_LIMITS, startStepFunctionsApiEndpoint } from './sfn-endpoint.js';
+export type { StepFunctionsApiEndpoint, StepFunctionsApiEndpointOptions } from './sfn-endpoint.js';
 export { DEFAULT_CALLBACK_TIMEOUT_MS, runLocalExecution } from './local-runner.js';
 export type { Execution, ExecutionStatus, HistoryEvent, HistoryEventType, RunLocalExecutionOptions } from './local-runner.js';
 export { runExecution, StateFailure } from './engine/index.js';

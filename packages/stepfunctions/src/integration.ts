@@ -10,7 +10,9 @@ import {
   type LocalTaskInvocation,
   untilAborted,
 } from '@harness/core';
-import { StateMachineMockError, TaskTokenError } from './errors.js';
+import { applicationEndpoint, type StepFunctionsEndpoint, type StepFunctionsEndpointOptions } from './app-endpoint.js';
+import { LocalTargetOnlyError, StateMachineMockError, TaskTokenError } from './errors.js';
+import { startStepFunctionsApiEndpoint, type StepFunctionsApiEndpoint } from './sfn-endpoint.js';
 import { sendTaskFailure, sendTaskHeartbeat, sendTaskSuccess } from './task-tokens.js';
 import type { StartExecutionPattern, StateMachineInvocationPayload, StateMachineResultValue } from './wire.js';
 
@@ -27,6 +29,19 @@ const PATTERNS: Record<string, StartExecutionPattern> = {
   '.waitForTaskToken': 'waitForTaskToken',
 };
 
+/** The Step Functions local integration: `states:startExecution…` and `sendTask*` states, and the API for application code. */
+export interface StepFunctionsLocalIntegration extends LocalServiceIntegration {
+  readonly name: 'stepfunctions';
+  /**
+   * The Step Functions API of the local target (`StartExecution`,
+   * `DescribeExecution`), for application code that starts executions itself
+   * (starts the loopback endpoint on first use). `harness.stepFunctions.endpoint()` calls it.
+   */
+  endpoint(options?: StepFunctionsEndpointOptions): Promise<StepFunctionsEndpoint>;
+  /** Lets running children and executions finish (up to 1 s), closes the endpoint and undoes `setEnvironment`. `harness.close()` calls it. */
+  dispose(): Promise<void>;
+}
+
 /**
  * The Step Functions adapter's local integration:
  *
@@ -38,8 +53,12 @@ const PATTERNS: Record<string, StartExecutionPattern> = {
  * - `arn:aws:states:::aws-sdk:sfn:sendTaskSuccess|sendTaskFailure|sendTaskHeartbeat`:
  *   a workflow that calls back a waiting state (its own parent, usually).
  */
-export function createStepFunctionsIntegration(context: LocalIntegrationContext): LocalServiceIntegration {
+export function createStepFunctionsIntegration(context: LocalIntegrationContext): StepFunctionsLocalIntegration {
   const background = new Set<Promise<unknown>>();
+  let endpoint: Promise<StepFunctionsApiEndpoint> | undefined;
+  let disposed = false;
+  /** Undoes what `setEnvironment` set, when the harness closes. */
+  const restoreEnvironment: (() => void)[] = [];
 
   function track(work: Promise<unknown>): void {
     const tracked = work.then(
@@ -67,23 +86,7 @@ export function createStepFunctionsIntegration(context: LocalIntegrationContext)
           `State Machine Does Not Exist: '${start.payload.stateMachineArn}' (Service: Sfn, Status Code: 400, Request ID: ${randomUUID()})`,
         );
       }
-      const message: InvocationMessage<StateMachineInvocationPayload> = {
-        v: PROTOCOL_VERSION,
-        invocationId: randomUUID(),
-        double,
-        session: context.session,
-        payload: start.payload,
-        sentAt: new Date(start.startDate).toISOString(),
-      };
-      const outcome = context.dispatch(message).then((result) => {
-        if (result.status === 'error') {
-          throw new StateMachineMockError(
-            `The handler of state machine double ${start.payload.stateMachineName} failed (${result.error.name}: ${result.error.message}). ` +
-              'To fix this, make the handler return the child\'s output, or throw failExecution(error, cause) to fail the child.',
-          );
-        }
-        return checkResult(result.value, start.payload.stateMachineName);
-      });
+      const outcome = runChild(context, start.payload, start.startDate);
 
       const started = {
         ExecutionArn: start.payload.executionArn,
@@ -111,10 +114,49 @@ export function createStepFunctionsIntegration(context: LocalIntegrationContext)
       if (result.status === 'SUCCEEDED') return described;
       throw new StatesError('States.TaskFailed', JSON.stringify(described));
     },
+    async endpoint(options = {}) {
+      if (disposed) {
+        throw new LocalTargetOnlyError('harness.stepFunctions.endpoint() was called after the harness closed. To fix this, call it while the harness is open.');
+      }
+      const started = await (endpoint ??= startStepFunctionsApiEndpoint({
+        exists: (name) => context.isMocked(doubleId('stepfunctions', name)),
+        start: (payload, startDate) => runChild(context, payload, startDate),
+      }));
+      return applicationEndpoint(started.url, options, restoreEnvironment);
+    },
     async dispose() {
-      await Promise.race([Promise.all(background), new Promise((resolve) => setTimeout(resolve, DISPOSE_WAIT_MS).unref())]);
+      disposed = true;
+      const api = endpoint ? await endpoint : undefined;
+      const running = [...background, ...(api?.running() ?? [])];
+      try {
+        await Promise.race([Promise.allSettled(running), new Promise((resolve) => setTimeout(resolve, DISPOSE_WAIT_MS).unref())]);
+        await api?.close();
+      } finally {
+        restoreEnvironment.splice(0).reverse().forEach((restore) => restore());
+      }
     },
   };
+}
+
+/** Hands one start of a child state machine to its double (`stepfunctions:<Name>`) and resolves with how it ended. */
+function runChild(context: LocalIntegrationContext, payload: StateMachineInvocationPayload, startDate: number): Promise<StateMachineResultValue> {
+  const message: InvocationMessage<StateMachineInvocationPayload> = {
+    v: PROTOCOL_VERSION,
+    invocationId: randomUUID(),
+    double: doubleId('stepfunctions', payload.stateMachineName),
+    session: context.session,
+    payload,
+    sentAt: new Date(startDate).toISOString(),
+  };
+  return context.dispatch(message).then((result) => {
+    if (result.status === 'error') {
+      throw new StateMachineMockError(
+        `The handler of state machine double ${payload.stateMachineName} failed (${result.error.name}: ${result.error.message}). ` +
+          'To fix this, make the handler return the child\'s output, or throw failExecution(error, cause) to fail the child.',
+      );
+    }
+    return checkResult(result.value, payload.stateMachineName);
+  });
 }
 
 function startRequest(task: LocalTaskInvocation, pattern: StartExecutionPattern): { payload: StateMachineInvocationPayload; startDate: number } {

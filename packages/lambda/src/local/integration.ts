@@ -1,9 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
-  doubleId,
   isRecord,
-  PROTOCOL_VERSION,
-  type InvocationMessage,
   type LocalIntegrationContext,
   type LocalServiceIntegration,
   type LocalTaskInvocation,
@@ -23,11 +20,12 @@ import {
 import {
   functionErrorCause,
   isFunctionError,
-  isLambdaResultValue,
   type LambdaFunctionErrorValue,
   type LambdaInvocationPayload,
-  type LambdaResultValue,
 } from '../wire.js';
+import { applicationEndpoint, endpointRegion, type LambdaEndpoint, type LambdaEndpointOptions } from './app-endpoint.js';
+import { invokeMockedFunction } from './dispatch.js';
+import { startLambdaInvokeEndpoint, type LambdaInvokeEndpoint } from './invoke-endpoint.js';
 import { dataLimitCause, executedVersion, invokeOutput, serviceExceptionCause } from './responses.js';
 
 /** How a `Task` state reaches Lambda. */
@@ -52,6 +50,20 @@ export function lambdaTaskMode(resource: string): LambdaTaskMode | undefined {
   return undefined;
 }
 
+/** The Lambda local integration: `Task` states that invoke functions, and the Invoke API for application code. */
+export interface LambdaLocalIntegration extends LocalServiceIntegration {
+  readonly name: 'lambda';
+  /**
+   * The Lambda `Invoke` API of the local target, for application code that
+   * invokes functions itself (starts the loopback endpoint on first use; the
+   * first call's region is the one its function ARNs fall back to).
+   * `harness.lambda.endpoint()` calls it.
+   */
+  endpoint(options?: LambdaEndpointOptions): Promise<LambdaEndpoint>;
+  /** Waits (up to 5 s) for the `Event` invocations still running, closes the endpoint and undoes `setEnvironment`. `harness.close()` calls it. */
+  dispose(): Promise<void>;
+}
+
 /**
  * The local target's Step Functions → Lambda integration: runs the `Task`
  * states whose `Resource` is `lambda:invoke`, `lambda:invoke.waitForTaskToken`
@@ -66,13 +78,32 @@ export function lambdaTaskMode(resource: string): LambdaTaskMode | undefined {
  * const [lambda] = lambdaAdapter.localIntegrations(config, context);
  * const output = await lambda.invoke(task); // { ExecutedVersion: '$LATEST', Payload: …, StatusCode: 200, … }
  */
-export function createLambdaIntegration(config: LambdaConfig, context: LocalIntegrationContext): LocalServiceIntegration {
+export function createLambdaIntegration(config: LambdaConfig, context: LocalIntegrationContext): LambdaLocalIntegration {
   const known = Object.keys(config.functions);
+  let endpoint: Promise<LambdaInvokeEndpoint> | undefined;
+  let disposed = false;
+  /** Undoes what `setEnvironment` set, when the harness closes. */
+  const restoreEnvironment: (() => void)[] = [];
   return {
     name: 'lambda',
     // The whole `lambda:` service namespace is ours, so a misspelt pattern gets an answer naming the ones that exist.
     handles: (resource) => SERVICE_RESOURCE.test(resource) || looksLikeFunctionArn(resource),
     invoke: (task) => runLambdaTask(task, context, known),
+    async endpoint(options = {}) {
+      if (disposed) {
+        throw new LambdaNotSupportedError('harness.lambda.endpoint() was called after the harness closed. To fix this, call it while the harness is open.');
+      }
+      const started = await (endpoint ??= startLambdaInvokeEndpoint({ context, region: endpointRegion(options) }));
+      return applicationEndpoint(started.url, options, restoreEnvironment);
+    },
+    async dispose() {
+      disposed = true;
+      try {
+        if (endpoint) await (await endpoint).close();
+      } finally {
+        restoreEnvironment.splice(0).reverse().forEach((restore) => restore());
+      }
+    },
   };
 }
 
@@ -95,10 +126,6 @@ async function runLambdaTask(task: LocalTaskInvocation, context: LocalIntegratio
   const requestId = randomUUID();
   const request = mode === 'function' ? requestFromArn(task) : requestFromParameters(task, mode, requestId);
   const { functionName, qualifier } = request.reference;
-  const double = doubleId('lambda', functionName);
-
-  if (!context.isMocked(double)) throw notFound(request, requestId, known);
-
   const taskToken = mode === 'waitForTaskToken' ? requireTaskToken(task) : undefined;
   const payload: LambdaInvocationPayload = {
     functionName,
@@ -106,35 +133,8 @@ async function runLambdaTask(task: LocalTaskInvocation, context: LocalIntegratio
     event: request.event,
     ...(taskToken !== undefined ? { taskToken } : {}),
   };
-  const message: InvocationMessage<LambdaInvocationPayload> = {
-    v: PROTOCOL_VERSION,
-    invocationId: requestId,
-    double,
-    session: context.session,
-    payload,
-    sentAt: new Date().toISOString(),
-  };
-  const answer = await context.dispatch(message);
-
-  let value: LambdaResultValue;
-  if (answer.status === 'error') {
-    // The mock was released between the route check and the dispatch: the function is gone.
-    if (answer.error.name === 'NotMockedError') throw notFound(request, requestId, known);
-    // Anything else failed in the session; the aws-target double would rethrow it, so the function fails with it.
-    value = {
-      functionError: 'Unhandled',
-      errorType: answer.error.name,
-      errorMessage: answer.error.message,
-      trace: answer.error.stack?.split('\n') ?? [],
-    };
-  } else if (isLambdaResultValue(answer.value)) {
-    value = answer.value;
-  } else {
-    throw new LambdaNotSupportedError(
-      `Double ${double} was answered with ${describeAnswer(answer.value)}, which is not a Lambda result. ` +
-        'To fix this, mock the function with harness.lambda.mockFunction (another adapter must not register lambda:* doubles).',
-    );
-  }
+  const value = await invokeMockedFunction(context, payload, requestId);
+  if (value === undefined) throw notFound(request, requestId, known);
 
   if (taskToken !== undefined) {
     if (task.signal.aborted) return undefined;
@@ -324,9 +324,4 @@ function checkResultSize(task: LocalTaskInvocation, functionName: string, json: 
 function cloneJson(value: unknown): unknown {
   const json = JSON.stringify(value);
   return json === undefined ? null : (JSON.parse(json) as unknown);
-}
-
-function describeAnswer(value: unknown): string {
-  const json = JSON.stringify(value);
-  return json === undefined ? String(value) : json.slice(0, 100);
 }

@@ -83,6 +83,7 @@ describe('Module: index', () => {
     expect(names).toEqual([
       'DEFAULT_ARN_PARTS',
       'FUNCTION_NAME_PATTERN',
+      'INVOKE_LIMITS',
       'InvalidLambdaTaskError',
       'LAMBDA_ARTIFACT',
       'LAMBDA_DEFAULTS',
@@ -119,6 +120,7 @@ describe('Module: index', () => {
       'parseFunctionArn',
       'parseFunctionName',
       'parseLambdaConfig',
+      'startLambdaInvokeEndpoint',
     ]);
   });
 });
