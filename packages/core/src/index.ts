@@ -94,3 +94,4 @@ export {
 export type { IamInlinePolicy, IamPolicyDocument, IamStatement } from './template-pieces.js';
 export { describeLocalEndpoint, localEndpointRegion } from './local-endpoint.js';
 export type { LocalEndpoint, LocalEndpointCredentials, LocalEndpointOptions } from './local-endpoint.js';
+export { listenOnLoopback, readRequestBody, signedRegion } from './loopback-http.js';

@@ -13,7 +13,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback, readRequestBody } from '@harness/core';
 import type { ExecutionStatus } from './local-runner.js';
 import type { StateMachineInvocationPayload, StateMachineResultValue } from './wire.js';
 
@@ -149,7 +149,9 @@ export async function startStepFunctionsApiEndpoint(options: StepFunctionsApiEnd
     let status = 200;
     let payload: unknown;
     try {
-      const body = await readBody(request);
+      const bytes = await readRequestBody(request, MAX_REQUEST_BYTES);
+      if (bytes === undefined) throw new Error(`request body over ${MAX_REQUEST_BYTES} bytes`);
+      const body = bytes.toString('utf8');
       if (closing) throw new SfnError('ServiceUnavailable', 'The harness that served this Step Functions endpoint was closed.', 503);
       const target = request.headers['x-amz-target'];
       const operation = typeof target === 'string' && target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : undefined;
@@ -184,16 +186,10 @@ export async function startStepFunctionsApiEndpoint(options: StepFunctionsApiEnd
   const server = createServer((request, response) => {
     void handle(request, response);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  const url = await listenOnLoopback(server);
 
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url,
     running: () => [...executions.values()].filter((record) => record.result === undefined).map((record) => record.done),
     async close() {
       closing = true;
@@ -224,22 +220,4 @@ function described(record: ExecutionRecord): unknown {
     ...(result?.error !== undefined ? { error: result.error } : {}),
     ...(result?.cause !== undefined ? { cause: result.cause } : {}),
   };
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.byteLength;
-      if (size > MAX_REQUEST_BYTES) {
-        reject(new Error(`request body over ${MAX_REQUEST_BYTES} bytes`));
-        request.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
 }

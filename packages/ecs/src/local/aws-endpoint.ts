@@ -21,9 +21,8 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Task } from '@aws-sdk/client-ecs';
-import type { InvocationResult, LocalIntegrationContext, TaskCallbacks } from '@harness/core';
+import { listenOnLoopback, readRequestBody, signedRegion, type InvocationResult, type LocalIntegrationContext, type TaskCallbacks } from '@harness/core';
 import { parseInvocationMessage, TABLE_KEYS } from '@harness/core/protocol';
 import { readAgentArtifact, type AgentArtifact } from '@harness/container-agent';
 import { EcsApiError } from './run-task-request.js';
@@ -431,7 +430,7 @@ export async function startLocalAwsEndpoint(options: LocalAwsEndpointOptions): P
       } catch {
         throw new JsonError('SerializationException', 'The request body is not JSON.');
       }
-      return respond(200, await callJsonOperation(service, operation, isObject(input) ? input : {}, regionOf(request) ?? defaultRegion));
+      return respond(200, await callJsonOperation(service, operation, isObject(input) ? input : {}, signedRegion(request) ?? defaultRegion));
     } catch (error) {
       if (error instanceof EcsApiError) return respond(400, { __type: `${NAMESPACE[service]}${error.code}`, message: error.message });
       if (!(error instanceof JsonError)) throw error;
@@ -477,7 +476,9 @@ export async function startLocalAwsEndpoint(options: LocalAwsEndpointOptions): P
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     let reply: Reply;
     try {
-      const body = await readBody(request);
+      const bytes = await readRequestBody(request, MAX_REQUEST_BYTES);
+      if (bytes === undefined) throw new Error(`request body over ${MAX_REQUEST_BYTES} bytes`);
+      const body = bytes.toString('utf8');
       const target = request.headers['x-amz-target'];
       if (request.method === 'POST' && typeof target === 'string') reply = await handleJson(request, body, target);
       else if (request.method === 'GET' || request.method === 'HEAD') reply = handleS3(request);
@@ -499,14 +500,7 @@ export async function startLocalAwsEndpoint(options: LocalAwsEndpointOptions): P
   const server = createServer((request, response) => {
     void handle(request, response);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  url = await listenOnLoopback(server);
 
   const endpoint: LocalAwsEndpoint = {
     url,
@@ -587,31 +581,8 @@ function readNextToken(raw: unknown): number {
   throw new JsonError('InvalidParameterException', 'Invalid nextToken.');
 }
 
-/** The region a request was signed for: `Credential=<key>/<date>/<region>/<service>/aws4_request`. */
-function regionOf(request: IncomingMessage): string | undefined {
-  return /Credential=[^/,\s]+\/\d{8}\/([a-z0-9-]+)\//.exec(request.headers.authorization ?? '')?.[1];
-}
-
 function stoppedMessage(stopped: { taskArn: string; reason: string }): string {
   return `The security token included in the request is expired: task ${stopped.taskArn} was stopped (${stopped.reason}).`;
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.byteLength;
-      if (size > MAX_REQUEST_BYTES) {
-        reject(new Error(`request body over ${MAX_REQUEST_BYTES} bytes`));
-        request.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -16,8 +16,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { doubleId, type LocalIntegrationContext } from '@harness/core';
+import { doubleId, listenOnLoopback, readRequestBody, signedRegion, type LocalIntegrationContext } from '@harness/core';
 import { DEFAULT_ARN_PARTS } from '../constants.js';
 import { FUNCTION_NAME_CONSTRAINT, functionArn, parseFunctionName, type FunctionReference } from '../function-reference.js';
 import { isFunctionError, type LambdaInvocationPayload, type LambdaResultValue } from '../wire.js';
@@ -110,7 +109,7 @@ export async function startLambdaInvokeEndpoint(options: LambdaInvokeEndpointOpt
       );
     }
     const resolved: FunctionReference = qualifier === undefined ? parsed : { ...parsed, qualifier };
-    return { reference: resolved, arn: functionArn(resolved, { region: regionOf(request) ?? defaultRegion }) };
+    return { reference: resolved, arn: functionArn(resolved, { region: signedRegion(request) ?? defaultRegion }) };
   }
 
   async function invoke(request: IncomingMessage, body: Buffer, requestId: string): Promise<Reply> {
@@ -165,7 +164,7 @@ export async function startLambdaInvokeEndpoint(options: LambdaInvokeEndpointOpt
     let reply: Reply;
     try {
       if (closing) throw new InvokeError('ServiceException', 'The harness that served this Lambda endpoint was closed.', 500);
-      const body = await readBody(request, INVOKE_LIMITS.syncPayloadBytes);
+      const body = await readRequestBody(request, INVOKE_LIMITS.syncPayloadBytes);
       reply = body === undefined
         ? errorReply(new InvokeError('RequestTooLargeException', `Request must be smaller than ${INVOKE_LIMITS.syncPayloadBytes} bytes for the InvokeFunction operation`, 413))
         : await invoke(request, body, requestId);
@@ -184,14 +183,7 @@ export async function startLambdaInvokeEndpoint(options: LambdaInvokeEndpointOpt
   const server = createServer((request, response) => {
     void handle(request, response);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const url = await listenOnLoopback(server);
 
   async function idle(): Promise<void> {
     while (pending.size > 0) await Promise.allSettled([...pending]);
@@ -270,23 +262,4 @@ function errorReply(error: InvokeError): Reply {
 function header(request: IncomingMessage, name: string): string | undefined {
   const value = request.headers[name];
   return Array.isArray(value) ? value[0] : value;
-}
-
-/** The region a request was signed for: `Credential=<key>/<date>/<region>/<service>/aws4_request`. */
-function regionOf(request: IncomingMessage): string | undefined {
-  return /Credential=[^/,\s]+\/\d{8}\/([a-z0-9-]+)\//.exec(request.headers.authorization ?? '')?.[1];
-}
-
-/** The body, or `undefined` when it is over `limit` bytes (the rest is drained, not kept). */
-function readBody(request: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.byteLength;
-      if (size <= limit) chunks.push(chunk);
-    });
-    request.on('end', () => resolve(size > limit ? undefined : Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
 }
