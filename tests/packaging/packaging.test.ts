@@ -3,11 +3,17 @@
 // projects outside the workspace (third-party dependencies come from the npm
 // registry), and run there:
 // - a project with only @harness/core and @harness/ecs runs an ECS double on
-//   the local target (fixtures/ecs-alone);
+//   the local target: the ECS README's example (application code calling
+//   RunTask / DescribeTasks through the AWS SDK), and fixtures/ecs-alone;
 // - a project with every package runs the root README's five-minute example
 //   (its harness.config.json and test, read from README.md, and the workflow
 //   template it names, fixtures/five-minute/template.json) with `npx vitest
-//   run`, then `npx harness synth`.
+//   run`, then `npx harness synth`; then the same test on the aws target as
+//   the README's "The aws target in your project" runs it: `npx harness moto
+//   install`, its aws-setup.ts and vitest.config.ts, `HARNESS_TARGET=aws npx
+//   vitest run` against moto on loopback; and `npx harness moto start`.
+//   moto's Python environment is kept in node_modules/.cache/harness-moto
+//   (a fresh clone installs it once, about a minute; HARNESS_MOTO_HOME moves it).
 // HARNESS_PACKAGING_KEEP=1 keeps the temporary projects (their path is printed).
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -37,6 +43,21 @@ interface Manifest {
   dependencies?: Record<string, string>;
   peerDependencies?: Record<string, string>;
   optionalDependencies?: Record<string, string>;
+}
+
+/** The first ```ts block of a Markdown file. */
+function firstTypeScriptBlock(path: string): string {
+  const match = /^```ts\n([\s\S]*?)^```/m.exec(readFileSync(path, 'utf8'));
+  if (!match?.[1]) throw new Error(`${path} has no TypeScript block`);
+  return match[1];
+}
+
+/** A README example (top-level imports, then statements with top-level await) as one vitest test. */
+function asVitestFile(title: string, code: string): string {
+  const lines = code.split('\n');
+  const imports = lines.filter((line) => line.startsWith('import '));
+  const body = lines.filter((line) => !line.startsWith('import '));
+  return [...imports, "import { expect, it } from 'vitest';", '', `it(${JSON.stringify(title)}, async () => {`, ...body.map((line) => `  ${line}`), '});', ''].join('\n');
 }
 
 const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
@@ -89,7 +110,7 @@ beforeAll(async () => {
   for (const { filename } of packed.values()) statSync(join(tarballs, filename));
 
   await Promise.all([
-    freshProject(ecsAlone, ['@harness/core', '@harness/ecs'], [`vitest@${vitestVersion}`]),
+    freshProject(ecsAlone, ['@harness/core', '@harness/ecs'], [`vitest@${vitestVersion}`, `@aws-sdk/client-ecs@${workspacePackages.get('@harness/ecs')?.dependencies?.['@aws-sdk/client-ecs']}`]),
     freshProject(
       fiveMinute,
       published.map(({ name }) => name),
@@ -107,10 +128,11 @@ afterAll(() => {
 describe.each(published)('Package: $name', ({ name, directory, manifest }) => {
   const installed = (...path: string[]): string => join(fiveMinute, 'node_modules', name, ...path);
 
-  it('packs dist, README.md, LICENSE and package.json, and nothing else', () => {
+  it('packs dist, README.md, LICENSE and package.json, and nothing else (@harness/moto: its python/ folder too)', () => {
     const files = packed.get(name)?.files ?? [];
+    const shipped = name === '@harness/moto' ? /^(dist\/.+|python\/[a-z0-9_]+\.(py|mjs|txt)|README\.md|LICENSE|package\.json)$/ : /^(dist\/.+|README\.md|LICENSE|package\.json)$/;
 
-    expect(files.filter((file) => !/^(dist\/.+|README\.md|LICENSE|package\.json)$/.test(file))).toEqual([]);
+    expect(files.filter((file) => !shipped.test(file))).toEqual([]);
     expect(files).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json']));
     expect(files.some((file) => file.startsWith('dist/'))).toBe(true);
   });
@@ -145,7 +167,8 @@ describe.each(published)('Package: $name', ({ name, directory, manifest }) => {
 
     expect(unpublished).toEqual([]);
     expect(loose).toEqual([]);
-    if (name !== '@harness/core') {
+    // @harness/moto is moto's launcher and harness's fixes to it (Python), with no use for core.
+    if (name !== '@harness/core' && name !== '@harness/moto') {
       expect(manifest.peerDependencies?.['@harness/core']).toBe(`^${workspacePackages.get('@harness/core')?.version}`);
       expect(manifest.dependencies?.['@harness/core']).toBeUndefined();
     }
@@ -183,12 +206,13 @@ describe('Install: @harness/core and @harness/ecs alone', () => {
     expect(packed.get('@harness/ecs')?.files).toContain('dist/agent.mjs');
   });
 
-  it('runs an ECS double on the local target with the agent it ships (npx vitest run)', async () => {
+  it("runs the ECS README's example (RunTask, waitUntilTasksStopped, DescribeTasks through the AWS SDK) and fixtures/ecs-alone with the agent it ships (npx vitest run)", async () => {
+    writeFileSync(join(ecsAlone, 'ecs-readme.test.ts'), asVitestFile("the ECS README's example", firstTypeScriptBlock(join(root, 'packages', 'ecs', 'README.md'))));
     copyFileSync(join(here, 'fixtures', 'ecs-alone', 'ecs-alone.test.ts'), join(ecsAlone, 'ecs-alone.test.ts'));
 
     const result = timed('vitest in ecs-alone', await run('npx', ['--no', 'vitest', 'run', '--testTimeout=60000'], { cwd: ecsAlone, env: cleanEnvironment({ HARNESS_TARGET: 'local' }) }));
 
-    expect(succeeded(result).stdout).toMatch(/Tests\s+1 passed \(1\)/);
+    expect(succeeded(result).stdout).toMatch(/Tests\s+2 passed \(2\)/);
   });
 
   it('loads with require() too, and finds the agent it ships from its CommonJS build', async () => {
@@ -243,4 +267,74 @@ describe("Install: every package, the root README's five-minute example", () => 
     // Likewise the Lambda double inside @harness/lambda.
     expect(readFileSync(join(out, 'harness-dev-lambda.template.json'), 'utf8')).toContain(`agents/lambda-double-${readLambdaArtifact().sha256}.zip`);
   });
+});
+
+describe("The aws target outside the workspace: the README's \"The aws target in your project\", on moto", () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const files = sectionCodeBlocks(readme, '## The aws target in your project').filter(({ language }) => language === 'ts');
+  const home = process.env.HARNESS_MOTO_HOME ?? join(root, 'node_modules', '.cache', 'harness-moto');
+  /** The fresh project's environment with no AWS settings of this machine's: the README's setup then starts moto itself. */
+  const withoutAws = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => {
+    const env = cleanEnvironment({ HARNESS_MOTO_HOME: home, ...extra });
+    for (const name of Object.keys(env)) if (name.startsWith('AWS_')) delete env[name];
+    return env;
+  };
+
+  it('installs moto with its pinned requirements (npx harness moto install; once per machine)', async () => {
+    const result = succeeded(timed('harness moto install', await run('npx', ['--no', 'harness', 'moto', 'install'], { cwd: fiveMinute, env: withoutAws(), timeoutMs: 600_000 })));
+
+    expect(result.stdout).toMatch(new RegExp(`✔ moto (installed|is installed) at ${home.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  }, 620_000);
+
+  it("passes the five-minute example's test on the aws target: deployed doubles, the workflow wired to them, moto's engine (HARNESS_TARGET=aws npx vitest run)", async () => {
+    const [setup, config] = files;
+    if (files.length !== 2 || !setup || !config) throw new Error(`README.md's "The aws target in your project" should have two TypeScript blocks (aws-setup.ts, vitest.config.ts); it has ${files.length}`);
+    const fiveMinuteBlocks = sectionCodeBlocks(readme, '## A five-minute example');
+    writeFileSync(join(fiveMinute, 'harness.config.json'), fiveMinuteBlocks.find(({ language }) => language === 'json')?.code ?? '');
+    writeFileSync(join(fiveMinute, 'order-flow.test.ts'), fiveMinuteBlocks.find(({ language }) => language === 'ts')?.code ?? '');
+    copyFileSync(join(here, 'fixtures', 'five-minute', 'template.json'), join(fiveMinute, 'template.json'));
+    writeFileSync(join(fiveMinute, 'aws-setup.ts'), setup.code);
+    writeFileSync(join(fiveMinute, 'vitest.config.ts'), config.code);
+
+    const result = timed('vitest on the aws target (moto)', await run('npx', ['--no', 'vitest', 'run'], { cwd: fiveMinute, env: withoutAws({ HARNESS_TARGET: 'aws' }), timeoutMs: 300_000 }));
+
+    expect(succeeded(result).stdout).toMatch(/Tests\s+1 passed \(1\)/);
+    // The deploys happened (their progress is on stderr) and the Lambda double answered through moto.
+    expect(result.stderr).toContain('Deploying workflow stack harness-dev-order-flow');
+  }, 320_000);
+
+  it('keeps a moto server running until Ctrl-C and prints the environment that reaches it (npx harness moto start)', async () => {
+    const { spawn } = await import('node:child_process');
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    // detached: its own process group, which gets the SIGINT as a terminal's Ctrl-C would send it.
+    const child = spawn('npx', ['--no', 'harness', 'moto', 'start', '--port', String(port)], { cwd: fiveMinute, env: withoutAws(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<string>((resolveExit) => child.once('close', (code, signal) => resolveExit(signal ?? `exit ${code}`)));
+    const deadline = Date.now() + 60_000;
+    while (!stdout.includes('\n') && Date.now() < deadline) await new Promise((wait) => setTimeout(wait, 100));
+
+    try {
+      expect(stdout).toBe(`export AWS_ENDPOINT_URL=http://127.0.0.1:${port} AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing\n`);
+      expect(stderr).toContain(`moto server with harness's fixes on http://127.0.0.1:${port}, Step Functions engine on`);
+      const answer = await fetch(`http://127.0.0.1:${port}/moto-api/data.json`);
+      expect(answer.status).toBe(200);
+    } finally {
+      // Ctrl-C: SIGINT to the whole group (npx, harness, moto).
+      process.kill(-(child.pid ?? 0), 'SIGINT');
+    }
+    // npx itself ends by the signal, as after a Ctrl-C in a terminal; harness stops moto before it exits.
+    expect(['exit 0', 'SIGINT']).toContain(await exited);
+    let answering = true;
+    for (const end = Date.now() + 10_000; answering && Date.now() < end; ) {
+      answering = await fetch(`http://127.0.0.1:${port}/moto-api/data.json`).then(
+        () => true,
+        () => false,
+      );
+      if (answering) await new Promise((wait) => setTimeout(wait, 200));
+    }
+    expect(answering, `moto still answered on port ${port} 10 s after Ctrl-C`).toBe(false);
+  }, 90_000);
 });

@@ -1,9 +1,11 @@
 import { HarnessError } from '@harness/core';
 import yargs, { type Argv } from 'yargs';
 import { describeAwsFailure } from './aws/failures.js';
+import { coverageCommand } from './commands/coverage/command-object.js';
 import { deployCommand } from './commands/deploy/command-object.js';
 import { destroyCommand } from './commands/destroy/command-object.js';
 import { doctorCommand } from './commands/doctor/command-object.js';
+import { motoCommand } from './commands/moto/command-object.js';
 import { newCommand } from './commands/new/command-object.js';
 import { outputsCommand } from './commands/outputs/command-object.js';
 import { synthCommand } from './commands/synth/command-object.js';
@@ -28,7 +30,9 @@ export function buildCli(runtime: CliRuntime = processRuntime()): Argv<GlobalArg
     .command(destroyCommand(runtime))
     .command(doctorCommand(runtime))
     .command(newCommand(runtime))
-    .demandCommand(1, 'Name a command: deploy, synth, outputs, destroy, doctor or new.')
+    .command(coverageCommand(runtime))
+    .command(motoCommand(runtime))
+    .demandCommand(1, 'Name a command: deploy, synth, outputs, destroy, doctor, new, coverage or moto.')
     .recommendCommands()
     .strict()
     .example('$0 deploy --adapters ecs', 'Deploy the core stack and the ECS doubles')

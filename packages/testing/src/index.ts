@@ -1,5 +1,4 @@
 export {
-  defaultMotoExecutable,
   findRepoRoot,
   motoEnvironment,
   resetMoto,

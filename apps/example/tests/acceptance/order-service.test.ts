@@ -1,51 +1,43 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import {
-  CloudFormationClient,
-  CreateStackCommand,
-  waitUntilStackCreateComplete,
-} from '@aws-sdk/client-cloudformation';
-import { adapterStackName, createHarness, type Harness } from '@harness/core';
+import { deleteWorkflow, deployDoubles, deployWorkflow, destroyDoubles } from '@harness/cli';
+import { createHarness, type Harness } from '@harness/core';
 import { ECS_OUTPUTS, ecsAdapter, exit, startTaskExecutor, taskDefinitionOutputKey, type TaskExecutor } from '@harness/ecs';
 import { orderServiceTemplate, ORDER_SERVICE_OUTPUTS } from '@harness/infrastructure';
-import { createTaskNetwork, runCliOrFail, stackOutputs, uniqueName } from '@harness/testing';
+import { createTaskNetwork } from '@harness/moto';
+import { uniqueName } from '@harness/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OrderService } from '../../src/index.js';
-
-const cloudformation = new CloudFormationClient({});
 
 // The example's own harness.config.json, deployed under a stack name of this run.
 const stack = uniqueName('example');
 const configPath = join(mkdtempSync(join(tmpdir(), 'harness-example-')), 'harness.config.json');
 writeFileSync(configPath, JSON.stringify({ ...JSON.parse(readFileSync(new URL('../../harness.config.json', import.meta.url), 'utf8')), stack }));
 
+const appStack = `${stack}-app`;
+const quiet = { cwd: dirname(configPath), onProgress: () => {} };
+
 let harness: Harness<[typeof ecsAdapter]>;
 let executor: TaskExecutor;
 let orders: OrderService;
 
 beforeAll(async () => {
-  // 1. The doubles, deployed by the harness CLI as a user would.
-  await runCliOrFail(dirname(configPath), 'deploy', '--adapters', 'ecs', '--config', configPath);
-  const doubles = await stackOutputs(adapterStackName(stack, 'ecs'));
+  // 1. The doubles, deployed as `harness deploy` does.
+  const doubles = await deployDoubles({ ...quiet, adapters: ['ecs'] });
 
   // 2. The app's own stack, wired to the doubles.
-  const appStack = `${stack}-app`;
-  await cloudformation.send(
-    new CreateStackCommand({
-      StackName: appStack,
-      Capabilities: ['CAPABILITY_IAM'],
-      TemplateBody: JSON.stringify(
-        orderServiceTemplate({
-          clusterArn: doubles[ECS_OUTPUTS.clusterArn] ?? '',
-          renderTaskDefinitionArn: doubles[taskDefinitionOutputKey('RenderPdf')] ?? '',
-          taskRoleArns: [doubles[ECS_OUTPUTS.taskRoleArn] ?? '', doubles[ECS_OUTPUTS.executionRoleArn] ?? ''],
-        }),
-      ),
-    }),
-  );
-  await waitUntilStackCreateComplete({ client: cloudformation, maxWaitTime: 120, minDelay: 1, maxDelay: 2 }, { StackName: appStack });
-  const app = await stackOutputs(appStack);
+  const app = (
+    await deployWorkflow({
+      stackName: appStack,
+      template: orderServiceTemplate({
+        clusterArn: doubles.output('ecs', ECS_OUTPUTS.clusterArn),
+        renderTaskDefinitionArn: doubles.output('ecs', taskDefinitionOutputKey('RenderPdf')),
+        taskRoleArns: [doubles.output('ecs', ECS_OUTPUTS.taskRoleArn), doubles.output('ecs', ECS_OUTPUTS.executionRoleArn)],
+      }),
+      onProgress: () => {},
+    })
+  ).outputs;
 
   // 3. moto records RunTask calls; the executor runs the recorded tasks' containers here.
   executor = startTaskExecutor({
@@ -66,7 +58,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await executor?.stop();
   await harness?.close();
-  await runCliOrFail(dirname(configPath), 'destroy', '--adapters', 'ecs', '--config', configPath, '--yes');
+  await deleteWorkflow({ stackName: appStack, onProgress: () => {} });
+  await destroyDoubles({ ...quiet, adapters: ['ecs'] });
 });
 
 describe('Order service renders orders with the RenderPdf task', () => {

@@ -103,7 +103,7 @@ describe('Function: runCli', () => {
     const runtime = recordingRuntime();
 
     expect(await runCli([], runtime)).toBe(1);
-    expect(runtime.err.join('')).toContain('Name a command: deploy, synth, outputs, destroy, doctor or new.');
+    expect(runtime.err.join('')).toContain('Name a command: deploy, synth, outputs, destroy, doctor, new, coverage or moto.');
   });
 
   it('synthesizes the core and adapter templates without AWS', async () => {
@@ -151,6 +151,13 @@ describe('Function: runCli', () => {
   it('deletes nothing when the person at the terminal says no', async () => {
     // Arrange
     const runtime = recordingRuntime({ cwd: dir, interactive: true, answer: false });
+    const tags = (component: string) => [
+      { Key: 'harness:stack', Value: 'harness-dev' },
+      { Key: 'harness:component', Value: component },
+    ];
+    cfnMock.on(DescribeStacksCommand).callsFake((input: { StackName?: string }) => ({
+      Stacks: [{ StackName: input.StackName, StackStatus: 'CREATE_COMPLETE', CreationTime: new Date(), Tags: tags(input.StackName === 'harness-dev-ecs' ? 'ecs' : 'core') }],
+    }));
 
     // Act
     const code = await runCli(['destroy', '--region', 'us-east-1'], runtime);
@@ -159,7 +166,7 @@ describe('Function: runCli', () => {
     expect(code).toBe(1);
     expect(runtime.questions).toEqual(['Delete harness-dev-ecs, harness-dev-core in us-east-1, with every artifact in the bucket?']);
     expect(runtime.err.join('')).toContain('Cancelled: nothing was deleted.');
-    expect(cfnMock.calls()).toHaveLength(0);
+    expect(cfnMock.commandCalls(DeleteStackCommand)).toHaveLength(0);
   });
 
   it('keeps the core stack while another stack of this harness stack still uses it', async () => {
@@ -170,7 +177,7 @@ describe('Function: runCli', () => {
         throw Object.assign(new Error('Stack with id harness-dev-ecs does not exist'), { name: 'ValidationError' });
       }
       const tags = [{ Key: 'harness:stack', Value: 'harness-dev' }];
-      const core = { StackName: 'harness-dev-core', StackStatus: 'CREATE_COMPLETE', CreationTime: new Date(), Tags: tags };
+      const core = { StackName: 'harness-dev-core', StackStatus: 'CREATE_COMPLETE', CreationTime: new Date(), Tags: [...tags, { Key: 'harness:component', Value: 'core' }] };
       if (input.StackName === 'harness-dev-core') return { Stacks: [core] };
       return {
         Stacks: [
@@ -197,6 +204,8 @@ describe('Function: runCli', () => {
     const runtime = recordingRuntime({ cwd: dir });
     cfnMock
       .on(DescribeStacksCommand)
+      // Not there when deploy checks who owns it, nor when it decides to create it.
+      .rejectsOnce(Object.assign(new Error('Stack with id harness-dev-core does not exist'), { name: 'ValidationError' }))
       .rejectsOnce(Object.assign(new Error('Stack with id harness-dev-core does not exist'), { name: 'ValidationError' }))
       .resolves({ Stacks: [{ StackName: 'harness-dev-core', StackId: 'id', StackStatus: 'ROLLBACK_COMPLETE', CreationTime: new Date() }] });
     cfnMock.on(CreateStackCommand).resolves({ StackId: 'id' });
@@ -288,6 +297,29 @@ describe('Function: runCli', () => {
         '    To fix this, if dynamodb is your own adapter, add "package"',
     );
     expect(out).not.toContain('@harness/dynamodb');
+  });
+
+  it('doctor gives a failed stack its own way forward, and an HTTP 500 no permissions hint', async () => {
+    // Arrange
+    const runtime = recordingRuntime({ cwd: dir });
+    stsMock.on(GetCallerIdentityCommand).resolves({ Account: '123456789012', Arn: 'arn:aws:iam::123456789012:user/dev' });
+    cfnMock
+      .on(DescribeStacksCommand, { StackName: 'harness-dev-core' })
+      .resolves({ Stacks: [{ StackName: 'harness-dev-core', StackStatus: 'UPDATE_ROLLBACK_FAILED', StackStatusReason: 'Table: not stabilized', CreationTime: new Date() }] })
+      .on(DescribeStacksCommand, { StackName: 'harness-dev-ecs' })
+      .rejects(Object.assign(new Error('Internal Server Error'), { name: 'InternalFailure', $metadata: { httpStatusCode: 500, attempts: 3 } }));
+
+    // Act
+    const code = await runCli(['doctor', '--region', 'eu-west-1'], runtime);
+
+    // Assert
+    expect(code).toBe(1);
+    const out = runtime.out.join('');
+    expect(out).toContain(
+      '✖ stack harness-dev-core: UPDATE_ROLLBACK_FAILED (Table: not stabilized)\n    To fix this, finish the rollback: `aws cloudformation continue-update-rollback --stack-name harness-dev-core`',
+    );
+    expect(out).toContain('✖ stack harness-dev-ecs: AWS failed the call (HTTP 500): InternalFailure: Internal Server Error\n    To fix this, run the command again;');
+    expect(out).not.toContain('permission');
   });
 
   it('doctor says a stopped endpoint is the endpoint\'s problem, not the credentials\'', async () => {

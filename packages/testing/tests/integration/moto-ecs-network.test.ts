@@ -5,7 +5,7 @@ import { startMotoServer, type MotoServer } from '../../src/moto-server.js';
 import { createTaskNetwork } from '../../src/moto-network.js';
 import { createClusterAndTaskDefinition, motoClientConfig } from './support.js';
 
-// packages/testing/moto/fix_ecs_default_security_group.py: RunTask with awsvpc networking and only
+// packages/moto/python/fix_ecs_default_security_group.py: RunTask with awsvpc networking and only
 // subnets (no security groups) runs the task in the VPC's default security group, as on AWS.
 
 

@@ -21,7 +21,7 @@ import { createTaskNetwork, type TaskNetwork } from '../../src/moto-network.js';
 import { uniqueName } from '../../src/names.js';
 import { createClusterAndTaskDefinition, motoClientConfig } from './support.js';
 
-// packages/testing/moto/fix_sfn_service_task_casing.py: on moto's Step Functions engine, the
+// packages/moto/python/fix_sfn_service_task_casing.py: on moto's Step Functions engine, the
 // states:startExecution and ecs:runTask service integrations take PascalCase parameters and
 // give PascalCase results, as on AWS.
 

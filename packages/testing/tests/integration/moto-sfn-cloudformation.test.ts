@@ -11,7 +11,7 @@ import { startMotoServer, type MotoServer } from '../../src/moto-server.js';
 import { uniqueName } from '../../src/names.js';
 import { motoClientConfig } from './support.js';
 
-// packages/testing/moto/fix_sfn_cloudformation_backend.py: with moto's Step Functions engine on, a state
+// packages/moto/python/fix_sfn_cloudformation_backend.py: with moto's Step Functions engine on, a state
 // machine deployed by CloudFormation must be one StartExecution can run, its DefinitionSubstitutions applied,
 // as on AWS.
 

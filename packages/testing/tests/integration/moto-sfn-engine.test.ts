@@ -23,7 +23,7 @@ import { createTaskNetwork } from '../../src/moto-network.js';
 import { uniqueName } from '../../src/names.js';
 import { createClusterAndTaskDefinition, motoClientConfig } from './support.js';
 
-// Fixes to moto's Step Functions engine (packages/testing/moto/fix_sfn_*.py). Each is shown twice: what the
+// Fixes to moto's Step Functions engine (packages/moto/python/fix_sfn_*.py). Each is shown twice: what the
 // engine does on a server with every fix but that one, and what it does (as AWS does) with all of them.
 
 const role = 'arn:aws:iam::123456789012:role/harness-engine-test';

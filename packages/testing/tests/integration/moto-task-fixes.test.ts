@@ -14,7 +14,7 @@ import { uniqueName } from '../../src/names.js';
 import { createClusterAndTaskDefinition, motoClientConfig } from './support.js';
 
 // Fixes that the Step Functions → Step Functions and Step Functions → ECS service tasks need, besides the casing
-// (packages/testing/moto/fix_sfn_execution_names.py, fix_ec2_eni_private_dns_name.py, fix_ecs_task_lifecycle.py, and the
+// (packages/moto/python/fix_sfn_execution_names.py, fix_ec2_eni_private_dns_name.py, fix_ecs_task_lifecycle.py, and the
 // ecs:runTask request-response output in fix_sfn_service_task_casing.py). Each is shown twice: on a server with every fix but
 // that one, and (as AWS does it) on the run's server, which has all of them.
 
@@ -96,7 +96,7 @@ describe('moto fixes for service tasks (execution names, network interfaces, ECS
 
       expect(
         outcome,
-        'moto now names unnamed executions itself: delete packages/testing/moto/fix_sfn_execution_names.py and this test',
+        'moto now names unnamed executions itself: delete packages/moto/python/fix_sfn_execution_names.py and this test',
       ).toEqual({ names: ['None'], secondError: 'ExecutionAlreadyExists' });
     });
 
@@ -134,7 +134,7 @@ describe('moto fixes for service tasks (execution names, network interfaces, ECS
     it('is still needed: without it, RunTask with awsvpc in a VPC without DNS hostnames fails with HTTP 500', async () => {
       const outcome = await runTaskInNewVpc(await serverWithout('fix_ec2_eni_private_dns_name'));
 
-      const message = `RunTask answered ${JSON.stringify(outcome)}. If moto now gives every network interface a private DNS name, delete packages/testing/moto/fix_ec2_eni_private_dns_name.py and this test`;
+      const message = `RunTask answered ${JSON.stringify(outcome)}. If moto now gives every network interface a private DNS name, delete packages/moto/python/fix_ec2_eni_private_dns_name.py and this test`;
       expect(outcome.dnsHostnames, 'createTaskNetwork\'s VPC must have DNS hostnames off for this test').toBe(false);
       expect(outcome.details, message).toBeUndefined();
       expect(outcome.error, message).toMatch(/^500 /);
@@ -173,7 +173,7 @@ describe('moto fixes for service tasks (execution names, network interfaces, ECS
 
       expect(
         statuses,
-        'moto no longer advances a task on DescribeTasks: delete packages/testing/moto/fix_ecs_task_lifecycle.py and this test',
+        'moto no longer advances a task on DescribeTasks: delete packages/moto/python/fix_ecs_task_lifecycle.py and this test',
       ).toEqual(['RUNNING', 'DEACTIVATING', 'STOPPING', 'DEPROVISIONING', 'STOPPED', 'STOPPED']);
     });
 
@@ -230,7 +230,7 @@ describe('moto fixes for service tasks (execution names, network interfaces, ECS
       expect(
         isRunTaskResponse,
         `the execution ended ${JSON.stringify({ status: execution.status, error: execution.error, cause: execution.cause?.slice(0, 200), output })}. ` +
-          'If moto now outputs the RunTask response, delete packages/testing/moto/fix_sfn_ecs_run_task_output.py and this test',
+          'If moto now outputs the RunTask response, delete packages/moto/python/fix_sfn_ecs_run_task_output.py and this test',
       ).toBe(false);
     });
   });

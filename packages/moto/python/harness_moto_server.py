@@ -2,9 +2,9 @@
 
 Usage (what @harness/testing's startMotoServer runs):
 
-    .venv/bin/python packages/testing/moto/harness_moto_server.py -H 127.0.0.1 -p 4566
-    .venv/bin/python packages/testing/moto/harness_moto_server.py --no-harness-fixes -H 127.0.0.1 -p 4566
-    .venv/bin/python packages/testing/moto/harness_moto_server.py --without-harness-fix fix_sfn_sync_retry -H 127.0.0.1 -p 4566
+    .venv/bin/python packages/moto/python/harness_moto_server.py -H 127.0.0.1 -p 4566
+    .venv/bin/python packages/moto/python/harness_moto_server.py --no-harness-fixes -H 127.0.0.1 -p 4566
+    .venv/bin/python packages/moto/python/harness_moto_server.py --without-harness-fix fix_sfn_sync_retry -H 127.0.0.1 -p 4566
 
 Every module named ``fix_*.py`` beside this file is one fix: a place where
 moto (the pinned version in requirements-dev.txt) differs from AWS in a way
