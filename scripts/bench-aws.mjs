@@ -6,8 +6,10 @@
 //    sends the invocation, the test's handler answers, the double polls the result → DescribeExecution
 //    says SUCCEEDED. `--runs N` executions one after another (default 50); median, p95, min, max.
 // 3. Lambda double round trip: Invoke of the deployed double (moto runs its code in a node process,
-//    packages/testing/moto/fix_lambda_node_runtime.py) → the test's handler → Invoke returns its value.
+//    packages/moto/python/fix_lambda_node_runtime.py) → the test's handler → Invoke returns its value.
 //    `--runs` invocations one after another.
+// 4. `executeOnAws` overhead: the same executions through harness's driver, wall time minus the execution's own
+//    duration (stopDate − startDate from DescribeExecution): what waiting for the end costs. Target < 200 ms median.
 //
 // Run from the repository root after `npx nx run-many -t build`. `--json` prints one object.
 import { execFile } from 'node:child_process';
@@ -28,7 +30,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const load = (path) => import(pathToFileURL(join(root, path)).href);
 const { startMotoServer, motoEnvironment } = await load('packages/testing/dist/index.js');
 const { createHarness } = await load('packages/core/dist/index.js');
-const { stepFunctionsAdapter } = await load('packages/stepfunctions/dist/index.js');
+const { stepFunctionsAdapter, executeOnAws } = await load('packages/stepfunctions/dist/index.js');
 const { lambdaAdapter } = await load('packages/lambda/dist/index.js');
 const { LambdaClient, InvokeCommand } = createRequire(join(root, 'packages/lambda/package.json'))('@aws-sdk/client-lambda');
 const { SFNClient, StartExecutionCommand, DescribeExecutionCommand, ListStateMachinesCommand } = createRequire(
@@ -106,6 +108,18 @@ try {
   };
   const { medianMs, p95Ms, minMs, maxMs } = results.stateMachineDouble;
   say(`state machine double round trip on moto's engine, ${runs} executions: median ${medianMs} ms, p95 ${p95Ms} ms (min ${minMs}, max ${maxMs})`);
+
+  // ----- 4. executeOnAws: wall time minus the execution's own duration -----
+  const overheadMs = [];
+  for (let index = 0; index < runs; index++) {
+    const started = performance.now();
+    const run = await executeOnAws({ client: sfn, stateMachineArn, input: { index }, name: `bench-driver-${index}-${Date.now()}`, timeoutMs: 60_000 });
+    const wall = performance.now() - started;
+    if (run.status !== 'SUCCEEDED' || run.output?.echoed?.index !== index) throw new Error(`executeOnAws ${index} ended ${run.status}: ${run.error ?? ''} ${run.cause ?? ''}`);
+    overheadMs.push(wall - (run.stopDate.getTime() - run.startDate.getTime()));
+  }
+  results.executeOverhead = { runs, medianMs: ms(percentile(overheadMs, 50)), p95Ms: ms(percentile(overheadMs, 95)) };
+  say(`executeOnAws on moto, wall time minus the execution's own duration, ${runs} executions: median ${results.executeOverhead.medianMs} ms, p95 ${results.executeOverhead.p95Ms} ms (target: median < 200 ms)`);
 
   // ----- 3. Lambda double round trip -----
   await harness.lambda.mockFunction('Bench', (event) => ({ echoed: event }));

@@ -1,5 +1,6 @@
 import type { Tag } from '@aws-sdk/client-cloudformation';
 import {
+  checkStackOutputs,
   CORE_OUTPUTS,
   coreStackName,
   StackNotReadyError,
@@ -29,6 +30,7 @@ export function coreResourcesFromOutputs(stack: string, outputs: Readonly<Record
   if (missing.length > 0) {
     throw new StackNotReadyError(coreStackName(stack), `has no output${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
   }
+  checkStackOutputs(coreStackName(stack), outputs);
   return {
     routesTable: outputs[CORE_OUTPUTS.routesTable] as string,
     resultsTable: outputs[CORE_OUTPUTS.resultsTable] as string,

@@ -1,4 +1,4 @@
-import { ConfigError } from './errors.js';
+import { ConfigError, StackOutputError } from './errors.js';
 
 /**
  * Stack naming: one core stack per harness stack name, one stack per adapter,
@@ -21,6 +21,40 @@ export const CORE_OUTPUTS = {
   resultsTable: 'ResultsTableName',
   artifactsBucket: 'ArtifactsBucketName',
 } as const;
+
+/** ARN: `arn:partition:service:region:account:resource`; region and account may be empty (IAM, S3). */
+const ARN = /^arn:[a-z0-9-]+:[a-z0-9-]+:[a-z0-9-]*:(\d{12})?:.+$/;
+/** An output key that names an ARN: `ClusterArn`, `FunctionArnChargeCard` (not `Arnold`). */
+const ARN_KEY = /Arn(?=[A-Z0-9_]|$)/;
+/** What AWS-compatible endpoints put in an output they could not resolve. */
+const PLACEHOLDERS = new Set(['unknown', 'undefined', 'null', 'none', 'nan']);
+/** DynamoDB table names (3–255 of letters, digits, `_ . -`). */
+const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
+/** S3 bucket names (3–63 of lower-case letters, digits, `.` and `-`, starting and ending with a letter or digit). */
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+/**
+ * Checks a stack's outputs for shape and returns them: an output key that
+ * names an ARN (`…Arn`, `…Arn<Name>`) must hold an ARN, any value starting
+ * with `arn:` must be a whole ARN, a `…Name` output must not be a placeholder
+ * (`unknown`), and the core stack's table and bucket names must be valid
+ * names. Throws {@link StackOutputError} listing every output refused.
+ *
+ * @example
+ * const outputs = checkStackOutputs('harness-dev-ecs', { ClusterArn: 'unknown' }); // throws StackOutputError
+ */
+export function checkStackOutputs<T extends Readonly<Record<string, string>>>(stackName: string, outputs: T): T {
+  const problems: string[] = [];
+  for (const [key, value] of Object.entries(outputs)) {
+    const shown = `${key} = ${JSON.stringify(value)}`;
+    if ((ARN_KEY.test(key) || value.startsWith('arn:')) && !ARN.test(value)) problems.push(`${shown} (not an ARN)`);
+    else if (key.endsWith('Name') && PLACEHOLDERS.has(value.trim().toLowerCase())) problems.push(`${shown} (a placeholder, not a name)`);
+    else if ((key === CORE_OUTPUTS.routesTable || key === CORE_OUTPUTS.resultsTable) && !TABLE_NAME.test(value)) problems.push(`${shown} (not a DynamoDB table name)`);
+    else if (key === CORE_OUTPUTS.artifactsBucket && !BUCKET_NAME.test(value)) problems.push(`${shown} (not an S3 bucket name)`);
+  }
+  if (problems.length > 0) throw new StackOutputError(stackName, problems);
+  return outputs;
+}
 
 /** Prefix of every session queue of a stack; the doubles' IAM policies allow sending to it and nothing else. */
 export function sessionQueuePrefix(stack: string): string {

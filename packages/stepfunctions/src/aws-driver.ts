@@ -8,8 +8,22 @@ import type { Execution, ExecutionStatus, HistoryEvent } from './local-runner.js
 /** Step Functions' payload limit: 256 KiB of UTF-8 JSON. */
 const MAX_PAYLOAD_BYTES = 262_144;
 const DEFAULT_TIMEOUT_MS = 300_000;
-const DEFAULT_POLL_INTERVAL_MS = 250;
-const MAX_POLL_INTERVAL_MS = 2_000;
+/**
+ * How `executeOnAws` waits for an execution's end. DescribeExecution is
+ * throttled per account and region with a token bucket: 300 calls, refilled
+ * at 15 a second in us-east-1, us-west-2 and eu-west-1; 250 refilled at 10 a
+ * second elsewhere (Step Functions Developer Guide, "Quotas related to API
+ * action throttling"). So the first {@link FAST_POLL_PHASE_MS} poll every
+ * {@link DEFAULT_POLL_INTERVAL_MS} (40 calls: six executions started together
+ * stay within the smaller bucket), which learns a short execution's end within
+ * 50 ms; after that the wait grows by half each poll up to
+ * {@link DEFAULT_MAX_POLL_INTERVAL_MS}, one call a second per execution, well
+ * under the refill rate. A ThrottlingException the SDK's own retries did not
+ * absorb doubles the wait and leaves the fast phase instead of failing.
+ */
+const DEFAULT_POLL_INTERVAL_MS = 50;
+const FAST_POLL_PHASE_MS = 2_000;
+const DEFAULT_MAX_POLL_INTERVAL_MS = 1_000;
 /** How many of the last history events a timeout error shows. */
 const EVENTS_SHOWN_ON_TIMEOUT = 5;
 const STATE_MACHINE_ARN = /^arn:aws[\w-]*:states:[^:]*:\d*:stateMachine:[^:]+/;
@@ -94,8 +108,13 @@ export interface ExecuteOnAwsOptions {
   readonly name?: string;
   /** How long to wait for the execution to end. Default 300 000 ms. */
   readonly timeoutMs?: number;
-  /** The first wait between DescribeExecution calls; it doubles up to 2000 ms. Default 250 ms. */
+  /**
+   * The wait between DescribeExecution calls for the first 2 s; after that it
+   * grows by half each poll up to `maxPollIntervalMs`. Default 50 ms.
+   */
   readonly pollIntervalMs?: number;
+  /** The longest wait between DescribeExecution calls. Default 1 000 ms (one call a second per execution). */
+  readonly maxPollIntervalMs?: number;
   /** Call StopExecution when the wait times out. Default false: the execution is left running. */
   readonly stopOnTimeout?: boolean;
 }
@@ -134,36 +153,68 @@ export async function executeOnAws(options: ExecuteOnAwsOptions): Promise<Execut
   );
   const executionArn = required(started.executionArn, 'StartExecution', 'executionArn');
 
-  let interval = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
-  const maxInterval = Math.max(interval, MAX_POLL_INTERVAL_MS);
-  let described: DescribeExecutionCommandOutput;
+  const firstInterval = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+  const maxInterval = Math.max(firstInterval, options.maxPollIntervalMs ?? DEFAULT_MAX_POLL_INTERVAL_MS);
+  const waitStarted = Date.now();
+  let interval = firstInterval;
+  let throttled = false;
+  let described: DescribeExecutionCommandOutput | undefined;
+  let ended: DescribeExecutionCommandOutput;
   for (;;) {
-    described = await client.send(new DescribeExecutionCommand({ executionArn }));
-    // PENDING_REDRIVE is not an end: the execution is about to run again.
-    if (described.status !== undefined && TERMINAL_STATUSES.has(described.status)) break;
+    try {
+      described = await client.send(new DescribeExecutionCommand({ executionArn }));
+      // PENDING_REDRIVE is not an end: the execution is about to run again.
+      if (described.status !== undefined && TERMINAL_STATUSES.has(described.status)) {
+        ended = described;
+        break;
+      }
+    } catch (error) {
+      if (!isThrottling(error)) throw error;
+      throttled = true;
+      interval = Math.min(interval * 2, maxInterval);
+    }
     const remaining = deadline - Date.now();
-    if (remaining <= 0) throw await timeoutError(client, sdk, executionArn, described.status ?? 'UNKNOWN', timeoutMs, options.stopOnTimeout === true);
+    if (remaining <= 0) throw await timeoutError(client, sdk, executionArn, described?.status ?? 'UNKNOWN', timeoutMs, options.stopOnTimeout === true);
     await new Promise((resolve) => setTimeout(resolve, Math.min(interval, remaining)));
-    interval = Math.min(interval * 2, maxInterval);
+    interval = nextPollIntervalMs(Date.now() - waitStarted, interval, { firstMs: firstInterval, maxMs: maxInterval, throttled });
   }
 
   const history = toHistoryEvents(await fullHistory(client, sdk, executionArn));
-  const status = described.status as ExecutionStatus;
-  const error = described.error ?? (status === 'TIMED_OUT' ? 'States.Timeout' : undefined);
+  const status = ended.status as ExecutionStatus;
+  const error = ended.error ?? (status === 'TIMED_OUT' ? 'States.Timeout' : undefined);
   return {
     executionArn,
-    stateMachineArn: described.stateMachineArn ?? options.stateMachineArn,
-    name: described.name ?? executionArn.slice(executionArn.lastIndexOf(':') + 1),
+    stateMachineArn: ended.stateMachineArn ?? options.stateMachineArn,
+    name: ended.name ?? executionArn.slice(executionArn.lastIndexOf(':') + 1),
     status,
     // DescribeExecution leaves the input out when the state machine hides data (includedData METADATA_ONLY).
-    input: described.input !== undefined ? parseJson(described.input) : JSON.parse(inputText),
-    ...(status === 'SUCCEEDED' && described.output !== undefined ? { output: parseJson(described.output) } : {}),
+    input: ended.input !== undefined ? parseJson(ended.input) : JSON.parse(inputText),
+    ...(status === 'SUCCEEDED' && ended.output !== undefined ? { output: parseJson(ended.output) } : {}),
     ...(error !== undefined ? { error } : {}),
-    ...(described.cause !== undefined ? { cause: described.cause } : {}),
-    startDate: described.startDate ?? started.startDate ?? new Date(),
-    stopDate: described.stopDate ?? new Date(),
+    ...(ended.cause !== undefined ? { cause: ended.cause } : {}),
+    startDate: ended.startDate ?? started.startDate ?? new Date(),
+    stopDate: ended.stopDate ?? new Date(),
     history,
   };
+}
+
+/**
+ * The wait before the next DescribeExecution: the first interval throughout
+ * the fast phase (unless throttled), then half as long again each poll, up
+ * to the cap.
+ */
+export function nextPollIntervalMs(
+  waitedMs: number,
+  previousMs: number,
+  limits: { readonly firstMs: number; readonly maxMs: number; readonly throttled?: boolean },
+): number {
+  if (waitedMs < FAST_POLL_PHASE_MS && limits.throttled !== true) return limits.firstMs;
+  return Math.min(Math.max(Math.round(previousMs * 1.5), previousMs + 1), limits.maxMs);
+}
+
+function isThrottling(error: unknown): boolean {
+  const name = (error as { name?: unknown } | null)?.name;
+  return name === 'ThrottlingException' || name === 'TooManyRequestsException';
 }
 
 function inputJson(input: unknown, stateMachineArn: string): string {

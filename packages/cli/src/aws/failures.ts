@@ -117,6 +117,17 @@ export function describeAwsFailure(error: unknown, env: Env): AwsFailure | undef
     const who = answeringEndpoint(env);
     const answer = rawAnswer(shape);
     const said = `${name}: ${withoutPeriod(message)}`;
+    if (status === 501) {
+      // Not Implemented: the endpoint (LocalStack without the service, say) will not answer it however often it is asked.
+      return {
+        kind: 'server-error',
+        summary: `${who} does not implement the call (HTTP 501): ${said}`,
+        fix: configuredEndpoints(env).length
+          ? 'use an endpoint that implements this service (moto server does), or unset AWS_ENDPOINT_URL to use AWS'
+          : 'check that the service is available in this region',
+        ...(answer ? { answer } : {}),
+      };
+    }
     if (status >= 500) {
       return {
         kind: 'server-error',

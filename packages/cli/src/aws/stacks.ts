@@ -6,12 +6,13 @@ import {
   GetTemplateCommand,
   UpdateStackCommand,
   type CloudFormationClient,
+  type Parameter,
   type Stack,
   type StackEvent,
   type Tag,
 } from '@aws-sdk/client-cloudformation';
 import { HARNESS_COMMAND } from '../constants.js';
-import { StackOperationError, StackWaitTimeoutError } from '../errors.js';
+import { ForeignStackError, ResourcesLeftBehindError, StackStateError, StackOperationError, StackWaitTimeoutError } from '../errors.js';
 
 /** What a stack operation reports while it runs. */
 export interface StackProgress {
@@ -94,6 +95,103 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/**
+ * Which stacks a command may act on: the ones carrying all of `tags` (the
+ * tags harness puts on every stack it deploys). A stack with none of their
+ * keys is taken over only with `adopt`; a stack whose tags name another
+ * harness stack or component never is.
+ */
+export interface StackOwnership {
+  readonly tags: readonly Tag[];
+  /** Take over a stack that carries none of the tag keys (deployed by other means). */
+  readonly adopt?: boolean;
+  /** The command, for the fix: `deploy` or `destroy`. */
+  readonly command: 'deploy' | 'destroy';
+}
+
+/** Refuses (ForeignStackError) a stack that is not harness's, as {@link StackOwnership} defines it. */
+export function assertOwnedStack(stack: Stack, ownership: StackOwnership): void {
+  const found = stack.Tags ?? [];
+  const value = (key: string | undefined) => found.find((tag) => tag.Key === key)?.Value;
+  if (ownership.tags.every((tag) => value(tag.Key) === tag.Value)) return;
+  const untagged = ownership.tags.every((tag) => value(tag.Key) === undefined);
+  if (untagged && ownership.adopt === true) return;
+  throw new ForeignStackError(stack.StackName ?? '?', ownership.command, [...ownership.tags], [...found], untagged);
+}
+
+/** What deploy does with a stack in a given status. */
+export type StackStatusPlan =
+  /** Usable: updated when its template or tags changed. */
+  | 'update'
+  /** An operation is running: wait for it to end, then look again. */
+  | 'wait'
+  /** A failed create or a failed delete (nothing worth keeping): delete it, then create it again. */
+  | 'replace'
+  /** UPDATE_FAILED (rollback disabled): update it again, even with the same template. */
+  | 'retry-update'
+  /** Needs a step only a person can choose (which resources to skip in a rollback). */
+  | 'stuck';
+
+/**
+ * Every CloudFormation stack status and what `deploy` does about it; the
+ * status meanings are CloudFormation's ("Stack status codes", CloudFormation
+ * User Guide): *_FAILED after a create or delete leaves nothing to keep;
+ * UPDATE_FAILED is an update with rollback disabled, which may be updated
+ * again; UPDATE_ROLLBACK_FAILED and IMPORT_ROLLBACK_FAILED can only go on with
+ * ContinueUpdateRollback (possibly skipping resources) or be deleted;
+ * REVIEW_IN_PROGRESS is a stack created for a change set that was never
+ * executed, which never ends on its own.
+ */
+export function stackStatusPlan(status: string | undefined): StackStatusPlan {
+  switch (status) {
+    case 'CREATE_COMPLETE':
+    case 'UPDATE_COMPLETE':
+    case 'UPDATE_ROLLBACK_COMPLETE':
+    case 'IMPORT_COMPLETE':
+    case 'IMPORT_ROLLBACK_COMPLETE':
+      return 'update';
+    case 'CREATE_FAILED':
+    case 'ROLLBACK_COMPLETE':
+    case 'ROLLBACK_FAILED':
+    case 'DELETE_FAILED':
+    case 'REVIEW_IN_PROGRESS':
+    case 'DELETE_COMPLETE': // gone (some endpoints still describe it by name): created afresh
+      return 'replace';
+    case 'UPDATE_FAILED':
+      return 'retry-update';
+    case 'UPDATE_ROLLBACK_FAILED':
+    case 'IMPORT_ROLLBACK_FAILED':
+      return 'stuck';
+    default:
+      // Any other *_IN_PROGRESS ends by itself; a status CloudFormation adds later is not guessed at.
+      return isInProgress(status) ? 'wait' : 'stuck';
+  }
+}
+
+/** Whether tests can use the stack as it is (createHarness reads its outputs). */
+export function isUsableStatus(status: string | undefined): boolean {
+  return stackStatusPlan(status) === 'update';
+}
+
+/** The way forward for a stack in a status tests cannot use, completing "To fix this, …". */
+export function stackStatusFix(stackName: string, status: string): string {
+  switch (stackStatusPlan(status)) {
+    case 'update':
+      return `nothing: ${stackName} is usable`;
+    case 'wait':
+      return `wait for ${stackName}'s ${status} to finish (\`${HARNESS_COMMAND} deploy\` waits for it)`;
+    case 'replace':
+      return `run \`${HARNESS_COMMAND} deploy\`: it deletes ${stackName} (${status}) and creates it again`;
+    case 'retry-update':
+      return `run \`${HARNESS_COMMAND} deploy\`: it updates ${stackName} again (or roll it back: \`aws cloudformation rollback-stack --stack-name ${stackName}\`)`;
+    case 'stuck':
+      return status.endsWith('ROLLBACK_FAILED')
+        ? `finish the rollback: \`aws cloudformation continue-update-rollback --stack-name ${stackName}\` (add \`--resources-to-skip\` with the logical ids of the resources that cannot be rolled back), ` +
+            `then run \`${HARNESS_COMMAND} deploy\` again; or delete the stack with \`${HARNESS_COMMAND} destroy\` and deploy it afresh`
+        : `look at ${stackName} in the CloudFormation console; harness does not know the status ${status}`;
+  }
+}
+
 export interface DeployStackOptions extends WaitOptions {
   readonly stackName: string;
   /** The template as JSON. */
@@ -101,6 +199,10 @@ export interface DeployStackOptions extends WaitOptions {
   /** Where the same template was uploaded, when it is too large for TemplateBody. */
   readonly templateUrl?: string;
   readonly tags?: readonly Tag[];
+  /** When given, a stack that is not harness's is refused before anything is done to it. */
+  readonly ownership?: StackOwnership;
+  /** The template's parameters (a workflow stack wired to the doubles); a change of value updates the stack. */
+  readonly parameters?: readonly Parameter[];
 }
 
 export interface DeployStackResult {
@@ -111,22 +213,32 @@ export interface DeployStackResult {
 /**
  * Creates the stack, or updates it when its template changed; a template
  * already deployed is left alone ("unchanged"), so re-running is safe.
- * A stack left in ROLLBACK_COMPLETE by a failed create is deleted and
- * created again (CloudFormation cannot update it).
+ * Every other status leads somewhere ({@link stackStatusPlan}): a running
+ * operation is waited for; a failed create or delete (CREATE_FAILED,
+ * ROLLBACK_COMPLETE, ROLLBACK_FAILED, DELETE_FAILED, REVIEW_IN_PROGRESS) is
+ * deleted and created again; UPDATE_FAILED is updated again; a failed
+ * rollback throws {@link StackStateError} with its reason and the way forward.
  */
 export async function deployStack(cloudFormation: CloudFormationClient, options: DeployStackOptions): Promise<DeployStackResult> {
   const { stackName } = options;
   let existing = await describeStack(cloudFormation, stackName);
+  if (existing?.StackStatus === 'DELETE_COMPLETE') existing = undefined;
+  if (existing && options.ownership) assertOwnedStack(existing, options.ownership);
 
-  if (existing && isInProgress(existing.StackStatus)) {
+  if (existing && stackStatusPlan(existing.StackStatus) === 'wait') {
     options.onNote?.(`${stackName} is ${existing.StackStatus}; waiting for that to finish first.`);
     const stackId = existing.StackId ?? stackName;
     const since = await latestEventId(cloudFormation, stackId);
     existing = await waitForStack(cloudFormation, stackId, stackName, undefined, { ...options, since });
     if (existing.StackStatus === 'DELETE_COMPLETE') existing = undefined;
   }
-  if (existing?.StackStatus === 'ROLLBACK_COMPLETE' || existing?.StackStatus === 'ROLLBACK_FAILED') {
-    options.onNote?.(`${stackName} is ${existing.StackStatus} after a failed create; deleting it to create it again.`);
+  const plan = existing ? stackStatusPlan(existing.StackStatus) : undefined;
+  if (existing && plan === 'stuck') {
+    const status = existing.StackStatus ?? 'UNKNOWN';
+    throw new StackStateError(stackName, status, existing.StackStatusReason, stackStatusFix(stackName, status));
+  }
+  if (existing && plan === 'replace') {
+    options.onNote?.(`${stackName} is ${existing.StackStatus}${existing.StackStatusReason ? ` (${existing.StackStatusReason})` : ''}; deleting it to create it again.`);
     await deleteStack(cloudFormation, { ...options, stackName: existing.StackId ?? stackName });
     existing = undefined;
   }
@@ -136,6 +248,7 @@ export async function deployStack(cloudFormation: CloudFormationClient, options:
     ...template,
     Capabilities: ['CAPABILITY_NAMED_IAM' as const],
     ...(options.tags ? { Tags: [...options.tags] } : {}),
+    ...(options.parameters ? { Parameters: [...options.parameters] } : {}),
   };
 
   if (!existing) {
@@ -145,34 +258,51 @@ export async function deployStack(cloudFormation: CloudFormationClient, options:
   }
 
   const stackId = existing.StackId ?? stackName;
-  const deployed = await cloudFormation.send(new GetTemplateCommand({ StackName: stackId, TemplateStage: 'Original' }));
-  if (sameTemplate(deployed.TemplateBody, options.templateBody) && sameTags(existing.Tags, options.tags)) {
-    return { action: 'unchanged', stack: existing };
+  const retry = plan === 'retry-update';
+  if (!retry) {
+    const deployed = await cloudFormation.send(new GetTemplateCommand({ StackName: stackId, TemplateStage: 'Original' }));
+    if (sameTemplate(deployed.TemplateBody, options.templateBody) && sameTags(existing.Tags, options.tags) && sameParameters(existing.Parameters, options.parameters)) {
+      return { action: 'unchanged', stack: existing };
+    }
   }
   const since = await latestEventId(cloudFormation, stackId);
   try {
     await cloudFormation.send(new UpdateStackCommand({ StackName: stackId, ...common }));
   } catch (error) {
-    if (isNoUpdates(error)) return { action: 'unchanged', stack: existing };
+    if (isNoUpdates(error)) {
+      // UPDATE_FAILED with the same template: only a rollback brings the stack back to a known state.
+      if (retry) throw new StackStateError(stackName, existing.StackStatus ?? 'UPDATE_FAILED', existing.StackStatusReason, `roll it back: \`aws cloudformation rollback-stack --stack-name ${stackName}\`, then run \`${HARNESS_COMMAND} deploy\` again`);
+      return { action: 'unchanged', stack: existing };
+    }
     throw error;
   }
   const stack = await waitForStack(cloudFormation, stackId, stackName, 'update', { ...options, since });
   return { action: 'updated', stack };
 }
 
+/** Whether the deployed stack's parameter values are the ones given (none given: any). */
+function sameParameters(deployed: readonly Parameter[] | undefined, wanted: readonly Parameter[] | undefined): boolean {
+  if (!wanted) return true;
+  const values = new Map((deployed ?? []).map((parameter) => [parameter.ParameterKey, parameter.ParameterValue]));
+  return wanted.length === values.size && wanted.every((parameter) => values.get(parameter.ParameterKey) === parameter.ParameterValue);
+}
+
 export interface DeleteStackOptions extends WaitOptions {
   /** Name or id. */
   readonly stackName: string;
+  /** When given, a stack that is not harness's is refused before anything is done to it. */
+  readonly ownership?: StackOwnership;
 }
 
 /** Deletes the stack and waits until it is gone; a stack that is not there is "absent". */
 export async function deleteStack(cloudFormation: CloudFormationClient, options: DeleteStackOptions): Promise<'deleted' | 'absent'> {
   const existing = await describeStack(cloudFormation, options.stackName);
   if (!existing || existing.StackStatus === 'DELETE_COMPLETE') return 'absent';
+  if (options.ownership) assertOwnedStack(existing, options.ownership);
   const stackId = existing.StackId ?? options.stackName;
   const name = existing.StackName ?? options.stackName;
   if (existing.StackStatus !== 'DELETE_IN_PROGRESS') {
-    if (isInProgress(existing.StackStatus)) {
+    if (stackStatusPlan(existing.StackStatus) === 'wait') {
       options.onNote?.(`${name} is ${existing.StackStatus}; waiting for that to finish before deleting it.`);
       await waitForStack(cloudFormation, stackId, name, undefined, { ...options, since: await latestEventId(cloudFormation, stackId) });
     }
@@ -210,14 +340,18 @@ export async function waitForStack(
   const deadline = now() + options.timeoutMs;
   const seen = new Set<string>();
   const failures: string[] = [];
+  /** Each resource's last status in this operation, to tell what a delete left behind. */
+  const resourceStatus = new Map<string, { status: string; line: string }>();
   let pollMs = options.pollMs ?? 1000;
   let lastStatus: string | undefined;
 
   for (;;) {
     const stack = await describeStack(cloudFormation, stackId);
     for (const event of await newEvents(cloudFormation, stackId, options.since, seen)) {
-      if (event.ResourceStatus?.endsWith('_FAILED') && event.ResourceStatusReason) {
-        failures.push(`${event.LogicalResourceId} (${event.ResourceType}): ${event.ResourceStatusReason}`);
+      const line = `${event.LogicalResourceId} (${event.ResourceType}): ${event.ResourceStatusReason ?? event.ResourceStatus}`;
+      if (event.ResourceStatus?.endsWith('_FAILED') && event.ResourceStatusReason) failures.push(line);
+      if (event.LogicalResourceId !== undefined && event.ResourceType !== 'AWS::CloudFormation::Stack' && event.ResourceStatus !== undefined) {
+        resourceStatus.set(event.LogicalResourceId, { status: event.ResourceStatus, line });
       }
       options.onEvent?.(event);
     }
@@ -226,6 +360,11 @@ export async function waitForStack(
     lastStatus = status ?? lastStatus;
     if (status !== undefined && !isInProgress(status)) {
       const expected = operation ? EXPECTED_STATUS[operation] : undefined;
+      if (operation === 'delete' && status === expected) {
+        // Some AWS-compatible endpoints (LocalStack) end DELETE_COMPLETE although a resource failed to delete.
+        const leftBehind = [...resourceStatus.values()].filter((resource) => resource.status === 'DELETE_FAILED').map((resource) => resource.line);
+        if (leftBehind.length > 0) throw new ResourcesLeftBehindError(stackName, leftBehind);
+      }
       if (expected === undefined || status === expected) return stack ?? ({ StackName: stackName, StackStatus: status } as Stack);
       if (failures.length === 0 && stack?.StackStatusReason) failures.push(stack.StackStatusReason);
       throw new StackOperationError(stackName, operation ?? 'update', status, failures, fixFor(operation ?? 'update', status, stackName));
@@ -241,8 +380,12 @@ export async function waitForStack(
 
 function fixFor(operation: StackOperation, status: string, stackName: string): string {
   if (operation === 'delete') {
-    return `remove or empty what the reasons above name (e.g. a non-empty bucket), then run \`${HARNESS_COMMAND} destroy\` again`;
+    return (
+      `remove or empty what the reasons above name (e.g. a non-empty bucket), then run \`${HARNESS_COMMAND} destroy\` again; ` +
+      `or, to leave those resources behind, \`aws cloudformation delete-stack --stack-name ${stackName} --retain-resources <their logical ids>\``
+    );
   }
+  if (status === 'UPDATE_ROLLBACK_FAILED') return stackStatusFix(stackName, status);
   if (status === 'ROLLBACK_COMPLETE') {
     return `correct what the reasons above name and run \`${HARNESS_COMMAND} deploy\` again (it replaces the rolled-back stack ${stackName})`;
   }

@@ -157,6 +157,16 @@ describe('Function: describeAwsFailure', () => {
     });
   });
 
+  it('says an HTTP 501 is an endpoint that does not implement the call, not something to try again', () => {
+    const error = Object.assign(new Error('XML parse error'), { name: 'Error', $metadata: { httpStatusCode: 501 } });
+
+    expect(describeAwsFailure(error, MOTO)).toEqual({
+      kind: 'server-error',
+      summary: 'The endpoint http://127.0.0.1:5000 does not implement the call (HTTP 501): Error: XML parse error',
+      fix: 'use an endpoint that implements this service (moto server does), or unset AWS_ENDPOINT_URL to use AWS',
+    });
+  });
+
   it('never says AWS refused an error that has $metadata but no answer', () => {
     const error = Object.assign(new Error('socket hang up'), { name: 'Error', $metadata: RETRIED });
 

@@ -5,8 +5,25 @@ import { coreResourcesFromOutputs, placeholderCoreResources, stackTags, template
 describe('Module: stack-plan', () => {
   it('reads the core resources from the core stack outputs', () => {
     expect(
-      coreResourcesFromOutputs('harness-dev', { RoutesTableName: 'r', ResultsTableName: 's', ArtifactsBucketName: 'b', Other: 'x' }),
-    ).toEqual({ routesTable: 'r', resultsTable: 's', artifactsBucket: 'b' });
+      coreResourcesFromOutputs('harness-dev', {
+        RoutesTableName: 'harness-dev-core-RoutesTable-1A2B',
+        ResultsTableName: 'harness-dev-core-ResultsTable-3C4D',
+        ArtifactsBucketName: 'harness-dev-core-artifactsbucket-5e6f',
+        Other: 'x',
+      }),
+    ).toEqual({
+      routesTable: 'harness-dev-core-RoutesTable-1A2B',
+      resultsTable: 'harness-dev-core-ResultsTable-3C4D',
+      artifactsBucket: 'harness-dev-core-artifactsbucket-5e6f',
+    });
+  });
+
+  it('refuses core outputs that an endpoint could not resolve, naming each', () => {
+    expect(() =>
+      coreResourcesFromOutputs('harness-dev', { RoutesTableName: 'unknown-table-x', ResultsTableName: 'ok', ArtifactsBucketName: 'Not_A_Bucket' }),
+    ).toThrow(
+      'Stack harness-dev-core has outputs that its template cannot have made: ResultsTableName = "ok" (not a DynamoDB table name); ArtifactsBucketName = "Not_A_Bucket" (not an S3 bucket name).',
+    );
   });
 
   it('refuses a core stack without its outputs, naming the missing ones', () => {

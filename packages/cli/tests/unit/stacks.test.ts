@@ -8,12 +8,23 @@ import {
   UpdateStackCommand,
   type ResourceStatus,
   type StackEvent,
+  StackStatus as STACK_STATUSES,
   type StackStatus,
 } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { deleteStack, deployStack, formatStackEvent, sameTemplate, stackOutputs, waitForStack } from '../../src/aws/stacks.js';
-import { StackOperationError, StackWaitTimeoutError } from '../../src/errors.js';
+import {
+  deleteStack,
+  deployStack,
+  formatStackEvent,
+  sameTemplate,
+  stackOutputs,
+  stackStatusFix,
+  stackStatusPlan,
+  waitForStack,
+  type StackOwnership,
+} from '../../src/aws/stacks.js';
+import { ForeignStackError, ResourcesLeftBehindError, StackOperationError, StackStateError, StackWaitTimeoutError } from '../../src/errors.js';
 
 const cfnMock = mockClient(CloudFormationClient);
 const client = new CloudFormationClient({ region: 'us-east-1' });
@@ -157,7 +168,7 @@ describe('Function: deployStack', () => {
     // Assert
     expect(result.action).toBe('created');
     expect(cfnMock.commandCalls(DeleteStackCommand)).toHaveLength(1);
-    expect(notes).toEqual(['harness-dev-core is ROLLBACK_COMPLETE after a failed create; deleting it to create it again.']);
+    expect(notes).toEqual(['harness-dev-core is ROLLBACK_COMPLETE; deleting it to create it again.']);
   });
 
   it('fails with the failed resources\' reasons when the create rolls back', async () => {
@@ -182,6 +193,128 @@ describe('Function: deployStack', () => {
         Table (AWS::DynamoDB::Table): Resource handler returned message: "Access Denied"
       To fix this, correct what the reasons above name and run \`npx harness deploy\` again (it replaces the rolled-back stack harness-dev-core)."
     `);
+  });
+});
+
+describe('Function: deployStack › ownership', () => {
+  const harnessTags = [
+    { Key: 'harness:stack', Value: 'harness-dev' },
+    { Key: 'harness:component', Value: 'core' },
+  ];
+  const ownership: StackOwnership = { tags: harnessTags, command: 'deploy' };
+
+  it('refuses a stack without harness\'s tags, naming it and the way forward, and touches nothing', async () => {
+    // Arrange
+    cfnMock.on(DescribeStacksCommand).resolves(stack('CREATE_COMPLETE', { Tags: [{ Key: 'team', Value: 'payments' }] }));
+
+    // Act
+    const error = await deployStack(client, { stackName: 'harness-dev-core', templateBody: TEMPLATE, tags: harnessTags, ownership, ...noSleep }).catch(
+      (thrown: unknown) => thrown,
+    );
+
+    // Assert
+    expect(error).toBeInstanceOf(ForeignStackError);
+    expect((error as Error).message).toMatchInlineSnapshot(
+      `"Stack harness-dev-core was not deployed by harness for this stack: it should carry the tags harness:stack=harness-dev, harness:component=core, and its tags are team=payments. harness deploy left it alone. To fix this, choose another harness stack name (--stack, or "stack" in harness.config.json); or, if harness-dev-core is a harness stack deployed without the CLI, pass --adopt to let harness tag it and take it over (its template is replaced by harness's)."`,
+    );
+    expect(cfnMock.commandCalls(UpdateStackCommand)).toHaveLength(0);
+    expect(cfnMock.commandCalls(DeleteStackCommand)).toHaveLength(0);
+  });
+
+  it('refuses a stack tagged for another harness stack even with adopt', async () => {
+    // Arrange
+    cfnMock.on(DescribeStacksCommand).resolves(stack('ROLLBACK_COMPLETE', { Tags: [{ Key: 'harness:stack', Value: 'harness' }, { Key: 'harness:component', Value: 'dev-core' }] }));
+
+    // Act
+    const error = await deployStack(client, { stackName: 'harness-dev-core', templateBody: TEMPLATE, ownership: { ...ownership, adopt: true }, ...noSleep }).catch(
+      (thrown: unknown) => thrown,
+    );
+
+    // Assert
+    expect((error as ForeignStackError).untagged).toBe(false);
+    expect((error as Error).message).toContain('belongs to another harness stack');
+    expect(cfnMock.commandCalls(DeleteStackCommand)).toHaveLength(0);
+  });
+
+  it('adopts an untagged stack with adopt: the update puts harness\'s tags on it', async () => {
+    // Arrange
+    cfnMock.on(DescribeStacksCommand).resolvesOnce(stack('CREATE_COMPLETE')).resolves(stack('UPDATE_COMPLETE', { Tags: harnessTags }));
+    cfnMock.on(GetTemplateCommand).resolves({ TemplateBody: TEMPLATE });
+    cfnMock.on(DescribeStackEventsCommand).resolves({ StackEvents: [] });
+    cfnMock.on(UpdateStackCommand).resolves({});
+
+    // Act
+    const result = await deployStack(client, { stackName: 'harness-dev-core', templateBody: TEMPLATE, tags: harnessTags, ownership: { ...ownership, adopt: true }, ...noSleep });
+
+    // Assert
+    expect(result.action).toBe('updated');
+    expect(cfnMock.commandCalls(UpdateStackCommand)[0]?.args[0].input.Tags).toEqual(harnessTags);
+  });
+});
+
+describe('Function: deployStack › every stack status', () => {
+  it('has a plan for every status CloudFormation defines, and only failed rollbacks need a person', () => {
+    const plans = Object.values(STACK_STATUSES).map((status) => [status, stackStatusPlan(status)] as const);
+
+    expect(plans.filter(([, plan]) => plan === 'stuck').map(([status]) => status).sort()).toEqual(['IMPORT_ROLLBACK_FAILED', 'UPDATE_ROLLBACK_FAILED']);
+    expect(plans.filter(([, plan]) => plan === 'wait').every(([status]) => status.endsWith('_IN_PROGRESS') && status !== 'REVIEW_IN_PROGRESS')).toBe(true);
+  });
+
+  it.each(['CREATE_FAILED', 'ROLLBACK_FAILED', 'DELETE_FAILED', 'REVIEW_IN_PROGRESS'] as const)('deletes a stack in %s and creates it again, never calling it "no changes"', async (status) => {
+    // Arrange
+    cfnMock
+      .on(DescribeStacksCommand)
+      .resolvesOnce(stack(status, { StackStatusReason: 'The following resource(s) failed: [Table]' }))
+      .resolvesOnce(stack(status))
+      .resolvesOnce(stack('DELETE_COMPLETE'))
+      .resolves(stack('CREATE_COMPLETE'));
+    cfnMock.on(DescribeStackEventsCommand).resolves({ StackEvents: [] });
+    cfnMock.on(CreateStackCommand).resolves({ StackId: STACK_ID });
+    const notes: string[] = [];
+
+    // Act
+    const result = await deployStack(client, { stackName: 'harness-dev-core', templateBody: TEMPLATE, ...noSleep, onNote: (note) => notes.push(note) });
+
+    // Assert
+    expect(result.action).toBe('created');
+    expect(cfnMock.commandCalls(DeleteStackCommand)).toHaveLength(1);
+    expect(cfnMock.commandCalls(GetTemplateCommand)).toHaveLength(0);
+    expect(notes[0]).toBe(`harness-dev-core is ${status} (The following resource(s) failed: [Table]); deleting it to create it again.`);
+  });
+
+  it('fails on UPDATE_ROLLBACK_FAILED with the reason and how to finish the rollback, without updating', async () => {
+    // Arrange
+    cfnMock.on(DescribeStacksCommand).resolves(stack('UPDATE_ROLLBACK_FAILED', { StackStatusReason: 'Table could not be rolled back' }));
+
+    // Act
+    const error = await deployStack(client, { stackName: 'harness-dev-core', templateBody: TEMPLATE, ...noSleep }).catch((thrown: unknown) => thrown);
+
+    // Assert
+    expect(error).toBeInstanceOf(StackStateError);
+    expect((error as Error).message).toContain('Stack harness-dev-core is UPDATE_ROLLBACK_FAILED (Table could not be rolled back), so harness cannot deploy it. To fix this, finish the rollback: `aws cloudformation continue-update-rollback --stack-name harness-dev-core`');
+    expect(cfnMock.commandCalls(UpdateStackCommand)).toHaveLength(0);
+  });
+
+  it('updates a stack in UPDATE_FAILED again even when its template is the same', async () => {
+    // Arrange
+    cfnMock.on(DescribeStacksCommand).resolvesOnce(stack('UPDATE_FAILED')).resolves(stack('UPDATE_COMPLETE'));
+    cfnMock.on(GetTemplateCommand).resolves({ TemplateBody: TEMPLATE });
+    cfnMock.on(DescribeStackEventsCommand).resolves({ StackEvents: [] });
+    cfnMock.on(UpdateStackCommand).resolves({});
+
+    // Act
+    const result = await deployStack(client, { stackName: 'harness-dev-core', templateBody: TEMPLATE, ...noSleep });
+
+    // Assert
+    expect(result.action).toBe('updated');
+    expect(cfnMock.commandCalls(UpdateStackCommand)).toHaveLength(1);
+  });
+
+  it('says how to go on from every status tests cannot use', () => {
+    for (const status of Object.values(STACK_STATUSES)) {
+      const fix = stackStatusFix('harness-dev-core', status);
+      expect(fix).toMatch(stackStatusPlan(status) === 'update' ? /usable/ : /npx harness deploy|npx harness destroy/);
+    }
   });
 });
 
@@ -264,6 +397,49 @@ describe('Function: deleteStack', () => {
     expect(error).toBeInstanceOf(StackOperationError);
     expect((error as Error).message).toContain('Table (AWS::DynamoDB::Table): The bucket you tried to delete is not empty');
     expect((error as Error).message).toContain('run `npx harness destroy` again');
+  });
+});
+
+describe('Function: deleteStack › what it leaves behind', () => {
+  it('reports the resources whose delete failed although the stack ended DELETE_COMPLETE (as LocalStack does)', async () => {
+    // Arrange
+    cfnMock.on(DescribeStacksCommand).resolvesOnce(stack('CREATE_COMPLETE')).resolves(stack('DELETE_COMPLETE'));
+    cfnMock
+      .on(DescribeStackEventsCommand)
+      .resolvesOnce({ StackEvents: [] })
+      .resolves({
+        StackEvents: [
+          event('d3', 'harness-dev-core', 'DELETE_COMPLETE'),
+          event('d2', 'Table', 'DELETE_FAILED', 'Table is in use'),
+          event('d1', 'Table', 'DELETE_IN_PROGRESS'),
+        ],
+      });
+
+    // Act
+    const error = await deleteStack(client, { stackName: 'harness-dev-core', ...noSleep }).catch((thrown: unknown) => thrown);
+
+    // Assert
+    expect(error).toBeInstanceOf(ResourcesLeftBehindError);
+    expect((error as Error).message).toBe(
+      'Stack harness-dev-core is deleted, but 1 of its resource was not:\n  Table (AWS::DynamoDB::Table): Table is in use\nTo fix this, delete what is listed by hand (it no longer belongs to any stack), e.g. with the AWS CLI or the console.',
+    );
+  });
+
+  it('refuses to delete a stack that is not harness\'s', async () => {
+    // Arrange
+    cfnMock.on(DescribeStacksCommand).resolves(stack('CREATE_COMPLETE'));
+
+    // Act
+    const error = await deleteStack(client, {
+      stackName: 'harness-dev-core',
+      ownership: { tags: [{ Key: 'harness:stack', Value: 'harness-dev' }], command: 'destroy' },
+      ...noSleep,
+    }).catch((thrown: unknown) => thrown);
+
+    // Assert
+    expect(error).toBeInstanceOf(ForeignStackError);
+    expect((error as Error).message).toContain('harness destroy left it alone and deleted nothing');
+    expect(cfnMock.commandCalls(DeleteStackCommand)).toHaveLength(0);
   });
 });
 

@@ -15,6 +15,7 @@ import {
   ExecutionWaitTimeoutError,
   StateMachineNotFoundError,
   executeOnAws,
+  nextPollIntervalMs,
   resolveStateMachineArn,
   toHistoryEvents,
 } from '../../src/aws-driver.js';
@@ -121,6 +122,35 @@ describe('Function: executeOnAws', () => {
     expect(run).not.toHaveProperty('output');
   });
 
+  it('keeps polling after a ThrottlingException the SDK did not absorb, instead of failing', async () => {
+    // Arrange
+    succeedWith();
+    sfnMock
+      .on(DescribeExecutionCommand)
+      .rejectsOnce(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }))
+      .resolves({ status: 'SUCCEEDED', output: '{"ok":true}', input: '{}', startDate: at(1), stopDate: at(2) });
+
+    // Act
+    const run = await executeOnAws({ client, stateMachineArn: STATE_MACHINE_ARN, pollIntervalMs: 1 });
+
+    // Assert
+    expect(sfnMock.commandCalls(DescribeExecutionCommand)).toHaveLength(2);
+    expect(run).toMatchObject({ status: 'SUCCEEDED', output: { ok: true } });
+  });
+
+  it('fails at once on an error other than throttling', async () => {
+    // Arrange
+    succeedWith();
+    sfnMock.on(DescribeExecutionCommand).rejects(Object.assign(new Error('User is not authorized'), { name: 'AccessDeniedException' }));
+
+    // Act
+    const failure = await executeOnAws({ client, stateMachineArn: STATE_MACHINE_ARN, pollIntervalMs: 1 }).catch((error: unknown) => error);
+
+    // Assert
+    expect((failure as Error).name).toBe('AccessDeniedException');
+    expect(sfnMock.commandCalls(DescribeExecutionCommand)).toHaveLength(1);
+  });
+
   it('reports TIMED_OUT with the error States.Timeout, as the local runner does', async () => {
     // Arrange
     succeedWith([]);
@@ -225,6 +255,36 @@ describe('Function: executeOnAws', () => {
     expect((failure as Error).message).toContain('Its history could not be read (AccessDenied).');
     expect((failure as Error).message).toContain('It was stopped (stopOnTimeout).');
     expect(sfnMock.commandCalls(StopExecutionCommand)[0]?.args[0].input).toMatchObject({ executionArn: EXECUTION_ARN });
+  });
+});
+
+describe('Function: nextPollIntervalMs', () => {
+  const limits = { firstMs: 50, maxMs: 1_000 };
+
+  it('polls every first interval for the first 2 s, so a short execution\'s end is seen within 50 ms', () => {
+    expect([0, 500, 1_999].map((waited) => nextPollIntervalMs(waited, 50, limits))).toEqual([50, 50, 50]);
+  });
+
+  it('then grows by half each poll up to the cap: 40 calls in the first 2 s, then at most one a second', () => {
+    // Arrange: every wait the schedule gives for a 60 s execution.
+    const waits: number[] = [];
+    let waited = 0;
+    let interval = limits.firstMs;
+    while (waited < 60_000) {
+      waits.push(interval);
+      waited += interval;
+      interval = nextPollIntervalMs(waited, interval, limits);
+    }
+
+    // Assert: DescribeExecution's smaller bucket is 250 calls refilled at 10 a second.
+    expect(waits.filter((wait) => wait === 50)).toHaveLength(40);
+    expect(waits.slice(40, 47)).toEqual([75, 113, 170, 255, 383, 575, 863]);
+    expect(waits.at(-1)).toBe(1_000);
+    expect(waits.length).toBeLessThan(110);
+  });
+
+  it('leaves the fast phase once throttled', () => {
+    expect(nextPollIntervalMs(100, 100, { ...limits, throttled: true })).toBe(150);
   });
 });
 

@@ -1,9 +1,18 @@
 import { createHash } from 'node:crypto';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { adapterStackName, coreStackName, coreTemplate, type CloudFormationTemplate } from '@harness/core';
+import { adapterStackName, checkStackOutputs, coreStackName, coreTemplate, type CloudFormationTemplate } from '@harness/core';
 import { uploadArtifacts } from '../../aws/artifacts.js';
 import { createAwsClients, destroyAwsClients, resolveRegion, type AwsClients } from '../../aws/clients.js';
-import { deployStack, formatStackEvent, MAX_TEMPLATE_BODY_BYTES, stackOutputs, type DeployStackResult } from '../../aws/stacks.js';
+import {
+  assertOwnedStack,
+  deployStack,
+  describeStack,
+  formatStackEvent,
+  MAX_TEMPLATE_BODY_BYTES,
+  stackOutputs,
+  type DeployStackResult,
+  type StackOwnership,
+} from '../../aws/stacks.js';
 import { formatDuration } from '../../errors.js';
 import { formatStackOutputs, MARK, progress, writeJson } from '../../output.js';
 import type { CliRuntime } from '../../runtime.js';
@@ -32,6 +41,12 @@ export async function deployHandler(args: DeployArgs, runtime: CliRuntime): Prom
   try {
     const region = await resolveRegion(clients);
     progress(runtime, `Deploying harness stack ${stack} to ${region}${runtime.env.AWS_ENDPOINT_URL ? ` (${runtime.env.AWS_ENDPOINT_URL})` : ''}`);
+    // Refuse a stack that is not harness's before deploying anything, so a foreign adapter stack does not leave a half-done deploy.
+    const planned = [['core', coreStackName(stack)], ...adapters.map(({ name }) => [name, adapterStackName(stack, name)])] as const;
+    for (const [component, stackName] of planned) {
+      const existing = await describeStack(clients.cloudFormation, stackName);
+      if (existing && existing.StackStatus !== 'DELETE_COMPLETE') assertOwnedStack(existing, ownership(stack, component, args));
+    }
     const deployed: DeployedStack[] = [];
 
     const core = await deploy(clients, runtime, args, coreStackName(stack), 'core', coreTemplate(stack), stack);
@@ -96,6 +111,7 @@ async function deploy(
     templateBody,
     ...(url !== undefined ? { templateUrl: url } : {}),
     tags: stackTags(stack, component),
+    ownership: ownership(stack, component, args),
     timeoutMs: args.timeout,
     onEvent: (event) => progress(runtime, `  ${formatStackEvent(event)}`),
     onNote: (note) => progress(runtime, `  ${note}`),
@@ -105,5 +121,10 @@ async function deploy(
     runtime,
     `${MARK.ok} ${stackName}: ${result.action === 'unchanged' ? `no changes (${status})` : status}`,
   );
-  return { name: stackName, component, action: result.action, status, outputs: stackOutputs(result.stack) };
+  // An endpoint that could not resolve an attribute ("unknown") fails the deploy here, not the first test.
+  return { name: stackName, component, action: result.action, status, outputs: checkStackOutputs(stackName, stackOutputs(result.stack)) };
+}
+
+function ownership(stack: string, component: string, args: DeployArgs): StackOwnership {
+  return { tags: stackTags(stack, component), adopt: args.adopt === true, command: 'deploy' };
 }

@@ -10,7 +10,7 @@ import {
 } from '../../options.js';
 import type { CliRuntime } from '../../runtime.js';
 
-export type DestroyArgs = GlobalArgs & AdaptersArgs & JsonArgs & TimeoutArgs & { readonly yes: boolean };
+export type DestroyArgs = GlobalArgs & AdaptersArgs & JsonArgs & TimeoutArgs & { readonly yes: boolean; readonly adopt: boolean };
 
 export function withDestroyOptions<T extends GlobalArgs>(yargs: Argv<T>): Argv<T & DestroyArgs> {
   return withTimeoutOption(
@@ -21,6 +21,11 @@ export function withDestroyOptions<T extends GlobalArgs>(yargs: Argv<T>): Argv<T
       type: 'boolean',
       default: false,
       describe: 'Delete without asking (required when stdin is not a terminal)',
+    })
+    .option('adopt', {
+      type: 'boolean',
+      default: false,
+      describe: "Also delete stacks of harness's names that carry no harness tags (deployed without the CLI)",
     })
     .example('$0 destroy', 'Ask, then delete every adapter stack and the core stack (emptying the artifacts bucket)')
     .example('$0 destroy --adapters ecs --yes', 'Delete only the ECS stack, without asking') as Argv<T & DestroyArgs>;

@@ -2,13 +2,13 @@ import { DescribeStacksCommand, type CloudFormationClient } from '@aws-sdk/clien
 import { adapterStackName, CORE_OUTPUTS, coreStackName, HarnessError } from '@harness/core';
 import { emptyBucket } from '../../aws/artifacts.js';
 import { createAwsClients, destroyAwsClients, resolveRegion } from '../../aws/clients.js';
-import { deleteStack, describeStack, formatStackEvent, stackOutputs } from '../../aws/stacks.js';
+import { assertOwnedStack, deleteStack, describeStack, formatStackEvent, stackOutputs, type StackOwnership } from '../../aws/stacks.js';
 import { HARNESS_COMMAND } from '../../constants.js';
 import { ConfirmationRequiredError, formatDuration } from '../../errors.js';
 import { MARK, progress, writeJson } from '../../output.js';
 import type { CliRuntime } from '../../runtime.js';
 import { adapterNames, resolveSettings, selectAdapters } from '../../settings.js';
-import { STACK_TAGS } from '../../stack-plan.js';
+import { STACK_TAGS, stackTags } from '../../stack-plan.js';
 import type { DestroyArgs } from './command-object.js';
 
 /** Deletes the adapter stacks (last configured first), then — without --adapters — the core stack, emptying its bucket. */
@@ -17,68 +17,102 @@ export async function destroyHandler(args: DestroyArgs, runtime: CliRuntime): Pr
   const settings = await resolveSettings(args, runtime, { configOptional: true });
   const { stack } = settings;
   const withCore = args.adapters === undefined;
-  const adapterStacks = (await adapterNames(selectAdapters(args, settings), settings))
-    .map((name) => adapterStackName(stack, name))
-    .reverse();
+  const components = (await adapterNames(selectAdapters(args, settings), settings)).reverse();
+  const adapterStacks = components.map((name) => adapterStackName(stack, name));
   const targets = [...adapterStacks, ...(withCore ? [coreStackName(stack)] : [])];
+  const ownership = (component: string): StackOwnership => ({ tags: stackTags(stack, component), adopt: args.adopt === true, command: 'destroy' });
 
   const clients = createAwsClients({ region: settings.region, env: runtime.env });
   try {
     const region = await resolveRegion(clients);
-    if (!args.yes) {
-      const what = `${targets.join(', ')} in ${region}${runtime.env.AWS_ENDPOINT_URL ? ` (${runtime.env.AWS_ENDPOINT_URL})` : ''}`;
-      if (!runtime.interactive) {
-        throw new ConfirmationRequiredError(
-          `harness destroy would delete ${what}, and stdin is not a terminal to ask on. To fix this, pass --yes to confirm.`,
-        );
-      }
-      if (!(await runtime.confirm(`Delete ${what}${withCore ? ', with every artifact in the bucket' : ''}?`))) {
-        progress(runtime, 'Cancelled: nothing was deleted.');
-        runtime.exitCode = Math.max(runtime.exitCode, 1);
-        return;
-      }
+    const what = `${targets.join(', ')} in ${region}${runtime.env.AWS_ENDPOINT_URL ? ` (${runtime.env.AWS_ENDPOINT_URL})` : ''}`;
+    if (!args.yes && !runtime.interactive) {
+      throw new ConfirmationRequiredError(
+        `harness destroy would delete ${what}, and stdin is not a terminal to ask on. To fix this, pass --yes to confirm.`,
+      );
+    }
+    // Refuse a stack that is not harness's before asking or deleting anything.
+    for (const [index, stackName] of targets.entries()) {
+      const existing = await describeStack(clients.cloudFormation, stackName);
+      if (existing && existing.StackStatus !== 'DELETE_COMPLETE') assertOwnedStack(existing, ownership(components[index] ?? 'core'));
+    }
+    if (!args.yes && !(await runtime.confirm(`Delete ${what}${withCore ? ', with every artifact in the bucket' : ''}?`))) {
+      progress(runtime, 'Cancelled: nothing was deleted.');
+      runtime.exitCode = Math.max(runtime.exitCode, 1);
+      return;
     }
 
-    const results: Record<string, 'deleted' | 'absent'> = {};
+    const results: Record<string, DestroyResult> = {};
+    const problems: string[] = [];
     const waitOptions = {
       timeoutMs: args.timeout,
       onEvent: (event: Parameters<typeof formatStackEvent>[0]) => progress(runtime, `  ${formatStackEvent(event)}`),
       onNote: (note: string) => progress(runtime, `  ${note}`),
     };
-    for (const stackName of adapterStacks) {
+    // A stack that could not be deleted is reported and the others still go; only the core stack waits for all of them.
+    const remove = async (stackName: string, component: string) => {
+      try {
+        results[stackName] = await deleteStack(clients.cloudFormation, { stackName, ...waitOptions, ownership: ownership(component) });
+        progress(runtime, `${MARK.ok} ${stackName}: ${results[stackName] === 'deleted' ? 'DELETE_COMPLETE' : 'not deployed'}`);
+      } catch (error) {
+        if (!(error instanceof HarnessError)) throw error;
+        results[stackName] = 'failed';
+        problems.push(error.message);
+        progress(runtime, `${MARK.fail} ${stackName}: not deleted`);
+      }
+    };
+    for (const [index, stackName] of adapterStacks.entries()) {
       progress(runtime, `${MARK.info} ${stackName}`);
-      results[stackName] = await deleteStack(clients.cloudFormation, { stackName, ...waitOptions });
-      progress(runtime, `${MARK.ok} ${stackName}: ${results[stackName] === 'deleted' ? 'DELETE_COMPLETE' : 'not deployed'}`);
+      await remove(stackName, components[index] ?? stackName);
     }
 
     if (withCore) {
       const coreName = coreStackName(stack);
       progress(runtime, `${MARK.info} ${coreName}`);
+      const failed = adapterStacks.filter((name) => results[name] === 'failed');
       const core = await describeStack(clients.cloudFormation, coreName);
-      if (core) {
-        const others = (await stacksOf(clients.cloudFormation, stack)).filter((name) => name !== coreName && !adapterStacks.includes(name));
-        if (others.length > 0) {
-          throw new HarnessError(
-            `${coreName} is still used by ${others.join(', ')}, which ${others.length > 1 ? 'are' : 'is'} not in ${settings.configPath}. ` +
-              `To fix this, delete ${others.length > 1 ? 'them' : 'it'} first: \`${HARNESS_COMMAND} destroy --adapters ${others.map((name) => name.slice(stack.length + 1)).join(',')} --yes\`.`,
-          );
+      if (failed.length > 0) {
+        if (core) {
+          results[coreName] = 'kept';
+          progress(runtime, `${MARK.fail} ${coreName}: kept, because ${failed.join(', ')} still use${failed.length > 1 ? '' : 's'} it`);
+        } else {
+          results[coreName] = 'absent';
         }
-        const bucket = stackOutputs(core)[CORE_OUTPUTS.artifactsBucket];
-        if (bucket) {
-          const deleted = await emptyBucket(clients.s3, bucket);
-          progress(runtime, `  emptied s3://${bucket}: ${deleted} deleted (object versions and delete markers)`);
+      } else {
+        if (core) {
+          const others = (await stacksOf(clients.cloudFormation, stack)).filter((name) => name !== coreName && !adapterStacks.includes(name));
+          if (others.length > 0) {
+            throw new HarnessError(
+              `${coreName} is still used by ${others.join(', ')}, which ${others.length > 1 ? 'are' : 'is'} not in ${settings.configPath}. ` +
+                `To fix this, delete ${others.length > 1 ? 'them' : 'it'} first: \`${HARNESS_COMMAND} destroy --adapters ${others.map((name) => name.slice(stack.length + 1)).join(',')} --yes\`.`,
+            );
+          }
+          const bucket = stackOutputs(core)[CORE_OUTPUTS.artifactsBucket];
+          if (bucket) {
+            const deleted = await emptyBucket(clients.s3, bucket);
+            progress(runtime, `  emptied s3://${bucket}: ${deleted} deleted (object versions and delete markers)`);
+          }
         }
+        await remove(coreName, 'core');
       }
-      results[coreName] = await deleteStack(clients.cloudFormation, { stackName: coreName, ...waitOptions });
-      progress(runtime, `${MARK.ok} ${coreName}: ${results[coreName] === 'deleted' ? 'DELETE_COMPLETE' : 'not deployed'}`);
     }
 
     if (args.json) writeJson(runtime, { stack, region, stacks: results });
+    const notDeleted = Object.entries(results).filter(([, result]) => result === 'failed' || result === 'kept').map(([name]) => name);
+    if (notDeleted.length > 0) {
+      throw new HarnessError(
+        `harness destroy could not delete ${notDeleted.join(', ')}${problems.length ? `:\n${problems.join('\n')}` : '.'}` +
+          (problems.length ? '' : ` To fix this, run \`${HARNESS_COMMAND} destroy\` again.`),
+      );
+    }
     progress(runtime, `${MARK.ok} Destroyed ${targets.join(', ')} in ${formatDuration(Date.now() - started)}`);
   } finally {
     destroyAwsClients(clients);
   }
 }
+
+/** What destroy did with one stack: `kept` is the core stack left because an adapter stack that uses it could not be deleted. */
+export type DestroyResult = 'deleted' | 'absent' | 'failed' | 'kept';
 
 /** Names of the live stacks tagged as part of this harness stack. */
 async function stacksOf(cloudFormation: CloudFormationClient, stack: string): Promise<string[]> {

@@ -2,7 +2,7 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { adapterStackName, coreStackName, type HarnessConfig, type ResolvedAdapterModule } from '@harness/core';
 import { createAwsClients, destroyAwsClients, resolveRegion } from '../../aws/clients.js';
 import { credentialsFix, describeAwsFailure, type AwsFailure } from '../../aws/failures.js';
-import { describeStack } from '../../aws/stacks.js';
+import { describeStack, isUsableStatus, stackStatusFix } from '../../aws/stacks.js';
 import { HARNESS_COMMAND } from '../../constants.js';
 import { MARK, writeJson } from '../../output.js';
 import type { CliRuntime } from '../../runtime.js';
@@ -124,18 +124,15 @@ export async function doctorHandler(args: DoctorArgs, runtime: CliRuntime): Prom
         try {
           const stack = await describeStack(clients.cloudFormation, stackName);
           const status = stack?.StackStatus;
-          const healthy = status === 'CREATE_COMPLETE' || status === 'UPDATE_COMPLETE';
+          const healthy = isUsableStatus(status);
+          const reason = stack?.StackStatusReason ? ` (${stack.StackStatusReason})` : '';
           add({
             check: `stack ${stackName}`,
             ok: healthy,
-            detail: status ?? 'not deployed',
+            detail: status === undefined || status === 'DELETE_COMPLETE' ? 'not deployed' : `${status}${healthy ? '' : reason}`,
             ...(healthy
               ? {}
-              : {
-                  fix: status?.endsWith('_IN_PROGRESS')
-                    ? `wait for the operation to finish, then run \`${HARNESS_COMMAND} doctor\` again`
-                    : `run \`${HARNESS_COMMAND} deploy\` (it replaces a failed stack and updates a rolled-back one)`,
-                }),
+              : { fix: status === undefined || status === 'DELETE_COMPLETE' ? `run \`${HARNESS_COMMAND} deploy\`` : stackStatusFix(stackName, status) }),
           });
         } catch (error) {
           const stackFailure = describeAwsFailure(error, runtime.env);
@@ -143,7 +140,8 @@ export async function doctorHandler(args: DoctorArgs, runtime: CliRuntime): Prom
             check: `stack ${stackName}`,
             ok: false,
             detail: stackFailure?.summary ?? (error as Error).message,
-            fix: !stackFailure || stackFailure.kind === 'refused' ? 'check your cloudformation:DescribeStacks permission' : stackFailure.fix,
+            // Only a refusal that names access is about permissions; a 5xx or a malformed answer is the endpoint's.
+            fix: stackFailure?.kind === 'refused' && isAccessDenied(error) ? 'check your cloudformation:DescribeStacks permission' : (stackFailure?.fix ?? 'run the command again'),
           });
         }
       }
@@ -155,6 +153,12 @@ export async function doctorHandler(args: DoctorArgs, runtime: CliRuntime): Prom
   const ok = checks.every((check) => check.ok);
   if (args.json) writeJson(runtime, { ok, checks });
   if (!ok) runtime.exitCode = Math.max(runtime.exitCode, 1);
+}
+
+/** AccessDenied and its kin: the only refusals a permission fixes. */
+function isAccessDenied(error: unknown): boolean {
+  const { name, $metadata } = error as { name?: unknown; $metadata?: { httpStatusCode?: unknown } };
+  return $metadata?.httpStatusCode === 403 || (typeof name === 'string' && /AccessDenied|NotAuthorized|UnauthorizedOperation/.test(name));
 }
 
 export function formatCheck(check: DoctorCheck): string {

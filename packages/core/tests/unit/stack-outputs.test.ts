@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { StackOutputError } from '../../src/errors.js';
+import { checkStackOutputs } from '../../src/stacks.js';
+
+describe('Function: checkStackOutputs', () => {
+  it('returns outputs of the shapes a template makes, ARNs with an empty region or account included', () => {
+    const outputs = {
+      ClusterArn: 'arn:aws:ecs:eu-west-1:123456789012:cluster/harness-dev-doubles',
+      TaskRoleArn: 'arn:aws:iam::123456789012:role/harness-dev-ecs-TaskRole',
+      FunctionArnChargeCard: 'arn:aws-cn:lambda:cn-north-1:000000000000:function:harness-dev-ChargeCard',
+      ClusterName: 'harness-dev-doubles',
+      ContainerNamesRenderPdf: 'Main,Sidecar',
+      RoutesTableName: 'harness-dev-core-RoutesTable-1A2B3C',
+    };
+
+    expect(checkStackOutputs('harness-dev-ecs', outputs)).toBe(outputs);
+  });
+
+  it('refuses "unknown" as an ARN or a name, and a malformed ARN, listing every one', () => {
+    const check = () =>
+      checkStackOutputs('harness-dev-ecs', {
+        ClusterArn: 'unknown',
+        TaskDefinitionRenderPdf: 'arn:aws:ecs:task-definition/x',
+        LogGroupName: 'unknown',
+        Arnold: 'unknown',
+      });
+
+    expect(check).toThrow(StackOutputError);
+    expect(check).toThrow(
+      'Stack harness-dev-ecs has outputs that its template cannot have made: ClusterArn = "unknown" (not an ARN); ' +
+        'TaskDefinitionRenderPdf = "arn:aws:ecs:task-definition/x" (not an ARN); LogGroupName = "unknown" (a placeholder, not a name).',
+    );
+  });
+});
