@@ -31,6 +31,20 @@ export default defineConfig(async (): Promise<Options[]> => {
   });
   const bootstrapScript = readFileSync('dist/bootstrap.cjs', 'utf8').trim();
 
+  // The warm-start script of the local runner's process pool (`node -e`, like the bootstrap). An IIFE:
+  // `-e` code shares the global scope with the task's script that runs after it.
+  await build({
+    ...shared,
+    config: false,
+    entry: { 'warm-start': 'src/warm-start.ts' },
+    format: ['iife'],
+    minify: true,
+    sourcemap: false,
+    dts: false,
+    outExtension: () => ({ js: '.cjs' }),
+  });
+  const warmStartScript = readFileSync('dist/warm-start.cjs', 'utf8').trim();
+
   return [
     {
       ...shared,
@@ -40,7 +54,7 @@ export default defineConfig(async (): Promise<Options[]> => {
       sourcemap: true,
       // import.meta.url in the CommonJS build (agentArtifactPath).
       shims: true,
-      define: { __HARNESS_BOOTSTRAP_SCRIPT__: JSON.stringify(bootstrapScript) },
+      define: { __HARNESS_BOOTSTRAP_SCRIPT__: JSON.stringify(bootstrapScript), __HARNESS_WARM_START_SCRIPT__: JSON.stringify(warmStartScript) },
     },
     {
       ...shared,

@@ -53,6 +53,12 @@ function createLogger(env: Env): Logger {
   };
 }
 
+/** How {@link main} reaches the outside world (tests replace both). */
+export interface AgentOptions {
+  readonly fetch?: FetchLike;
+  readonly now?: () => number;
+}
+
 /**
  * Runs the agent once: forwards this container's invocation and returns the
  * exit code to exit with (the handler's, or one of `AGENT_EXIT_CODES`).
@@ -60,18 +66,19 @@ function createLogger(env: Env): Logger {
  *
  * @param command The container's command (what follows the entry point).
  * @param env The container's environment.
- * @param options `fetch`: the HTTP client for the metadata endpoint and AWS (default {@link httpFetch}; tests pass a fake).
+ * @param options `fetch`: the HTTP client for the metadata endpoint and AWS (default {@link httpFetch}; tests pass a fake);
+ *   `now`: this machine's clock (route expiries are judged on AWS's, from its answers' `Date`; this is the fallback).
  *
  * @example
  * // what `node agent.mjs --order o-1` does
  * process.exit(await main(['--order', 'o-1']));
  */
-export async function main(command: readonly string[], env: Env = process.env, options: { fetch?: FetchLike } = {}): Promise<number> {
+export async function main(command: readonly string[], env: Env = process.env, options: AgentOptions = {}): Promise<number> {
   const startedAt = Date.now();
   const log = createLogger(env);
   let exitCode: number;
   try {
-    exitCode = await run(command, env, log, options.fetch ?? httpFetch);
+    exitCode = await run(command, env, log, options.fetch ?? httpFetch, options.now ?? Date.now);
   } catch (error) {
     log.error(`the container agent failed: ${(error as Error).message}`, { error: describeError(error) });
     exitCode = AGENT_EXIT_CODES.internalError;
@@ -84,7 +91,7 @@ export async function main(command: readonly string[], env: Env = process.env, o
   return exitCode;
 }
 
-async function run(command: readonly string[], env: Env, log: Logger, fetchImpl: FetchLike): Promise<number> {
+async function run(command: readonly string[], env: Env, log: Logger, fetchImpl: FetchLike, now: () => number): Promise<number> {
   const double = required(env, HARNESS_ENV.double);
   log.with({ double });
   const routesTable = required(env, HARNESS_ENV.routesTable);
@@ -100,7 +107,7 @@ async function run(command: readonly string[], env: Env, log: Logger, fetchImpl:
     (task) => describeTaskBestEffort(aws, task, log),
     () => undefined,
   );
-  const lookup = await lookUpRoute(aws, routesTable, double);
+  const lookup = await lookUpRoute(aws, routesTable, double, now);
   if (lookup.status === 'none' || lookup.status === 'expired') {
     log.error(
       `no test session has mocked ECS task ${name} (double ${double}); register it with harness.ecs.mockTask('${name}', handler) before the task starts`,
@@ -136,7 +143,22 @@ async function run(command: readonly string[], env: Env, log: Logger, fetchImpl:
   const { sentAt, sendStartedAt } = sent;
   log.info('invocation sent');
 
-  const wait = await awaitResult(aws, resultsTable, invocationId, sentAt + timeoutMs);
+  const wait = await awaitResult(aws, { resultsTable, routesTable }, sent, sentAt + timeoutMs, {
+    now,
+    onResend: (from, to) => log.info(`invocation sent again, to session ${to}: session ${from} stopped heartbeating and ${to} took ECS task ${name} over`),
+  });
+  if ('sessionLost' in wait) {
+    const lost = wait.sessionLost;
+    log.error(
+      `the test session ${lost.session} stopped answering before it answered invocation ${invocationId} of ECS task ${name}: ` +
+        (lost.reason === 'expired'
+          ? `its route expired at ${new Date((lost.expiresAt ?? 0) * 1000).toISOString()} (AWS's clock) without a heartbeat and no other session took it over; the test process was probably killed or crashed.`
+          : 'it removed its route (the session closed, or unmocked the task) with the invocation unanswered.') +
+        ' The task exits without a result.',
+      { routesTable, polls: wait.polls },
+    );
+    return AGENT_EXIT_CODES.sessionLost;
+  }
   if ('timedOut' in wait) {
     log.error(
       `no result for invocation ${invocationId} of ${double} from session ${session} after ${Date.now() - sentAt} ms (${wait.polls} polls)`,
@@ -145,7 +167,7 @@ async function run(command: readonly string[], env: Env, log: Logger, fetchImpl:
     return AGENT_EXIT_CODES.timeout;
   }
   // roundTripMs: invocation sent → handler → result in hand, as the bench reports it.
-  log.debug('result received', { polls: wait.polls, waitedMs: Date.now() - sentAt, roundTripMs: Date.now() - sendStartedAt });
+  log.debug('result received', { polls: wait.polls, resent: wait.resent.length, waitedMs: Date.now() - sentAt, roundTripMs: Date.now() - sendStartedAt });
 
   const parsed = parseResultItem(wait.item);
   if ('malformed' in parsed) {

@@ -204,8 +204,15 @@ export function createAwsContext(env: Env, options: { fetch?: FetchLike; credent
   return { env, fetch: fetchImpl, credentials: options.credentials ?? createCredentialProvider({ env, fetch: fetchImpl }) };
 }
 
-const ATTEMPTS = 3;
-const REQUEST_TIMEOUT_MS = 15_000;
+/** Attempts of one call whose failure is transient (no answer, a 5xx but 501, throttling). */
+export const ATTEMPTS = 5;
+/**
+ * How long one attempt may wait for its answer. An answer lost on the way
+ * costs this much, then the call is sent again (every call the agent makes is
+ * safe to repeat: reads, a send the session deduplicates by invocation id, a
+ * task-token callback AWS answers once).
+ */
+export const REQUEST_TIMEOUT_MS = 10_000;
 // Error codes of throttling answers (RequestThrottled, ThrottlingException… all match `Throttl`).
 const THROTTLING = /Throttl|RequestLimitExceeded|ProvisionedThroughputExceeded|TooManyRequests|SlowDown/;
 
@@ -219,13 +226,18 @@ interface SendOptions {
   readonly body?: string;
   /** How the service's protocol writes errors. */
   readonly readError: ErrorReader;
+  /** Attempts (default {@link ATTEMPTS}) and each one's timeout (default {@link REQUEST_TIMEOUT_MS}). */
+  readonly attempts?: number | undefined;
+  readonly timeoutMs?: number | undefined;
 }
 
 async function send(context: AwsContext, options: SendOptions): Promise<HttpResponse> {
   const { service, operation, method, url, body } = options;
   let lastError: AwsRequestError | undefined;
-  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-    if (attempt > 1) await sleep(50 * 4 ** (attempt - 2));
+  const attempts = options.attempts ?? ATTEMPTS;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    // 50, 200, 800, 2 000 ms, each ± 50 %: doubles that failed together do not retry together.
+    if (attempt > 1) await sleep(Math.min(50 * 4 ** (attempt - 2), 2_000) * (0.5 + Math.random()));
     const credentials = await context.credentials();
     const { signingName, region } = options.endpoint;
     const headers = signRequest({ method, url, headers: options.headers, service: signingName, region, credentials, body });
@@ -233,7 +245,7 @@ async function send(context: AwsContext, options: SendOptions): Promise<HttpResp
     delete headers.host;
     let response: HttpResponse;
     try {
-      response = await context.fetch(url, { method, headers, body, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+      response = await context.fetch(url, { method, headers, body, signal: AbortSignal.timeout(options.timeoutMs ?? REQUEST_TIMEOUT_MS) });
     } catch (error) {
       lastError = new AwsRequestError(
         { service, operation, status: 0 },
@@ -244,7 +256,8 @@ async function send(context: AwsContext, options: SendOptions): Promise<HttpResp
     }
     if (response.ok) return response;
     lastError = await toAwsError(options, response, credentials);
-    const retryable = response.status >= 500 || THROTTLING.test(lastError.errorType ?? '');
+    // 501 Not Implemented (an endpoint without this operation) cannot succeed on retry.
+    const retryable = (response.status >= 500 && response.status !== 501) || THROTTLING.test(lastError.errorType ?? '');
     if (!retryable) throw lastError;
   }
   throw lastError as AwsRequestError;
@@ -308,7 +321,31 @@ export async function callJson<T = Record<string, unknown>>(
   service: Exclude<AwsService, 's3'>,
   operation: string,
   input: unknown,
+  options: CallOptions = {},
 ): Promise<T> {
+  return (await callJsonAnswer<T>(context, service, operation, input, options)).body;
+}
+
+/** How one call is made: attempts, and each attempt's timeout in ms. */
+export interface CallOptions {
+  readonly attempts?: number;
+  readonly timeoutMs?: number;
+}
+
+/** A JSON answer and when AWS sent it: its `Date` header in epoch ms (whole seconds), when it has one. */
+export interface JsonAnswer<T> {
+  readonly body: T;
+  readonly date?: number;
+}
+
+/** {@link callJson}, with the answer's `Date`: AWS's clock, which the agent compares route expiries with. */
+export async function callJsonAnswer<T = Record<string, unknown>>(
+  context: AwsContext,
+  service: Exclude<AwsService, 's3'>,
+  operation: string,
+  input: unknown,
+  options: CallOptions = {},
+): Promise<JsonAnswer<T>> {
   const [target, version] = JSON_PROTOCOL[service];
   const endpoint = resolveEndpoint(service, context.env);
   const response = await send(context, {
@@ -323,9 +360,12 @@ export async function callJson<T = Record<string, unknown>>(
     },
     body: JSON.stringify(input),
     readError: readJsonError,
+    attempts: options.attempts,
+    timeoutMs: options.timeoutMs,
   });
   const text = await response.text();
-  return (text ? JSON.parse(text) : {}) as T;
+  const date = Date.parse(response.headers.get('date') ?? '');
+  return { body: (text ? JSON.parse(text) : {}) as T, ...(Number.isFinite(date) ? { date } : {}) };
 }
 
 /** S3 GetObject: the object's bytes. */
@@ -382,15 +422,69 @@ export async function getItem(
   context: AwsContext,
   table: string,
   key: Readonly<Record<string, string>>,
+  options: CallOptions = {},
 ): Promise<Record<string, unknown> | undefined> {
+  return (await readItem(context, table, key, options)).item;
+}
+
+function keyOf(key: Readonly<Record<string, string>>): Record<string, AttributeValue> {
   const keyAttributes: Record<string, AttributeValue> = {};
   for (const [name, value] of Object.entries(key)) keyAttributes[name] = { S: value };
-  const answer = await callJson<{ Item?: Record<string, AttributeValue> }>(context, 'dynamodb', 'GetItem', {
-    TableName: table,
-    Key: keyAttributes,
-    ConsistentRead: true,
-  });
-  return answer.Item ? fromItem(answer.Item) : undefined;
+  return keyAttributes;
+}
+
+/** An item as read (`undefined`: none), and the answer's `Date` (AWS's clock, epoch ms) when it had one. */
+export interface ItemRead {
+  readonly item: Record<string, unknown> | undefined;
+  readonly date?: number;
+}
+
+/** {@link getItem}, with the answer's `Date`. */
+export async function readItem(context: AwsContext, table: string, key: Readonly<Record<string, string>>, options: CallOptions = {}): Promise<ItemRead> {
+  const answer = await callJsonAnswer<{ Item?: Record<string, AttributeValue> }>(
+    context,
+    'dynamodb',
+    'GetItem',
+    { TableName: table, Key: keyOf(key), ConsistentRead: true },
+    options,
+  );
+  const item = answer.body.Item ? fromItem(answer.body.Item) : undefined;
+  return answer.date === undefined ? { item } : { item, date: answer.date };
+}
+
+/**
+ * Two items of two tables in one DynamoDB BatchGetItem, consistent reads: what the agent polls once it also
+ * watches its route. A key DynamoDB left unprocessed (it may, under load) reads as `unread`.
+ */
+export async function readTwoItems(
+  context: AwsContext,
+  first: { readonly table: string; readonly key: Readonly<Record<string, string>> },
+  second: { readonly table: string; readonly key: Readonly<Record<string, string>> },
+  options: CallOptions = {},
+): Promise<{ readonly first: ItemRead | 'unread'; readonly second: ItemRead | 'unread' }> {
+  const answer = await callJsonAnswer<{
+    Responses?: Record<string, Record<string, AttributeValue>[]>;
+    UnprocessedKeys?: Record<string, { Keys?: Record<string, AttributeValue>[] }>;
+  }>(
+    context,
+    'dynamodb',
+    'BatchGetItem',
+    {
+      RequestItems: {
+        [first.table]: { Keys: [keyOf(first.key)], ConsistentRead: true },
+        [second.table]: { Keys: [keyOf(second.key)], ConsistentRead: true },
+      },
+    },
+    options,
+  );
+  const pick = (wanted: { table: string; key: Readonly<Record<string, string>> }): ItemRead | 'unread' => {
+    if ((answer.body.UnprocessedKeys?.[wanted.table]?.Keys?.length ?? 0) > 0) return 'unread';
+    const [name, value] = Object.entries(wanted.key)[0] ?? ['', ''];
+    const found = answer.body.Responses?.[wanted.table]?.find((candidate) => candidate[name]?.S === value);
+    const item = found ? fromItem(found) : undefined;
+    return answer.date === undefined ? { item } : { item, date: answer.date };
+  };
+  return { first: pick(first), second: pick(second) };
 }
 
 // ----- SQS, Step Functions, ECS -----
@@ -459,4 +553,10 @@ export function fetchFailure(error: unknown): string {
 /** Waits `ms` milliseconds. */
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Whether a failed call may succeed if made again: no answer, a 5xx but 501, throttling. */
+export function isTransientFailure(error: unknown): boolean {
+  if (!(error instanceof AwsRequestError)) return false;
+  return error.status === 0 || (error.status >= 500 && error.status !== 501) || THROTTLING.test(error.errorType ?? '');
 }

@@ -1,5 +1,6 @@
 export { agentArtifactPath, readAgentArtifact, BOOTSTRAP_SCRIPT, bootstrapEntryPoint } from './artifact.js';
 export type { AgentArtifact } from './artifact.js';
+export { warmStartScript } from './warm-start-script.js';
 export { LAMBDA_DOUBLE_FILE, lambdaDoublePath, readLambdaArtifact } from './lambda-artifact.js';
 export type { LambdaArtifact } from './lambda-artifact.js';
 export { LAMBDA_DOUBLE_ERRORS } from './lambda-double.js';

@@ -13,6 +13,7 @@
  * - the handler's own error name (`fail('InvalidOrder', …)` → `InvalidOrder`);
  * - `Harness.NoRoute`: no live test session has mocked this function;
  * - `Harness.Timeout`: the session did not answer in time;
+ * - `Harness.SessionLost`: the session stopped heartbeating (or closed) before it answered;
  * - `Harness.InternalError`: the double is misconfigured or got a malformed answer.
  */
 import { HARNESS_ENV, parseDoubleId, type TaskCallback } from '@harness/core/protocol';
@@ -23,6 +24,7 @@ import { awaitResult, lookUpRoute, parseResultItem, performCallback, sendInvocat
 export const LAMBDA_DOUBLE_ERRORS = {
   noRoute: 'Harness.NoRoute',
   timeout: 'Harness.Timeout',
+  sessionLost: 'Harness.SessionLost',
   internal: 'Harness.InternalError',
 } as const;
 
@@ -90,7 +92,13 @@ export async function handler(event: unknown, context: LambdaDoubleContext = {})
  * What {@link handler} does, with the environment (and the HTTP client) given
  * rather than taken from the process.
  */
-export async function invokeDouble(event: unknown, context: LambdaDoubleContext, env: Env, options: { fetch?: FetchLike } = {}): Promise<unknown> {
+export async function invokeDouble(
+  event: unknown,
+  context: LambdaDoubleContext,
+  env: Env,
+  options: { fetch?: FetchLike; now?: () => number } = {},
+): Promise<unknown> {
+  const now = options.now ?? Date.now;
   const fields: Record<string, unknown> = {};
   const log = createLogger(env, fields);
   const double = required(env, HARNESS_ENV.double);
@@ -101,7 +109,7 @@ export async function invokeDouble(event: unknown, context: LambdaDoubleContext,
   Object.assign(fields, { double, ...(context.awsRequestId ? { requestId: context.awsRequestId } : {}) });
   const aws: AwsContext = createAwsContext(env, options.fetch ? { fetch: options.fetch } : {});
 
-  const lookup = await lookUpRoute(aws, routesTable, double);
+  const lookup = await lookUpRoute(aws, routesTable, double, now);
   if (lookup.status === 'none' || lookup.status === 'expired') {
     const message =
       `no test session has mocked Lambda function ${functionName} (double ${double}): ` +
@@ -135,7 +143,20 @@ export async function invokeDouble(event: unknown, context: LambdaDoubleContext,
   const { sentAt } = sent;
   log('info', 'invocation sent');
 
-  const wait = await awaitResult(aws, resultsTable, invocationId, sentAt + timeoutMs);
+  const wait = await awaitResult(aws, { resultsTable, routesTable }, sent, sentAt + timeoutMs, {
+    now,
+    onResend: (from, to) => log('info', `invocation sent again, to session ${to}: session ${from} stopped heartbeating and ${to} took ${double} over`),
+  });
+  if ('sessionLost' in wait) {
+    const lost = wait.sessionLost;
+    const text =
+      `the test session ${lost.session} stopped answering before it answered invocation ${invocationId} of Lambda function double ${functionName} (${double}): ` +
+      (lost.reason === 'expired'
+        ? `its route expired at ${new Date((lost.expiresAt ?? 0) * 1000).toISOString()} (AWS's clock) without a heartbeat and no other session took it over; the test process was probably killed or crashed.`
+        : 'it removed its route (the session closed, or unmocked the function) with the invocation unanswered.');
+    log('error', text, { routesTable, polls: wait.polls });
+    throw new LambdaDoubleError(LAMBDA_DOUBLE_ERRORS.sessionLost, text);
+  }
   if ('timedOut' in wait) {
     const text =
       `no result for invocation ${invocationId} of Lambda function double ${functionName} (${double}) from session ${session} ` +

@@ -1,7 +1,13 @@
 /**
  * The invocation round trip both doubles run (the ECS container agent and the
  * Lambda function double): read the route, send the invocation to the session's
- * queue, poll the results table, parse the result, perform a task-token callback.
+ * queue, poll the results table (watching the route while it waits), parse the
+ * result, perform a task-token callback.
+ *
+ * Route liveness is judged on one clock: AWS's. The session writes a route's
+ * `expiresAt` on AWS's clock (learnt from the `Date` of DynamoDB's answers) and
+ * the double compares it with the `Date` of the answer that carried the route,
+ * so neither machine's own clock matters.
  *
  * Each step returns an outcome and logs nothing: the callers keep their own
  * logging, error types, exit codes and messages.
@@ -17,10 +23,34 @@ import {
   type InvocationResult,
   type TaskCallback,
 } from '@harness/core/protocol';
-import { getItem, sendMessage, sendTaskFailure, sendTaskSuccess, sleep, type AwsContext } from './aws.js';
+import {
+  isTransientFailure,
+  readItem,
+  readTwoItems,
+  REQUEST_TIMEOUT_MS,
+  sendMessage,
+  sendTaskFailure,
+  sendTaskSuccess,
+  sleep,
+  type AwsContext,
+  type ItemRead,
+} from './aws.js';
 
-/** The results table is polled with this backoff: first delay, factor, cap (ms). */
-export const RESULT_POLL_BACKOFF = { initialMs: 10, factor: 1.5, maxMs: 200 } as const;
+/**
+ * How the results table is polled: the delay before each poll is the larger of a backoff
+ * (`initialMs` × `factor`^n) and `latencyFactor` × the latency of the double's last call, at most
+ * `maxMs`, spread by ± `jitter`/2. Under load AWS (or moto) answers slower and the doubles poll
+ * less, instead of adding to the load; idle, a result is picked up within tens of milliseconds.
+ */
+export const RESULT_POLL = { initialMs: 20, factor: 1.5, maxMs: 1_000, latencyFactor: 2, jitter: 0.4 } as const;
+
+/**
+ * While it waits, the double re-reads its route every `intervalMs` (in the same BatchGetItem as the
+ * result poll): a route that moved to another live session gets the invocation again (same id: it
+ * is answered once); a route that expired `graceMs` ago (AWS's clock) and was not taken, or was
+ * removed, means the session is gone, and the double stops waiting.
+ */
+export const ROUTE_WATCH = { intervalMs: 1_500, graceMs: 2_000, maxResends: 3 } as const;
 
 /** A live route: the session that mocked the double and its queue. */
 export interface Route {
@@ -36,24 +66,44 @@ export interface Route {
  * - `invalid`: a live route item without a session or a queueUrl.
  */
 export type RouteLookup =
-  | { readonly status: 'found'; readonly route: Route }
+  | { readonly status: 'found'; readonly route: Route; readonly expiresAt?: number }
   | { readonly status: 'none' }
   | { readonly status: 'expired'; readonly session: unknown; readonly expiresAt: number }
   | { readonly status: 'invalid' };
 
 /**
- * Reads the route of `double` (a consistent GetItem) and checks it.
+ * Reads the route of `double` (a consistent GetItem) and checks it against AWS's clock: the `Date` of
+ * DynamoDB's answer.
  *
- * @param now The clock (ms since the epoch), read once the item is in hand.
+ * @param now A clock (ms since the epoch), used only when the answer has no `Date` header.
  */
 export async function lookUpRoute(aws: AwsContext, routesTable: string, double: string, now: () => number = Date.now): Promise<RouteLookup> {
-  const item = await getItem(aws, routesTable, { [TABLE_KEYS.routes]: double });
+  for (;;) {
+    const read = await readItem(aws, routesTable, { [TABLE_KEYS.routes]: double });
+    const lookup = judgeRoute(read, now);
+    // A route that lapsed less than ROUTE_WATCH.graceMs ago may belong to a live session whose heartbeat is
+    // late (a loaded endpoint): read it again shortly rather than report a crash that did not happen.
+    if (lookup.status !== 'expired' || lookup.expiresAt * 1000 + ROUTE_WATCH.graceMs < answerTime(read, now)) return lookup;
+    await sleep(250);
+  }
+}
+
+/**
+ * AWS's time of an answer: its `Date` is whole seconds, so the middle of that second (or `now()` when
+ * the answer had none).
+ */
+function answerTime(read: ItemRead, now: () => number): number {
+  return read.date === undefined ? now() : read.date + 500;
+}
+
+function judgeRoute(read: ItemRead, now: () => number): RouteLookup {
+  const { item } = read;
   if (!item) return { status: 'none' };
   const expiresAt = item[TABLE_KEYS.ttl];
-  if (typeof expiresAt === 'number' && expiresAt < now() / 1000) return { status: 'expired', session: item.session, expiresAt };
+  if (typeof expiresAt === 'number' && expiresAt * 1000 < answerTime(read, now)) return { status: 'expired', session: item.session, expiresAt };
   const { session, queueUrl } = item;
   if (typeof session !== 'string' || !session || typeof queueUrl !== 'string' || !queueUrl) return { status: 'invalid' };
-  return { status: 'found', route: { session, queueUrl } };
+  return { status: 'found', route: { session, queueUrl }, ...(typeof expiresAt === 'number' ? { expiresAt } : {}) };
 }
 
 /**
@@ -61,9 +111,17 @@ export async function lookUpRoute(aws: AwsContext, routesTable: string, double: 
  * `sentAt`: ms since the epoch, before and after SendMessage), or refused it
  * because it does not fit in a message (`tooLarge`, nothing sent).
  */
-export type SendOutcome =
-  | { readonly invocationId: string; readonly sendStartedAt: number; readonly sentAt: number }
-  | { readonly invocationId: string; readonly tooLarge: Error };
+export type SendOutcome = SentInvocation | { readonly invocationId: string; readonly tooLarge: Error };
+
+/** An invocation on its way: the message, where it went, and when. */
+export interface SentInvocation {
+  readonly invocationId: string;
+  readonly double: string;
+  readonly message: InvocationMessage;
+  readonly route: Route;
+  readonly sendStartedAt: number;
+  readonly sentAt: number;
+}
 
 /**
  * Sends a new invocation of `double` with `payload` to the route's queue.
@@ -95,26 +153,102 @@ export async function sendInvocation(
   beforeSend?.(invocationId, Buffer.byteLength(body));
   const sendStartedAt = Date.now();
   await sendMessage(aws, route.queueUrl, body, { groupId: double, deduplicationId: invocationId });
-  return { invocationId, sendStartedAt, sentAt: Date.now() };
+  return { invocationId, double, message, route, sendStartedAt, sentAt: Date.now() };
 }
 
-/** What {@link awaitResult} got: the results item, or nothing by the deadline; `polls`: the GetItems it made. */
-export type ResultWait =
-  | { readonly item: Record<string, unknown>; readonly polls: number }
-  | { readonly timedOut: true; readonly polls: number };
+/** The session an invocation was sent to is gone: its route expired and was not taken (`expired`), or it was removed (`released`). */
+export interface SessionLost {
+  readonly session: string;
+  readonly reason: 'expired' | 'released';
+  /** Epoch seconds, AWS's clock: when the route expired (`expired` only). */
+  readonly expiresAt?: number;
+}
 
-/** Polls the results table for `invocationId` (with {@link RESULT_POLL_BACKOFF}) until its item is there or `deadline` (ms since the epoch) has passed. */
-export async function awaitResult(aws: AwsContext, resultsTable: string, invocationId: string, deadline: number): Promise<ResultWait> {
-  let delay: number = RESULT_POLL_BACKOFF.initialMs;
+/**
+ * What {@link awaitResult} got: the results item; nothing by the deadline; or the end of the session it
+ * waited on. `polls`: the reads it made; `resent`: the sessions it sent the invocation to again after
+ * its route moved.
+ */
+export type ResultWait =
+  | { readonly item: Record<string, unknown>; readonly polls: number; readonly resent: readonly string[] }
+  | { readonly timedOut: true; readonly polls: number; readonly resent: readonly string[] }
+  | { readonly sessionLost: SessionLost; readonly polls: number; readonly resent: readonly string[] };
+
+/** Where {@link awaitResult} reads: the results table, and the routes table it watches the route in. */
+export interface ResultTables {
+  readonly resultsTable: string;
+  readonly routesTable: string;
+}
+
+/** Knobs of {@link awaitResult} (tests shorten them). */
+export interface AwaitOptions {
+  /** This machine's clock, used only when an answer has no `Date`. */
+  readonly now?: () => number;
+  readonly poll?: Partial<Record<keyof typeof RESULT_POLL, number>>;
+  readonly watch?: Partial<Record<keyof typeof ROUTE_WATCH, number>>;
+  /** Told when the invocation is sent again to the session that took the route. */
+  readonly onResend?: (from: string, to: string) => void;
+}
+
+/**
+ * Waits for the result of a sent invocation: polls the results table (see {@link RESULT_POLL}) until
+ * the item is there or `deadline` (ms since the epoch) has passed, watching the route meanwhile (see
+ * {@link ROUTE_WATCH}). A poll that fails transiently (no answer, a 5xx, throttling) counts as "not yet";
+ * no poll runs past the deadline.
+ */
+export async function awaitResult(aws: AwsContext, tables: ResultTables, sent: SentInvocation, deadline: number, options: AwaitOptions = {}): Promise<ResultWait> {
+  const poll = { ...RESULT_POLL, ...options.poll };
+  const watch = { ...ROUTE_WATCH, ...options.watch };
+  const now = options.now ?? Date.now;
+  const resultKey = { [TABLE_KEYS.results]: sent.invocationId };
+  const routeKey = { [TABLE_KEYS.routes]: sent.double };
+  const resent: string[] = [];
+  let route = sent.route;
   let polls = 0;
-  for (;;) {
-    polls++;
-    const item = await getItem(aws, resultsTable, { [TABLE_KEYS.results]: invocationId });
-    if (item) return { item, polls };
+  let lastLatency = sent.sentAt - sent.sendStartedAt;
+  let lastRouteCheck = Date.now();
+  for (let step = 0; ; step++) {
     const remaining = deadline - Date.now();
-    if (remaining <= 0) return { timedOut: true, polls };
-    await sleep(Math.min(delay, remaining));
-    delay = Math.min(delay * RESULT_POLL_BACKOFF.factor, RESULT_POLL_BACKOFF.maxMs);
+    const delay = Math.min(poll.maxMs, Math.max(poll.initialMs * poll.factor ** step, poll.latencyFactor * lastLatency)) * (1 - poll.jitter / 2 + poll.jitter * Math.random());
+    // The last poll comes at the deadline, not after it.
+    await sleep(Math.max(0, Math.min(delay, remaining)));
+    const timeoutMs = Math.max(1, Math.min(REQUEST_TIMEOUT_MS, deadline - Date.now() + 1_000));
+    const checkRoute = Date.now() - lastRouteCheck >= watch.intervalMs;
+    const started = Date.now();
+    polls++;
+    let result: ItemRead | 'unread' = 'unread';
+    let routeRead: ItemRead | 'unread' = 'unread';
+    try {
+      if (checkRoute) {
+        const read = await readTwoItems(aws, { table: tables.resultsTable, key: resultKey }, { table: tables.routesTable, key: routeKey }, { attempts: 1, timeoutMs });
+        result = read.first;
+        routeRead = read.second;
+      } else {
+        result = await readItem(aws, tables.resultsTable, resultKey, { attempts: 1, timeoutMs });
+      }
+      lastLatency = Date.now() - started;
+    } catch (error) {
+      if (!isTransientFailure(error)) throw error;
+      lastLatency = Math.max(lastLatency, Date.now() - started);
+    }
+    if (result !== 'unread' && result.item) return { item: result.item, polls, resent };
+    if (routeRead !== 'unread') {
+      lastRouteCheck = Date.now();
+      const judged = judgeRoute(routeRead, now);
+      if (judged.status === 'none') return { sessionLost: { session: route.session, reason: 'released' }, polls, resent };
+      if (judged.status === 'found' && judged.route.session !== route.session && resent.length < watch.maxResends) {
+        // The route moved: the session we sent to is gone and another took the double over.
+        const from = route.session;
+        route = judged.route;
+        const message: InvocationMessage = { ...sent.message, session: route.session };
+        await sendMessage(aws, route.queueUrl, JSON.stringify(message), { groupId: sent.double, deduplicationId: `${sent.invocationId}-${resent.length + 1}` });
+        resent.push(route.session);
+        options.onResend?.(from, route.session);
+      } else if (judged.status === 'expired' && judged.expiresAt * 1000 + watch.graceMs < answerTime(routeRead, now)) {
+        return { sessionLost: { session: route.session, reason: 'expired', expiresAt: judged.expiresAt }, polls, resent };
+      }
+    }
+    if (Date.now() >= deadline) return { timedOut: true, polls, resent };
   }
 }
 

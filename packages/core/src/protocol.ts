@@ -60,7 +60,13 @@ export function parseDoubleId(id: string): { kind: string; name: string } {
   return { kind: id.slice(0, colon), name: id.slice(colon + 1) };
 }
 
-/** An item of the routes table. Key: `double`. */
+/**
+ * An item of the routes table. Key: `double`.
+ *
+ * `expiresAt` is on AWS's clock: the session learns it from the `Date` of DynamoDB's answers, and a double
+ * compares it with the `Date` of the answer that carried the route (a state machine double, with
+ * `$$.State.EnteredTime`, Step Functions' clock), so two machines' clocks are never compared.
+ */
 export interface RouteItem {
   readonly double: string;
   readonly session: string;
@@ -130,6 +136,11 @@ export const AGENT_EXIT_CODES = {
   noRoute: 78,
   /** The bootstrap refused the agent: its SHA-256 did not match the pinned value. */
   integrityError: 77,
+  /**
+   * The session the invocation was sent to stopped answering before it answered: its route expired without a
+   * heartbeat and no other session took it over (the test process was killed or crashed), or it removed its route.
+   */
+  sessionLost: 69,
   /** The result did not arrive within the timeout. */
   timeout: 124,
 } as const;

@@ -91,12 +91,15 @@ export function roleResource(description: string, trust: IamPolicyDocument, poli
   };
 }
 
-/** A double may read its route and its result: `dynamodb:GetItem` on the routes and results tables. */
+/**
+ * A double may read its route and its result: `dynamodb:GetItem`, and `dynamodb:BatchGetItem` (the result
+ * and the route in one read while it waits), on the routes and results tables.
+ */
 export function readTablesStatement(core: Pick<CoreResources, 'routesTable' | 'resultsTable'>): IamStatement {
   return {
     Sid: 'ReadRouteAndResult',
     Effect: 'Allow',
-    Action: 'dynamodb:GetItem',
+    Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem'],
     Resource: [accountArn('dynamodb', `table/${core.routesTable}`), accountArn('dynamodb', `table/${core.resultsTable}`)],
   };
 }

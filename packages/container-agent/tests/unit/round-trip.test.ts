@@ -2,12 +2,14 @@ import { MAX_MESSAGE_BYTES, PROTOCOL_VERSION, type InvocationMessage } from '@ha
 import { describe, expect, it } from 'vitest';
 import { createAwsContext, type AttributeValue, type AwsContext } from '../../src/aws.js';
 import {
-  RESULT_POLL_BACKOFF,
+  RESULT_POLL,
+  ROUTE_WATCH,
   awaitResult,
   lookUpRoute,
   parseResultItem,
   performCallback,
   sendInvocation,
+  type SentInvocation,
 } from '../../src/round-trip.js';
 
 const QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/hx-session-s1';
@@ -18,13 +20,25 @@ interface Call {
   readonly at: number;
 }
 
-/** An AwsContext whose fetch answers DynamoDB GetItem from `items` (by table), records every call and answers `{}` otherwise. */
-function fakeAws(items: { routes?: Record<string, AttributeValue> | undefined; results?: (poll: number) => Record<string, AttributeValue> | undefined } = {}): {
+/**
+ * An AwsContext whose fetch answers DynamoDB GetItem and BatchGetItem from `items` (by table; `routes` may
+ * change from call to call), stamps answers with `date` (AWS's clock) when given, records every call and
+ * answers `{}` otherwise. `fail(operation, call)` may answer an HTTP status instead.
+ */
+function fakeAws(
+  items: {
+    routes?: Record<string, AttributeValue> | undefined | ((call: number) => Record<string, AttributeValue> | undefined);
+    results?: (poll: number) => Record<string, AttributeValue> | undefined;
+    date?: () => number;
+    fail?: (operation: string, call: number) => number | undefined;
+  } = {},
+): {
   readonly aws: AwsContext;
   readonly calls: Call[];
 } {
   const calls: Call[] = [];
   let polls = 0;
+  const routeItem = (): Record<string, AttributeValue> | undefined => (typeof items.routes === 'function' ? items.routes(calls.length) : items.routes);
   const aws = createAwsContext(
     { AWS_REGION: 'eu-west-1' },
     {
@@ -32,22 +46,55 @@ function fakeAws(items: { routes?: Record<string, AttributeValue> | undefined; r
       fetch: async (_url, init) => {
         const target = new Headers(init?.headers).get('x-amz-target') ?? '';
         const input = JSON.parse(String(init?.body ?? '{}')) as Record<string, unknown>;
-        calls.push({ operation: target.split('.')[1] ?? '', input, at: Date.now() });
+        const operation = target.split('.')[1] ?? '';
+        calls.push({ operation, input, at: Date.now() });
+        const headers: Record<string, string> = items.date ? { date: new Date(items.date()).toUTCString() } : {};
+        const status = items.fail?.(operation, calls.length);
+        if (status) return new Response(JSON.stringify({ __type: status === 400 ? 'ThrottlingException' : 'InternalFailure' }), { status, headers });
         let body: unknown = {};
         if (target === 'DynamoDB_20120810.GetItem' && input.TableName === 'routes') {
-          body = items.routes ? { Item: items.routes } : {};
+          const route = routeItem();
+          body = route ? { Item: route } : {};
         } else if (target === 'DynamoDB_20120810.GetItem') {
           const item = items.results?.(++polls);
           body = item ? { Item: item } : {};
+        } else if (target === 'DynamoDB_20120810.BatchGetItem') {
+          const result = items.results?.(++polls);
+          const route = routeItem();
+          body = { Responses: { results: result ? [result] : [], routes: route ? [route] : [] } };
         } else if (target === 'AmazonSQS.SendMessage') {
           body = { MessageId: 'm-1' };
         }
-        return new Response(JSON.stringify(body), { status: 200 });
+        return new Response(JSON.stringify(body), { status: 200, headers });
       },
     },
   );
   return { aws, calls };
 }
+
+/** An invocation as sendInvocation returns it, sent to session s1 just now. */
+function sentInvocation(overrides: Partial<SentInvocation> = {}): SentInvocation {
+  const now = Date.now();
+  return {
+    invocationId: 'i-1',
+    double: 'ecs:Job',
+    message: { v: PROTOCOL_VERSION, invocationId: 'i-1', double: 'ecs:Job', session: 's1', payload: { a: 1 }, sentAt: new Date(now).toISOString() },
+    route: { session: 's1', queueUrl: QUEUE_URL },
+    sendStartedAt: now,
+    sentAt: now,
+    ...overrides,
+  };
+}
+
+const route = (session: string, expiresAt: number, queueUrl = QUEUE_URL): Record<string, AttributeValue> => ({
+  double: { S: 'ecs:Job' },
+  session: { S: session },
+  queueUrl: { S: queueUrl },
+  expiresAt: { N: String(expiresAt) },
+});
+const TABLES = { resultsTable: 'results', routesTable: 'routes' };
+/** Short knobs, so a route check comes after 30 ms and polls are ~5 ms apart. */
+const QUICK = { poll: { initialMs: 5, factor: 1, maxMs: 5, jitter: 0 }, watch: { intervalMs: 30, graceMs: 2_000 } };
 
 const inAMinute = () => String(Math.floor(Date.now() / 1000) + 60);
 
@@ -60,7 +107,7 @@ describe('Function: lookUpRoute', () => {
     const lookup = await lookUpRoute(aws, 'routes', 'ecs:Job');
 
     // Assert
-    expect(lookup).toEqual({ status: 'found', route: { session: 's1', queueUrl: QUEUE_URL } });
+    expect(lookup).toMatchObject({ status: 'found', route: { session: 's1', queueUrl: QUEUE_URL } });
     expect(calls).toHaveLength(1);
     expect(calls[0]?.input).toMatchObject({ TableName: 'routes', Key: { double: { S: 'ecs:Job' } }, ConsistentRead: true });
   });
@@ -70,17 +117,50 @@ describe('Function: lookUpRoute', () => {
     expect(await lookUpRoute(aws, 'routes', 'ecs:Job')).toEqual({ status: 'none' });
   });
 
-  it("answers 'expired' with the item's session and expiresAt when expiresAt is past the clock", async () => {
+  it("answers 'expired' with the item's session and expiresAt when expiresAt is past the clock (an answer without a Date)", async () => {
     // Arrange
     const { aws } = fakeAws({ routes: { double: { S: 'ecs:Job' }, session: { S: 's0' }, queueUrl: { S: QUEUE_URL }, expiresAt: { N: '1000' } } });
 
     // Act
-    const expired = await lookUpRoute(aws, 'routes', 'ecs:Job', () => 1_000_001);
+    const expired = await lookUpRoute(aws, 'routes', 'ecs:Job', () => 1_000_000 + ROUTE_WATCH.graceMs + 1);
     const live = await lookUpRoute(aws, 'routes', 'ecs:Job', () => 999_000);
 
     // Assert
     expect(expired).toEqual({ status: 'expired', session: 's0', expiresAt: 1000 });
-    expect(live).toEqual({ status: 'found', route: { session: 's0', queueUrl: QUEUE_URL } });
+    expect(live).toEqual({ status: 'found', route: { session: 's0', queueUrl: QUEUE_URL }, expiresAt: 1000 });
+  });
+
+  it.each([
+    ['5 minutes behind', -300_000],
+    ['5 minutes ahead', 300_000],
+    ['70 s behind', -70_000],
+  ])("judges a route on the Date of DynamoDB's answer, not this machine's clock (%s)", async (_case, skewMs) => {
+    // Arrange: AWS's clock is the real one; the route lives 6 s more on it
+    const awsNow = Date.now();
+    const liveUntil = Math.floor(awsNow / 1000) + 6;
+    const live = fakeAws({ date: () => awsNow, routes: route('s1', liveUntil) });
+    const dead = fakeAws({ date: () => awsNow, routes: route('s1', liveUntil - 8) });
+    const skewed = () => Date.now() + skewMs;
+
+    // Act + Assert
+    expect(await lookUpRoute(live.aws, 'routes', 'ecs:Job', skewed)).toMatchObject({ status: 'found', route: { session: 's1' } });
+    expect(await lookUpRoute(dead.aws, 'routes', 'ecs:Job', skewed)).toMatchObject({ status: 'expired', session: 's1' });
+  });
+
+  it('reads a route that lapsed less than graceMs ago again, and finds it renewed (a late heartbeat, not a crash)', async () => {
+    // Arrange: the first read finds the route 1 s past its expiry; the second finds it renewed
+    const awsNow = Date.now();
+    const { aws, calls } = fakeAws({
+      date: () => awsNow,
+      routes: (call) => route('s1', Math.floor(awsNow / 1000) + (call === 1 ? -1 : 6)),
+    });
+
+    // Act
+    const lookup = await lookUpRoute(aws, 'routes', 'ecs:Job');
+
+    // Assert
+    expect(lookup).toMatchObject({ status: 'found', route: { session: 's1' } });
+    expect(calls).toHaveLength(2);
   });
 
   it("answers 'expired' before checking the session and queue of the item", async () => {
@@ -164,26 +244,34 @@ describe('Function: awaitResult', () => {
     const { aws, calls } = fakeAws({ results: (poll) => (poll === 3 ? { invocationId: { S: 'i-1' }, result: { S: '{}' } } : undefined) });
 
     // Act
-    const wait = await awaitResult(aws, 'results', 'i-1', Date.now() + 10_000);
+    const wait = await awaitResult(aws, TABLES, sentInvocation(), Date.now() + 10_000);
 
     // Assert
-    expect(wait).toEqual({ item: { invocationId: 'i-1', result: '{}' }, polls: 3 });
+    expect(wait).toEqual({ item: { invocationId: 'i-1', result: '{}' }, polls: 3, resent: [] });
     expect(calls.map((call) => call.input)).toEqual(
       Array.from({ length: 3 }, () => expect.objectContaining({ TableName: 'results', Key: { invocationId: { S: 'i-1' } }, ConsistentRead: true })),
     );
   });
 
-  it('polls with a growing delay from RESULT_POLL_BACKOFF', async () => {
-    // Arrange
+  it('waits longer between polls as the wait grows, and at least latencyFactor × the last call', async () => {
+    // Arrange: the send took 40 ms, so the first poll waits at least ~80 ms × (1 - jitter/2)
     const { aws, calls } = fakeAws({ results: (poll) => (poll === 4 ? { invocationId: { S: 'i-1' }, result: { S: '{}' } } : undefined) });
+    const sent = sentInvocation({ sendStartedAt: Date.now() - 40, sentAt: Date.now() });
 
     // Act
-    await awaitResult(aws, 'results', 'i-1', Date.now() + 10_000);
+    await awaitResult(aws, TABLES, sent, Date.now() + 10_000);
 
-    // Assert: waits of ~10, ~15, ~22.5 ms between the polls (timers may fire a millisecond early)
+    // Assert
+    const floor = RESULT_POLL.latencyFactor * 40 * (1 - RESULT_POLL.jitter / 2);
+    expect((calls[0]?.at ?? 0) - sent.sentAt).toBeGreaterThanOrEqual(Math.floor(floor) - 1);
     const gaps = calls.slice(1).map((call, index) => call.at - (calls[index]?.at ?? 0));
-    const expected = [0, 1, 2].map((step) => RESULT_POLL_BACKOFF.initialMs * RESULT_POLL_BACKOFF.factor ** step);
-    gaps.forEach((gap, index) => expect(gap).toBeGreaterThanOrEqual(Math.floor(expected[index] ?? 0) - 1));
+    const backoff = [1, 2, 3].map((step) => RESULT_POLL.initialMs * RESULT_POLL.factor ** step * (1 - RESULT_POLL.jitter / 2));
+    gaps.forEach((gap, index) => expect(gap).toBeGreaterThanOrEqual(Math.floor(backoff[index] ?? 0) - 1));
+  });
+
+  it('never waits more than maxMs between polls', () => {
+    expect(RESULT_POLL.maxMs).toBe(1_000);
+    expect(ROUTE_WATCH).toEqual({ intervalMs: 1_500, graceMs: 2_000, maxResends: 3 });
   });
 
   it('gives up once the deadline has passed, with the number of polls made', async () => {
@@ -192,21 +280,115 @@ describe('Function: awaitResult', () => {
     const started = Date.now();
 
     // Act
-    const wait = await awaitResult(aws, 'results', 'i-1', started + 50);
+    const wait = await awaitResult(aws, TABLES, sentInvocation(), started + 100);
 
     // Assert
     expect(wait).toMatchObject({ timedOut: true });
     expect(wait.polls).toBeGreaterThan(1);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(49);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(99);
   });
 
   it('polls once when the deadline is already past', async () => {
     const { aws } = fakeAws();
-    expect(await awaitResult(aws, 'results', 'i-1', Date.now() - 1)).toEqual({ timedOut: true, polls: 1 });
+    expect(await awaitResult(aws, TABLES, sentInvocation(), Date.now() - 1)).toEqual({ timedOut: true, polls: 1, resent: [] });
   });
 
-  it('has the backoff both doubles poll with', () => {
-    expect(RESULT_POLL_BACKOFF).toEqual({ initialMs: 10, factor: 1.5, maxMs: 200 });
+  it('takes a poll that fails with a 5xx or throttling as "not yet" and keeps polling', async () => {
+    // Arrange: calls 1 and 2 fail, the third finds the result
+    const { aws, calls } = fakeAws({
+      fail: (_operation, call) => (call === 1 ? 500 : call === 2 ? 400 : undefined),
+      results: () => ({ invocationId: { S: 'i-1' }, result: { S: '{}' } }),
+    });
+
+    // Act
+    const wait = await awaitResult(aws, TABLES, sentInvocation(), Date.now() + 10_000, QUICK);
+
+    // Assert: one attempt per poll, no retries inside a poll
+    expect(wait).toMatchObject({ item: { invocationId: 'i-1' }, polls: 3 });
+    expect(calls).toHaveLength(3);
+  });
+
+  it('stops at an error that cannot succeed on retry (HTTP 501)', async () => {
+    const { aws, calls } = fakeAws({ fail: () => 501 });
+    await expect(awaitResult(aws, TABLES, sentInvocation(), Date.now() + 10_000, QUICK)).rejects.toMatchObject({ status: 501 });
+    expect(calls).toHaveLength(1);
+  });
+
+  it('reads the route with the result (BatchGetItem) once a route check is due, and goes on while the route is live', async () => {
+    // Arrange: AWS's clock says the route has 60 s to live
+    const aws0 = Date.now();
+    const { aws, calls } = fakeAws({
+      date: () => aws0,
+      routes: route('s1', Math.floor(aws0 / 1000) + 60),
+      results: (poll) => (poll === 10 ? { invocationId: { S: 'i-1' }, result: { S: '{}' } } : undefined),
+    });
+
+    // Act
+    const wait = await awaitResult(aws, TABLES, sentInvocation(), Date.now() + 10_000, QUICK);
+
+    // Assert
+    expect(wait).toMatchObject({ item: { invocationId: 'i-1' }, resent: [] });
+    const batch = calls.find((call) => call.operation === 'BatchGetItem');
+    expect(batch?.input).toEqual({
+      RequestItems: {
+        results: { Keys: [{ invocationId: { S: 'i-1' } }], ConsistentRead: true },
+        routes: { Keys: [{ double: { S: 'ecs:Job' } }], ConsistentRead: true },
+      },
+    });
+  });
+
+  it('reports the session lost once its route expired graceMs ago on AWS\'s clock, whatever this machine\'s clock says', async () => {
+    // Arrange: the route expired 3 s ago by AWS's Date; this machine's clock is 5 minutes behind
+    const awsNow = Date.now();
+    const expiresAt = Math.floor(awsNow / 1000) - 3;
+    const { aws } = fakeAws({ date: () => awsNow, routes: route('s1', expiresAt) });
+
+    // Act
+    const wait = await awaitResult(aws, TABLES, sentInvocation(), Date.now() + 10_000, { ...QUICK, now: () => Date.now() - 300_000 });
+
+    // Assert
+    expect(wait).toMatchObject({ sessionLost: { session: 's1', reason: 'expired', expiresAt }, resent: [] });
+  });
+
+  it('keeps waiting while an expired route is within its grace (a takeover may come)', async () => {
+    // Arrange: expired 1 s ago (grace 2 s) for the whole wait
+    const awsNow = Date.now();
+    const { aws } = fakeAws({ date: () => awsNow, routes: route('s1', Math.floor(awsNow / 1000) - 1) });
+
+    // Act
+    const wait = await awaitResult(aws, TABLES, sentInvocation(), Date.now() + 150, QUICK);
+
+    // Assert
+    expect(wait).toMatchObject({ timedOut: true });
+  });
+
+  it('reports the session lost at once when its route was removed', async () => {
+    const { aws } = fakeAws({ date: () => Date.now() });
+    const wait = await awaitResult(aws, TABLES, sentInvocation(), Date.now() + 10_000, QUICK);
+    expect(wait).toMatchObject({ sessionLost: { session: 's1', reason: 'released' } });
+  });
+
+  it('sends the invocation again, same id, to the session that took the route over, and waits for its answer', async () => {
+    // Arrange: s2 holds a live route; its answer comes after the re-send
+    const awsNow = Date.now();
+    let resentAt = Infinity;
+    const { aws, calls } = fakeAws({
+      date: () => awsNow,
+      routes: route('s2', Math.floor(awsNow / 1000) + 60, `${QUEUE_URL}-s2`),
+      results: () => (calls.some((call) => call.operation === 'SendMessage') ? { invocationId: { S: 'i-1' }, result: { S: '{}' } } : undefined),
+    });
+    const resends: string[] = [];
+
+    // Act
+    const wait = await awaitResult(aws, TABLES, sentInvocation(), Date.now() + 10_000, { ...QUICK, onResend: (from, to) => resends.push(`${from}→${to}`) });
+    resentAt = calls.findIndex((call) => call.operation === 'SendMessage');
+
+    // Assert
+    expect(wait).toMatchObject({ item: { invocationId: 'i-1' }, resent: ['s2'] });
+    expect(resends).toEqual(['s1→s2']);
+    const send = calls[resentAt]?.input as { QueueUrl: string; MessageBody: string };
+    expect(send.QueueUrl).toBe(`${QUEUE_URL}-s2`);
+    expect(JSON.parse(send.MessageBody)).toEqual({ ...sentInvocation().message, sentAt: expect.any(String), session: 's2' });
   });
 });
 

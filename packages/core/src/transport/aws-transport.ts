@@ -10,6 +10,7 @@ import {
 } from '../protocol.js';
 import { sessionQueuePrefix } from '../stacks.js';
 import type { CoreResources } from '../types/adapter.js';
+import { AwsClock, observeAwsClock } from './aws-clock.js';
 import { isConditionalCheckFailed, loadAwsSdk, type AwsSdk } from './aws-sdk.js';
 import type { Dispatch, DroppedMessage, SessionTransport } from './transport.js';
 
@@ -20,68 +21,142 @@ export interface AwsTransportOptions {
   readonly core: CoreResources;
   readonly sqs: SQSClient;
   readonly dynamodb: DynamoDBClient;
-  /** Lifetime of a route without a heartbeat, in seconds. Default 60. */
-  readonly routeTtlSeconds?: number;
-  /** How often routes are renewed, in milliseconds. Default 15 000. */
-  readonly heartbeatIntervalMs?: number;
+  /**
+   * Lifetime of a route without a heartbeat, in seconds: how soon a crashed session is seen as dead by the
+   * tasks waiting on it and by the next session that mocks the same double. Default {@link ROUTE_DEFAULTS}.
+   */
+  readonly routeTtlSeconds?: number | undefined;
+  /** How often routes are renewed, in milliseconds. Default {@link ROUTE_DEFAULTS}. */
+  readonly heartbeatIntervalMs?: number | undefined;
   /** How long to wait for another session to release a double, in milliseconds. Default 60 000. */
-  readonly routeWaitTimeoutMs?: number;
+  readonly routeWaitTimeoutMs?: number | undefined;
   /** How long `close()` waits for running handlers, in milliseconds. Default 10 000. */
-  readonly closeTimeoutMs?: number;
+  readonly closeTimeoutMs?: number | undefined;
   /** Long-poll wait per receive, in seconds (SQS allows at most 20). Default 20. */
-  readonly receiveWaitSeconds?: number;
+  readonly receiveWaitSeconds?: number | undefined;
+  /** Receives in flight at once. Default {@link LISTENER_DEFAULTS}. */
+  readonly receivers?: number | undefined;
+  /**
+   * Seconds a received message stays invisible; extended while its handler runs. A receive whose answer is
+   * lost costs this much before the messages come back. Default {@link LISTENER_DEFAULTS}.
+   */
+  readonly visibilityTimeoutSeconds?: number | undefined;
+  /** How long one SQS or DynamoDB call (other than a long poll) may take before it is given up and retried, in ms. Default 5 000. */
+  readonly requestTimeoutMs?: number | undefined;
+  /** Handlers running at once; receiving pauses at this many. Default 1 000. */
+  readonly maxConcurrentHandlers?: number | undefined;
+  /** This machine's clock, epoch ms (tests skew it). Routes are written on AWS's clock, learnt from its answers. */
+  readonly now?: (() => number) | undefined;
   /** Told about listener problems that do not stop it (a failed receive, a lost route). */
-  readonly onError?: (error: Error) => void;
+  readonly onError?: ((error: Error) => void) | undefined;
 }
+
+/**
+ * Route liveness defaults: a route lives 6 s past its last heartbeat, renewed every 1.5 s (four chances
+ * before it lapses). A task waiting on a crashed session sees it dead within about 9 s of the crash.
+ */
+export const ROUTE_DEFAULTS = { ttlSeconds: 6, heartbeatIntervalMs: 1_500 } as const;
+
+/** Listener defaults: receives in flight, visibility timeout (s), one call's timeout (ms), handlers at once. */
+export const LISTENER_DEFAULTS = { receivers: 4, visibilityTimeoutSeconds: 10, requestTimeoutMs: 10_000, maxConcurrentHandlers: 1_000 } as const;
+
+/**
+ * Result puts and deletes in flight at once. The SDK's client keeps 50 sockets; past
+ * that, calls queue inside it while their timeouts run, and a heartbeat queued behind hundreds of puts
+ * arrives too late to keep the route. Bounded here, routes, claims and receives always find a socket.
+ */
+const BULK_CALLS_IN_FLIGHT = 40;
 
 /** DynamoDB's item limit is 400 KB; leave room for the other attributes. */
 const MAX_RESULT_BYTES = 380_000;
 const RESULT_TTL_SECONDS = 3_600;
 const MAX_DROPPED_KEPT = 100;
+/** Answered invocation ids kept to recognise a redelivery (a message whose delete was lost). */
+const ANSWERED_KEPT = 20_000;
+/** Attempts of one SQS/DynamoDB call whose failure is transient (a lost answer, a reset, a 5xx, throttling). */
+const CALL_ATTEMPTS = 5;
+
+/** An invocation being answered, and the receipts of every copy of its message received meanwhile. */
+interface Running {
+  readonly work: Promise<void>;
+  readonly receipts: Set<string>;
+}
 
 /**
  * The aws target's transport: a queue per session, routes and results in
  * DynamoDB (see ARCHITECTURE.md, "The invocation protocol").
+ *
+ * Several receives are in flight at once and handlers run concurrently. A
+ * received message is invisible for a short visibility timeout, extended
+ * while its handler runs, so a receive whose answer is lost costs seconds.
+ * Every call has a timeout and is retried when its failure is transient;
+ * the result is written with a conditional put, so an invocation delivered
+ * twice is answered once. Routes carry an expiry on AWS's clock (see {@link AwsClock}).
  */
 export class AwsTransport implements SessionTransport {
   readonly dropped: DroppedMessage[] = [];
   private queueUrl: string | undefined;
   private readonly routes = new Set<string>();
-  private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly inFlight = new Map<string, Running>();
+  private readonly answered = new Set<string>();
   private readonly abort = new AbortController();
+  private readonly clock: AwsClock;
+  private readonly stopObserving: (() => void)[] = [];
   private listening: Promise<void> | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
+  private heartbeating: Promise<void> | undefined;
+  private slotFreed: (() => void) | undefined;
+  private deletes: { receipt: string; done: (error?: unknown) => void }[] = [];
+  private deleteScheduled = false;
+  private bulkInFlight = 0;
+  private readonly bulkWaiting: (() => void)[] = [];
   private closed = false;
   /** The SDK's command classes, loaded by start(). */
   private sdk!: AwsSdk;
 
-  constructor(private readonly options: AwsTransportOptions) {}
+  constructor(private readonly options: AwsTransportOptions) {
+    this.clock = new AwsClock(options.now ?? Date.now);
+  }
 
   private get routeTtlSeconds(): number {
-    return this.options.routeTtlSeconds ?? 60;
+    return this.options.routeTtlSeconds ?? ROUTE_DEFAULTS.ttlSeconds;
+  }
+
+  private get visibilitySeconds(): number {
+    return this.options.visibilityTimeoutSeconds ?? LISTENER_DEFAULTS.visibilityTimeoutSeconds;
+  }
+
+  /** AWS's clock as this session knows it: epoch seconds. */
+  private awsSeconds(): number {
+    return Math.floor(this.clock.now() / 1000);
   }
 
   async start(dispatch: Dispatch): Promise<void> {
     this.sdk = await loadAwsSdk();
+    this.stopObserving.push(observeAwsClock(this.options.dynamodb, this.clock));
     const queueName = `${sessionQueuePrefix(this.options.stackName)}${this.options.session}`;
-    const created = await this.options.sqs.send(
-      new this.sdk.sqs.CreateQueueCommand({
+    const [created] = await Promise.all([
+      this.call((abortSignal) => this.options.sqs.send(new this.sdk.sqs.CreateQueueCommand({
         QueueName: queueName,
         Attributes: {
           ReceiveMessageWaitTimeSeconds: '20',
-          VisibilityTimeout: '60',
+          VisibilityTimeout: String(this.visibilitySeconds),
           MessageRetentionPeriod: '3600',
           SqsManagedSseEnabled: 'true',
         },
         tags: { 'harness:stack': this.options.stackName, 'harness:session': this.options.session },
-      }),
-    );
+      }), { abortSignal })),
+      // One read before the first route is written, for the Date that sets the clock.
+      this.call((abortSignal) => this.options.dynamodb.send(new this.sdk.dynamodb.GetItemCommand({
+        TableName: this.options.core.routesTable,
+        Key: { double: { S: '~harness-clock' } },
+      }), { abortSignal })),
+    ]);
     if (!created.QueueUrl) throw new Error(`SQS created queue ${queueName} but returned no URL`);
     this.queueUrl = created.QueueUrl;
-    this.listening = this.listen(dispatch);
-    const interval = this.options.heartbeatIntervalMs ?? 15_000;
-    this.heartbeat = setInterval(() => void this.renewRoutes(), interval);
-    this.heartbeat.unref();
+    const receivers = Math.max(1, this.options.receivers ?? LISTENER_DEFAULTS.receivers);
+    this.listening = Promise.all(Array.from({ length: receivers }, () => this.listen(dispatch))).then(() => undefined);
+    this.scheduleHeartbeat();
   }
 
   async claimRoute(double: string): Promise<void> {
@@ -91,24 +166,22 @@ export class AwsTransport implements SessionTransport {
     const started = Date.now();
     let delayMs = 100;
     for (;;) {
-      const now = Math.floor(Date.now() / 1000);
+      const now = this.awsSeconds();
       const expiresAt = now + this.routeTtlSeconds;
       try {
-        await this.options.dynamodb.send(
-          new this.sdk.dynamodb.PutItemCommand({
-            TableName: this.options.core.routesTable,
-            Item: {
-              double: { S: double },
-              session: { S: this.options.session },
-              queueUrl: { S: queueUrl },
-              expiresAt: { N: String(expiresAt) },
-              expiresAtIso: { S: routeExpiryIso(expiresAt) },
-            },
-            ConditionExpression: 'attribute_not_exists(#double) OR #session = :session OR #expiresAt < :now',
-            ExpressionAttributeNames: { '#double': 'double', '#session': 'session', '#expiresAt': 'expiresAt' },
-            ExpressionAttributeValues: { ':session': { S: this.options.session }, ':now': { N: String(now) } },
-          }),
-        );
+        await this.call((abortSignal) => this.options.dynamodb.send(new this.sdk.dynamodb.PutItemCommand({
+          TableName: this.options.core.routesTable,
+          Item: {
+            double: { S: double },
+            session: { S: this.options.session },
+            queueUrl: { S: queueUrl },
+            expiresAt: { N: String(expiresAt) },
+            expiresAtIso: { S: routeExpiryIso(expiresAt) },
+          },
+          ConditionExpression: 'attribute_not_exists(#double) OR #session = :session OR #expiresAt < :now',
+          ExpressionAttributeNames: { '#double': 'double', '#session': 'session', '#expiresAt': 'expiresAt' },
+          ExpressionAttributeValues: { ':session': { S: this.options.session }, ':now': { N: String(now) } },
+        }), { abortSignal }));
         this.routes.add(double);
         return;
       } catch (error) {
@@ -125,15 +198,13 @@ export class AwsTransport implements SessionTransport {
   async releaseRoute(double: string): Promise<void> {
     this.routes.delete(double);
     try {
-      await this.options.dynamodb.send(
-        new this.sdk.dynamodb.DeleteItemCommand({
-          TableName: this.options.core.routesTable,
-          Key: { double: { S: double } },
-          ConditionExpression: '#session = :session',
-          ExpressionAttributeNames: { '#session': 'session' },
-          ExpressionAttributeValues: { ':session': { S: this.options.session } },
-        }),
-      );
+      await this.call((abortSignal) => this.options.dynamodb.send(new this.sdk.dynamodb.DeleteItemCommand({
+        TableName: this.options.core.routesTable,
+        Key: { double: { S: double } },
+        ConditionExpression: '#session = :session',
+        ExpressionAttributeNames: { '#session': 'session' },
+        ExpressionAttributeValues: { ':session': { S: this.options.session } },
+      }), { abortSignal }));
     } catch (error) {
       // Another session took the route after ours expired: it is theirs now.
       if (!isConditionalCheckFailed(error)) throw error;
@@ -143,22 +214,26 @@ export class AwsTransport implements SessionTransport {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    clearInterval(this.heartbeat);
+    clearTimeout(this.heartbeat);
     this.abort.abort();
+    this.slotFreed?.();
     await this.listening;
     await Promise.race([
-      Promise.allSettled(this.inFlight.values()),
+      Promise.allSettled([...this.inFlight.values()].map((running) => running.work)),
       sleep(this.options.closeTimeoutMs ?? 10_000),
     ]);
+    await this.heartbeating;
     const problems: unknown[] = [];
     for (const result of await Promise.allSettled([...this.routes].map((double) => this.releaseRoute(double)))) {
       if (result.status === 'rejected') problems.push(result.reason);
     }
     if (this.queueUrl) {
-      await this.options.sqs.send(new this.sdk.sqs.DeleteQueueCommand({ QueueUrl: this.queueUrl })).catch((error: unknown) => {
+      const QueueUrl = this.queueUrl;
+      await this.call((abortSignal) => this.options.sqs.send(new this.sdk.sqs.DeleteQueueCommand({ QueueUrl }), { abortSignal })).catch((error: unknown) => {
         problems.push(error);
       });
     }
+    for (const stop of this.stopObserving) stop();
     for (const problem of problems) this.report(problem);
   }
 
@@ -168,42 +243,52 @@ export class AwsTransport implements SessionTransport {
   }
 
   private async routeHolder(double: string): Promise<string | undefined> {
-    const found = await this.options.dynamodb.send(
-      new this.sdk.dynamodb.GetItemCommand({
-        TableName: this.options.core.routesTable,
-        Key: { double: { S: double } },
-        ConsistentRead: true,
-      }),
-    );
+    const found = await this.call((abortSignal) => this.options.dynamodb.send(new this.sdk.dynamodb.GetItemCommand({
+      TableName: this.options.core.routesTable,
+      Key: { double: { S: double } },
+      ConsistentRead: true,
+    }), { abortSignal }));
     return found.Item?.session?.S;
   }
 
+  // A chain of timeouts, not an interval: a slow renewal never overlaps the next. Each renewal starts one
+  // interval after the previous one started (not ended), so a slow endpoint does not stretch the gaps.
+  private scheduleHeartbeat(previousStart = Date.now()): void {
+    if (this.closed) return;
+    const interval = this.options.heartbeatIntervalMs ?? ROUTE_DEFAULTS.heartbeatIntervalMs;
+    this.heartbeat = setTimeout(() => {
+      const started = Date.now();
+      this.heartbeating = this.renewRoutes().finally(() => this.scheduleHeartbeat(started));
+    }, Math.max(0, previousStart + interval - Date.now()));
+    this.heartbeat.unref();
+  }
+
   private async renewRoutes(): Promise<void> {
-    const expiresAt = Math.floor(Date.now() / 1000) + this.routeTtlSeconds;
+    const expiresAt = this.awsSeconds() + this.routeTtlSeconds;
     await Promise.all(
       [...this.routes].map(async (double) => {
         try {
-          await this.options.dynamodb.send(
-            new this.sdk.dynamodb.UpdateItemCommand({
-              TableName: this.options.core.routesTable,
-              Key: { double: { S: double } },
-              UpdateExpression: 'SET #expiresAt = :expiresAt, #expiresAtIso = :expiresAtIso',
-              ConditionExpression: '#session = :session',
-              ExpressionAttributeNames: { '#expiresAt': 'expiresAt', '#expiresAtIso': 'expiresAtIso', '#session': 'session' },
-              ExpressionAttributeValues: {
-                ':expiresAt': { N: String(expiresAt) },
-                ':expiresAtIso': { S: routeExpiryIso(expiresAt) },
-                ':session': { S: this.options.session },
-              },
-            }),
-          );
+          await this.call((abortSignal) => this.options.dynamodb.send(new this.sdk.dynamodb.UpdateItemCommand({
+            TableName: this.options.core.routesTable,
+            Key: { double: { S: double } },
+            UpdateExpression: 'SET #expiresAt = :expiresAt, #expiresAtIso = :expiresAtIso',
+            ConditionExpression: '#session = :session',
+            ExpressionAttributeNames: { '#expiresAt': 'expiresAt', '#expiresAtIso': 'expiresAtIso', '#session': 'session' },
+            ExpressionAttributeValues: {
+              ':expiresAt': { N: String(expiresAt) },
+              ':expiresAtIso': { S: routeExpiryIso(expiresAt) },
+              ':session': { S: this.options.session },
+            },
+          }), { abortSignal }));
         } catch (error) {
+          if (!this.routes.has(double)) return; // released meanwhile
           if (isConditionalCheckFailed(error)) {
             this.routes.delete(double);
             this.report(
               new Error(
                 `session ${this.options.session} lost its route for ${double} (it expired and another session took it): ` +
-                  'its invocations now go there. Heartbeats were late; is the test process blocked?',
+                  `its invocations now go there. Heartbeats (every ${this.options.heartbeatIntervalMs ?? ROUTE_DEFAULTS.heartbeatIntervalMs} ms) ` +
+                  `were more than the route's ${this.routeTtlSeconds} s late; was the test process blocked? To fix this, raise routeTtlSeconds.`,
               ),
             );
           } else this.report(error);
@@ -214,17 +299,27 @@ export class AwsTransport implements SessionTransport {
 
   private async listen(dispatch: Dispatch): Promise<void> {
     const queueUrl = this.requireQueue();
+    const waitSeconds = this.options.receiveWaitSeconds ?? 20;
+    const maxHandlers = this.options.maxConcurrentHandlers ?? LISTENER_DEFAULTS.maxConcurrentHandlers;
     let failures = 0;
     while (!this.closed) {
+      if (this.inFlight.size >= maxHandlers) {
+        await new Promise<void>((resolve) => (this.slotFreed = resolve));
+        continue;
+      }
       let messages: Message[];
       try {
+        // A receive whose answer is lost is given up after its wait plus a call's timeout; its
+        // messages come back after the visibility timeout.
+        const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(waitSeconds * 1000 + this.requestTimeoutMs)]);
         const received = await this.options.sqs.send(
           new this.sdk.sqs.ReceiveMessageCommand({
             QueueUrl: queueUrl,
             MaxNumberOfMessages: 10,
-            WaitTimeSeconds: this.options.receiveWaitSeconds ?? 20,
+            WaitTimeSeconds: waitSeconds,
+            VisibilityTimeout: this.visibilitySeconds,
           }),
-          { abortSignal: this.abort.signal },
+          { abortSignal: signal },
         );
         messages = received.Messages ?? [];
         failures = 0;
@@ -239,9 +334,14 @@ export class AwsTransport implements SessionTransport {
     }
   }
 
-  /** Runs one received message; an invocation delivered twice shares the first run. */
+  private get requestTimeoutMs(): number {
+    return this.options.requestTimeoutMs ?? LISTENER_DEFAULTS.requestTimeoutMs;
+  }
+
+  /** Runs one received message; an invocation delivered twice shares the first run, or is recognised as answered. */
   private track(message: Message, dispatch: Dispatch): void {
     const body = message.Body ?? '';
+    const receipt = message.ReceiptHandle;
     let invocation: InvocationMessage;
     try {
       invocation = parseInvocationMessage(body);
@@ -253,10 +353,64 @@ export class AwsTransport implements SessionTransport {
       this.drop(message, `addressed to session ${invocation.session}, not ${this.options.session}`);
       return;
     }
-    const running = this.inFlight.get(invocation.invocationId);
-    const work = (running ?? this.answer(invocation, dispatch)).then(() => this.deleteMessage(message));
-    if (!running) this.inFlight.set(invocation.invocationId, work);
-    work.catch((error: unknown) => this.report(error));
+    const { invocationId } = invocation;
+    if (this.answered.has(invocationId)) {
+      if (receipt) this.deleteMessage(receipt).catch((error: unknown) => this.report(error));
+      return;
+    }
+    const running = this.inFlight.get(invocationId);
+    if (running) {
+      if (receipt) running.receipts.add(receipt);
+      return;
+    }
+    const receipts = new Set<string>(receipt ? [receipt] : []);
+    const extender = this.extendVisibility(receipts);
+    const work = this.answer(invocation, dispatch)
+      .then(() => {
+        this.remember(invocationId);
+        return Promise.all([...receipts].map((handle) => this.deleteMessage(handle)));
+      })
+      .then(
+        () => undefined,
+        (error: unknown) => this.report(error),
+      )
+      .finally(() => {
+        clearInterval(extender);
+        this.inFlight.delete(invocationId);
+        this.slotFreed?.();
+        this.slotFreed = undefined;
+      });
+    this.inFlight.set(invocationId, { work, receipts });
+  }
+
+  /** Keeps a running invocation's messages invisible: renews their visibility at half its timeout. */
+  private extendVisibility(receipts: Set<string>): NodeJS.Timeout {
+    const QueueUrl = this.requireQueue();
+    const timer = setInterval(() => {
+      for (const ReceiptHandle of receipts) {
+        // Not bulk: a renewal queued past the visibility timeout would be too late.
+        this.call((abortSignal) => this.options.sqs.send(new this.sdk.sqs.ChangeMessageVisibilityCommand({ QueueUrl, ReceiptHandle, VisibilityTimeout: this.visibilitySeconds }), { abortSignal })).catch(
+          (error: unknown) => {
+            // The message became visible and was received again: that copy's receipt is in the set too.
+            if ((error as { name?: string }).name === 'ReceiptHandleIsInvalid' || /receipt handle is invalid/i.test((error as Error).message)) receipts.delete(ReceiptHandle);
+            else this.report(error);
+          },
+        );
+      }
+    }, (this.visibilitySeconds * 1000) / 2);
+    timer.unref();
+    return timer;
+  }
+
+  private remember(invocationId: string): void {
+    this.answered.add(invocationId);
+    if (this.answered.size > ANSWERED_KEPT) {
+      // A Set iterates in insertion order: the oldest goes.
+      for (const oldest of this.answered) {
+        this.answered.delete(oldest);
+        break;
+      }
+    }
   }
 
   private async answer(invocation: InvocationMessage, dispatch: Dispatch): Promise<void> {
@@ -272,39 +426,113 @@ export class AwsTransport implements SessionTransport {
       encoded = JSON.stringify(tooLarge);
     }
     try {
-      await this.options.dynamodb.send(
-        new this.sdk.dynamodb.PutItemCommand({
-          TableName: this.options.core.resultsTable,
-          Item: {
-            invocationId: { S: invocation.invocationId },
-            session: { S: this.options.session },
-            result: { S: encoded },
-            expiresAt: { N: String(Math.floor(Date.now() / 1000) + RESULT_TTL_SECONDS) },
-          },
-          ConditionExpression: 'attribute_not_exists(invocationId)',
-        }),
-      );
+      await this.bulk(() => this.call((abortSignal) => this.options.dynamodb.send(new this.sdk.dynamodb.PutItemCommand({
+        TableName: this.options.core.resultsTable,
+        Item: {
+          invocationId: { S: invocation.invocationId },
+          session: { S: this.options.session },
+          result: { S: encoded },
+          expiresAt: { N: String(this.awsSeconds() + RESULT_TTL_SECONDS) },
+        },
+        ConditionExpression: 'attribute_not_exists(invocationId)',
+      }), { abortSignal })));
     } catch (error) {
-      // Already answered (a redelivery that outlived this process's memory): the first answer stands.
+      // Already answered (an earlier attempt whose answer was lost, or a redelivery that outlived this
+      // process's memory): the first answer stands.
       if (!isConditionalCheckFailed(error)) throw error;
     }
   }
 
-  private async deleteMessage(message: Message): Promise<void> {
-    if (!message.ReceiptHandle || !this.queueUrl) return;
-    await this.options.sqs.send(new this.sdk.sqs.DeleteMessageCommand({ QueueUrl: this.queueUrl, ReceiptHandle: message.ReceiptHandle }));
+  /** Deletes a message; deletes asked for in the same turn of the event loop go in one DeleteMessageBatch (up to 10). */
+  private deleteMessage(receipt: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.deletes.push({ receipt, done: (error) => (error === undefined ? resolve() : reject(error)) });
+      if (this.deleteScheduled) return;
+      this.deleteScheduled = true;
+      setImmediate(() => {
+        this.deleteScheduled = false;
+        const pending = this.deletes;
+        this.deletes = [];
+        for (let start = 0; start < pending.length; start += 10) void this.deleteBatch(pending.slice(start, start + 10));
+      });
+    });
+  }
+
+  private async deleteBatch(batch: { receipt: string; done: (error?: unknown) => void }[]): Promise<void> {
+    const QueueUrl = this.requireQueue();
+    try {
+      const answer = await this.bulk(() => this.call((abortSignal) => this.options.sqs.send(new this.sdk.sqs.DeleteMessageBatchCommand({
+        QueueUrl,
+        Entries: batch.map((entry, index) => ({ Id: String(index), ReceiptHandle: entry.receipt })),
+      }), { abortSignal })));
+      const failed = new Map((answer.Failed ?? []).map((failure) => [failure.Id, failure]));
+      batch.forEach((entry, index) => {
+        const failure = failed.get(String(index));
+        // The message comes back after its visibility timeout and is recognised as answered then.
+        entry.done(failure ? new Error(`SQS did not delete a message of session ${this.options.session}: ${failure.Code ?? ''} ${failure.Message ?? ''}`) : undefined);
+      });
+    } catch (error) {
+      for (const entry of batch) entry.done(error);
+    }
+  }
+
+  /**
+   * Sends one SQS or DynamoDB call with a timeout, retrying a transient failure (its answer lost or late,
+   * the connection reset, a 5xx but 501, throttling) up to {@link CALL_ATTEMPTS} times. The SDK's own
+   * retries do not cover an answer that never comes: it has no timeout by default.
+   */
+  private async call<T>(send: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await send(AbortSignal.timeout(this.requestTimeoutMs));
+      } catch (error) {
+        if (attempt >= CALL_ATTEMPTS || !isTransient(error)) throw error;
+        await sleep(Math.min(50 * 3 ** attempt, 2_000) * (0.5 + Math.random()));
+      }
+    }
+  }
+
+  /** Runs a bulk call (see {@link BULK_CALLS_IN_FLIGHT}) when a slot is free. */
+  private async bulk<T>(run: () => Promise<T>): Promise<T> {
+    if (this.bulkInFlight >= BULK_CALLS_IN_FLIGHT) await new Promise<void>((resolve) => this.bulkWaiting.push(resolve));
+    this.bulkInFlight++;
+    try {
+      return await run();
+    } finally {
+      this.bulkInFlight--;
+      this.bulkWaiting.shift()?.();
+    }
   }
 
   private drop(message: Message, reason: string): void {
     this.dropped.push({ reason, body: (message.Body ?? '').slice(0, 2_000), receivedAt: new Date() });
     if (this.dropped.length > MAX_DROPPED_KEPT) this.dropped.shift();
-    this.deleteMessage(message).catch((error: unknown) => this.report(error));
+    if (message.ReceiptHandle) this.deleteMessage(message.ReceiptHandle).catch((error: unknown) => this.report(error));
   }
 
   private report(error: unknown): void {
     const normalized = error instanceof Error ? error : new Error(String(error));
     this.options.onError?.(normalized);
   }
+}
+
+const NETWORK_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNREFUSED', 'ECONNABORTED', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
+const THROTTLING = /Throttl|RequestLimitExceeded|ProvisionedThroughputExceeded|TooManyRequests|SlowDown|RequestThrottled/;
+
+/** Whether an SDK call's failure may succeed on retry: an abort by our timeout, a network error, a 5xx but 501, throttling. */
+export function isTransient(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { name, code, $metadata, $retryable } = error as {
+    name?: string;
+    code?: string;
+    $metadata?: { httpStatusCode?: number };
+    $retryable?: unknown;
+  };
+  const status = $metadata?.httpStatusCode;
+  if (status === 501) return false;
+  if (name === 'TimeoutError' || name === 'AbortError' || $retryable) return true;
+  if ((code && NETWORK_CODES.has(code)) || THROTTLING.test(name ?? '')) return true;
+  return status !== undefined && status >= 500;
 }
 
 function sleep(ms: number): Promise<void> {

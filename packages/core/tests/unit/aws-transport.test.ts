@@ -7,8 +7,9 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import {
+  ChangeMessageVisibilityCommand,
   CreateQueueCommand,
-  DeleteMessageCommand,
+  DeleteMessageBatchCommand,
   DeleteQueueCommand,
   ReceiveMessageCommand,
   SQSClient,
@@ -17,7 +18,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RouteBusyError } from '../../src/errors.js';
 import { PROTOCOL_VERSION, type InvocationMessage } from '../../src/protocol.js';
-import { AwsTransport } from '../../src/transport/aws-transport.js';
+import { AwsTransport, isTransient } from '../../src/transport/aws-transport.js';
 
 const sqsMock = mockClient(SQSClient);
 const dynamoMock = mockClient(DynamoDBClient);
@@ -57,13 +58,19 @@ function deliver(...batches: { Body: string; ReceiptHandle: string }[][]): void 
   });
 }
 
+/** Receipt handles deleted so far, over every DeleteMessageBatch. */
+function deletedReceipts(): string[] {
+  return sqsMock.commandCalls(DeleteMessageBatchCommand).flatMap((call) => (call.args[0].input.Entries ?? []).map((entry) => entry.ReceiptHandle ?? ''));
+}
+
 describe('Class: AwsTransport', () => {
   beforeEach(() => {
     sqsMock.reset();
     dynamoMock.reset();
     sqsMock.on(CreateQueueCommand).resolves({ QueueUrl: 'http://q/hx-session-s1' });
     sqsMock.on(DeleteQueueCommand).resolves({});
-    sqsMock.on(DeleteMessageCommand).resolves({});
+    sqsMock.on(DeleteMessageBatchCommand).resolves({ Successful: [] });
+    sqsMock.on(ChangeMessageVisibilityCommand).resolves({});
     dynamoMock.on(PutItemCommand).resolves({});
     dynamoMock.on(DeleteItemCommand).resolves({});
   });
@@ -151,7 +158,7 @@ describe('Class: AwsTransport', () => {
       const subject = transport();
 
       await subject.start(dispatch);
-      await vi.waitFor(() => expect(sqsMock.commandCalls(DeleteMessageCommand)).toHaveLength(2));
+      await vi.waitFor(() => expect(deletedReceipts()).toHaveLength(2));
       await subject.close();
 
       expect(dispatch).toHaveBeenCalledTimes(1);
@@ -175,7 +182,7 @@ describe('Class: AwsTransport', () => {
         'addressed to session s-dead, not s1',
         expect.stringMatching(/not JSON/),
       ]);
-      expect(sqsMock.commandCalls(DeleteMessageCommand).length).toBeGreaterThanOrEqual(3);
+      expect(deletedReceipts().length).toBeGreaterThanOrEqual(3);
     });
 
     it('answers with an error when the result is too large for DynamoDB', async () => {
@@ -190,5 +197,101 @@ describe('Class: AwsTransport', () => {
       expect(stored).toMatchObject({ status: 'error', error: { name: 'ResultTooLargeError' } });
       expect(stored.error.message).toMatch(/over the 380000-byte limit/);
     });
+  });
+
+  describe('Method: listen (carriage under load and faults)', () => {
+    it('keeps several receives in flight, each with the short visibility timeout', async () => {
+      // Arrange: receives that hang until the transport closes
+      const pending: number[] = [];
+      sqsMock.on(ReceiveMessageCommand).callsFake(async (_input, getClient) => {
+        pending.push(Date.now());
+        void getClient;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        return { Messages: [] };
+      });
+      const subject = transport({ receivers: 3, visibilityTimeoutSeconds: 7 });
+
+      // Act
+      await subject.start(async () => ({ status: 'ok', value: null }));
+      await vi.waitFor(() => expect(pending.length).toBeGreaterThanOrEqual(3), { timeout: 2_000 });
+      const inFlightAtOnce = pending.filter((at) => at - (pending[0] ?? 0) < 100).length;
+      await subject.close();
+
+      // Assert
+      expect(inFlightAtOnce).toBe(3);
+      expect(sqsMock.commandCalls(ReceiveMessageCommand)[0]?.args[0].input).toMatchObject({ MaxNumberOfMessages: 10, VisibilityTimeout: 7 });
+      expect(sqsMock.commandCalls(CreateQueueCommand)[0]?.args[0].input.Attributes).toMatchObject({ VisibilityTimeout: '7' });
+    });
+
+    it('extends the visibility of a message while its handler runs past half the visibility timeout', async () => {
+      // Arrange: visibility 1 s, a handler of 1.3 s
+      deliver([message('i-slow')]);
+      const subject = transport({ visibilityTimeoutSeconds: 1 });
+
+      // Act
+      await subject.start(async () => {
+        await new Promise((resolve) => setTimeout(resolve, 1_300));
+        return { status: 'ok', value: null };
+      });
+      await vi.waitFor(() => expect(deletedReceipts()).toHaveLength(1), { timeout: 3_000 });
+      await subject.close();
+
+      // Assert: renewed at ~0.5 s and ~1 s, to the full visibility timeout each time
+      const renewals = sqsMock.commandCalls(ChangeMessageVisibilityCommand).map((call) => call.args[0].input);
+      expect(renewals.length).toBeGreaterThanOrEqual(2);
+      expect(renewals[0]).toMatchObject({ QueueUrl: 'http://q/hx-session-s1', ReceiptHandle: expect.stringMatching(/^rh-i-slow-/), VisibilityTimeout: 1 });
+    });
+
+    it('deletes a redelivery of an invocation it already answered without running the handler again', async () => {
+      // Arrange: the same invocation in two receives, the second after the first was answered
+      const first = message('i-5');
+      deliver([first], [], [], [], [], [], [], [], [{ ...first, ReceiptHandle: 'rh-redelivered' }]);
+      const dispatch = vi.fn(async () => ({ status: 'ok' as const, value: 1 }));
+      const subject = transport({ receivers: 1 });
+
+      // Act
+      await subject.start(dispatch);
+      await vi.waitFor(() => expect(deletedReceipts()).toContain('rh-redelivered'), { timeout: 2_000 });
+      await subject.close();
+
+      // Assert
+      expect(dispatch).toHaveBeenCalledTimes(1);
+      expect(dynamoMock.commandCalls(PutItemCommand).filter((call) => call.args[0].input.TableName === 'results')).toHaveLength(1);
+    });
+
+    it('sends a call again when it failed transiently (the abort of its timeout, a reset), and the conditional put keeps one answer', async () => {
+      // Arrange: the first result put ends as the SDK ends a call our timeout aborted; the second as a reset connection
+      deliver([message('i-6')]);
+      let puts = 0;
+      dynamoMock.on(PutItemCommand).callsFake(async () => {
+        puts++;
+        if (puts === 1) throw Object.assign(new Error('Request aborted'), { name: 'AbortError' });
+        if (puts === 2) throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+        return {};
+      });
+      const subject = transport();
+
+      // Act
+      await subject.start(async () => ({ status: 'ok', value: null }));
+      await vi.waitFor(() => expect(deletedReceipts()).toHaveLength(1), { timeout: 3_000 });
+      await subject.close();
+
+      // Assert
+      expect(puts).toBe(3);
+    });
+  });
+});
+
+describe('Function: isTransient', () => {
+  it.each([
+    ['a 500', { name: 'InternalFailure', $metadata: { httpStatusCode: 500 } }, true],
+    ['throttling', { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } }, true],
+    ['our timeout', { name: 'AbortError' }, true],
+    ['a reset connection', { name: 'Error', code: 'ECONNRESET' }, true],
+    ['a 501 (not implemented)', { name: 'NotImplemented', $metadata: { httpStatusCode: 501 } }, false],
+    ['a conditional check', { name: 'ConditionalCheckFailedException', $metadata: { httpStatusCode: 400 } }, false],
+    ['access denied', { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } }, false],
+  ])('%s → %s', (_case, error, expected) => {
+    expect(isTransient(error)).toBe(expected);
   });
 });

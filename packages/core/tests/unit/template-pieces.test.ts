@@ -61,11 +61,11 @@ describe('Module: template-pieces', () => {
     expect(a.Statement[0]?.Condition).not.toBe(b.Statement[0]?.Condition);
   });
 
-  it('readTablesStatement allows GetItem on the routes and results tables only', () => {
+  it('readTablesStatement allows GetItem and BatchGetItem on the routes and results tables only', () => {
     expect(readTablesStatement({ routesTable: 'routes-T', resultsTable: 'results-T' })).toEqual({
       Sid: 'ReadRouteAndResult',
       Effect: 'Allow',
-      Action: 'dynamodb:GetItem',
+      Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem'],
       Resource: [
         { 'Fn::Sub': 'arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/routes-T' },
         { 'Fn::Sub': 'arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/results-T' },

@@ -70,7 +70,7 @@ describe('Function: ecsTemplate', () => {
       {
         Sid: 'ReadRouteAndResult',
         Effect: 'Allow',
-        Action: 'dynamodb:GetItem',
+        Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem'],
         Resource: [
           { 'Fn::Sub': 'arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/harness-dev-core-RoutesTable-ABC' },
           { 'Fn::Sub': 'arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/harness-dev-core-ResultsTable-DEF' },
@@ -439,7 +439,10 @@ describe('Function: ecsTemplate', () => {
                         "Sid": "FetchAgent",
                       },
                       {
-                        "Action": "dynamodb:GetItem",
+                        "Action": [
+                          "dynamodb:GetItem",
+                          "dynamodb:BatchGetItem",
+                        ],
                         "Effect": "Allow",
                         "Resource": [
                           {

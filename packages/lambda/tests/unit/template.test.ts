@@ -2,7 +2,7 @@ import type { TemplateContext } from '@harness/core';
 import { describe, expect, it } from 'vitest';
 import { parseLambdaConfig } from '../../src/config.js';
 import { LambdaConfigError } from '../../src/errors.js';
-import { functionArnOutputKey, functionLogicalName, lambdaTemplate } from '../../src/template.js';
+import { deployedFunctionName, functionArnOutputKey, functionLogicalName, lambdaTemplate } from '../../src/template.js';
 
 const context: TemplateContext = {
   stackName: 'hx',
@@ -22,7 +22,7 @@ describe('Function: lambdaTemplate', () => {
       Type: 'AWS::Lambda::Function',
       DependsOn: 'LogGroupChargeCard',
       Properties: {
-        FunctionName: 'ChargeCard',
+        FunctionName: 'hx-ChargeCard',
         Description: 'harness double of ChargeCard: forwards each invocation to the test session that mocked it',
         Runtime: 'nodejs22.x',
         Handler: 'lambda-double.handler',
@@ -41,7 +41,7 @@ describe('Function: lambdaTemplate', () => {
       },
     });
     expect(template.Resources.Functionshiporder?.Properties).toMatchObject({
-      FunctionName: 'ship-order',
+      FunctionName: 'hx-ship-order',
       Runtime: 'nodejs20.x',
       Timeout: 60,
       MemorySize: 512,
@@ -56,9 +56,9 @@ describe('Function: lambdaTemplate', () => {
     // Assert
     expect(template.Resources.LogGroupChargeCard).toEqual({
       Type: 'AWS::Logs::LogGroup',
-      Properties: { LogGroupName: '/aws/lambda/ChargeCard', RetentionInDays: 14 },
+      Properties: { LogGroupName: '/aws/lambda/hx-ChargeCard', RetentionInDays: 14 },
     });
-    expect(template.Resources.LogGroupshiporder?.Properties).toEqual({ LogGroupName: '/aws/lambda/ship-order', RetentionInDays: 14 });
+    expect(template.Resources.LogGroupshiporder?.Properties).toEqual({ LogGroupName: '/aws/lambda/hx-ship-order', RetentionInDays: 14 });
     expect(template.Outputs).toEqual({
       FunctionArnChargeCard: { Description: 'ARN of the ChargeCard double', Value: { 'Fn::GetAtt': ['FunctionChargeCard', 'Arn'] } },
       FunctionArnshiporder: { Description: 'ARN of the ship-order double', Value: { 'Fn::GetAtt': ['Functionshiporder', 'Arn'] } },
@@ -95,7 +95,7 @@ describe('Function: lambdaTemplate', () => {
             {
               Sid: 'ReadRouteAndResult',
               Effect: 'Allow',
-              Action: 'dynamodb:GetItem',
+              Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem'],
               Resource: [
                 sub('arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/hx-routes'),
                 sub('arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/hx-results'),
@@ -118,8 +118,8 @@ describe('Function: lambdaTemplate', () => {
               Effect: 'Allow',
               Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
               Resource: [
-                sub('arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/ChargeCard:*'),
-                sub('arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/ship-order:*'),
+                sub('arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/hx-ChargeCard:*'),
+                sub('arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/hx-ship-order:*'),
               ],
             },
           ],
@@ -162,5 +162,29 @@ describe('Function: functionArnOutputKey', () => {
   ])('names the output of %s', (name, key) => {
     expect(functionArnOutputKey(name)).toBe(key);
     expect(functionLogicalName(name)).toBe(key.slice('FunctionArn'.length));
+  });
+});
+
+describe('Function: deployedFunctionName', () => {
+  it('prefixes the function with the stack, so two stacks in one account never clash', () => {
+    expect(deployedFunctionName('harness-dev', 'ChargeCard')).toBe('harness-dev-ChargeCard');
+    expect(deployedFunctionName('harness-ci', 'ChargeCard')).not.toBe(deployedFunctionName('harness-dev', 'ChargeCard'));
+  });
+
+  it("keeps a long name within Lambda's 64 characters, unique and stable, by ending it in a hash", () => {
+    // Arrange: 25 + 1 + 50 = 76 characters.
+    const stack = 's'.repeat(25);
+    const long = `${'F'.repeat(49)}1`;
+    const other = `${'F'.repeat(49)}2`;
+
+    // Act
+    const name = deployedFunctionName(stack, long);
+
+    // Assert
+    expect(name).toHaveLength(64);
+    expect(name).toMatch(new RegExp(`^${stack}-F{29}-[0-9a-f]{8}$`));
+    expect(deployedFunctionName(stack, long)).toBe(name);
+    expect(deployedFunctionName(stack, other)).not.toBe(name);
+    expect(deployedFunctionName('s', 'F'.repeat(62))).toHaveLength(64);
   });
 });

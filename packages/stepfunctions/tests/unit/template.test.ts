@@ -65,7 +65,7 @@ describe('Function: stepFunctionsTemplate', () => {
             {
               Sid: 'ReadRouteAndResult',
               Effect: 'Allow',
-              Action: 'dynamodb:GetItem',
+              Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem'],
               Resource: [
                 { 'Fn::Sub': 'arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/hx-routes' },
                 { 'Fn::Sub': 'arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/hx-results' },
