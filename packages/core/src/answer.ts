@@ -1,4 +1,5 @@
 import type { InvocationMessage, InvocationResult } from './protocol.js';
+import { checkResultValue } from './result-limits.js';
 import type { InvocationHandler } from './types/adapter.js';
 
 /**
@@ -6,7 +7,9 @@ import type { InvocationHandler } from './types/adapter.js';
  * double: the handler's value becomes `{ status: 'ok', value }`, a throw
  * becomes `{ status: 'error', error: { name, message, stack } }`, and no
  * handler is a `NotMockedError` result (the Lambda integration, for one,
- * turns that name into Lambda's ResourceNotFoundException).
+ * turns that name into Lambda's ResourceNotFoundException). A value that is
+ * not JSON or does not fit the results table becomes a
+ * `ResultNotSerializableError` / `ResultTooLargeError` result (see result-limits.ts).
  *
  * One definition for core's session and the test kit's fake session
  * (`@harness/core/testing`), so an adapter tested against the fake sees the
@@ -27,7 +30,10 @@ export async function answerInvocation(
     };
   }
   try {
-    return { status: 'ok', value: await handle(message) };
+    const value = await handle(message);
+    // Not JSON, or too large for the results table: a named error, the same on both targets.
+    checkResultValue(value, message.double);
+    return { status: 'ok', value };
   } catch (error) {
     const thrown = error instanceof Error ? error : new Error(String(error));
     return { status: 'error', error: { name: thrown.name, message: thrown.message, stack: thrown.stack } };

@@ -3,7 +3,7 @@
  * no adapter's mock API may take one of them. `createHarness` refuses such an
  * adapter; the adapter contract tests (`@harness/core/testing`) say so first.
  */
-export const HARNESS_PROPERTIES: ReadonlySet<string> = new Set(['session', 'stack', 'target', 'dropped', 'close']);
+export const HARNESS_PROPERTIES: ReadonlySet<string> = new Set(['session', 'stack', 'target', 'dropped', 'close', 'resetMocks']);
 
 /** Properties no mock API may take, because the harness object would stop working as one: why, for each. */
 export const BREAKING_PROPERTIES: ReadonlyMap<string, string> = new Map([

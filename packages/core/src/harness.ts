@@ -6,10 +6,11 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { answerInvocation } from './answer.js';
 import { adapterConfig, DEFAULT_CONFIG_FILE, loadConfig } from './config.js';
-import { ConfigError, HarnessError, SessionClosedError, StackNotReadyError } from './errors.js';
+import { ConfigError, HandlersStillRunningError, HarnessError, SessionClosedError, StackNotReadyError } from './errors.js';
 import { BREAKING_PROPERTIES, HARNESS_PROPERTIES } from './harness-properties.js';
 import type { InvocationMessage, InvocationResult } from './protocol.js';
-import { adapterStackName, CORE_OUTPUTS, coreStackName, validateStackName } from './stacks.js';
+import type { ResettableMock } from './recording-mock.js';
+import { adapterStackName, checkStackOutputs, CORE_OUTPUTS, coreStackName, validateStackName } from './stacks.js';
 import { loadAwsSdk, type AwsSdk } from './transport/aws-sdk.js';
 import { AwsTransport } from './transport/aws-transport.js';
 import { LocalTransport } from './transport/local-transport.js';
@@ -44,13 +45,23 @@ export interface CreateHarnessOptions<TAdapters extends readonly AnyAdapter[]> {
     readonly dynamodb?: DynamoDBClient;
     readonly cloudformation?: CloudFormationClient;
   };
-  /** Lifetime of a route without a heartbeat, in seconds. Default 60. */
+  /**
+   * Lifetime of a route without a heartbeat, in seconds (on AWS's clock). Default 6: a crashed session's
+   * waiting tasks see it dead, and another session can take its doubles, within seconds. A test process that
+   * blocks its event loop longer than this loses its routes meanwhile.
+   */
   readonly routeTtlSeconds?: number;
-  /** How often routes are renewed, in milliseconds. Default 15 000. */
+  /** How often routes are renewed, in milliseconds. Default 1 500. */
   readonly heartbeatIntervalMs?: number;
   /** How long to wait for another session to release a double, in milliseconds. Default 60 000. */
   readonly routeWaitTimeoutMs?: number;
-  /** Told about listener problems that do not stop it. Default: printed with `console.warn`. */
+  /**
+   * How long `close()` waits for handlers still running, in milliseconds. Default 10 000.
+   * It returns as soon as none runs; past this it goes on closing and reports a
+   * `HandlersStillRunningError` naming each double to `onError`.
+   */
+  readonly closeTimeoutMs?: number;
+  /** Told about listener problems that do not stop it, and about handlers `close()` gave up on. Default: printed with `console.warn`. */
   readonly onError?: (error: Error) => void;
 }
 
@@ -69,8 +80,23 @@ export interface HarnessBase extends AsyncDisposable {
   readonly target: HarnessTarget;
   /** Messages the listener received and did not dispatch (from dead sessions, malformed…). */
   readonly dropped: readonly DroppedMessage[];
-  /** Ends the session: stops listening, releases its routes, deletes its queue. Safe to call twice. */
+  /**
+   * Ends the session: stops listening, waits for the handlers still running
+   * (returning as soon as none runs; at most `closeTimeoutMs`, then it reports
+   * the doubles whose handlers hang to `onError`), releases its routes, deletes
+   * its queue, closes the local endpoints. Safe to call twice.
+   */
   close(): Promise<void>;
+  /**
+   * Resets every mock of this session (`mock.reset()` on each one not
+   * restored): forgets what they recorded and their unused `once` / `onCall`
+   * answers; their handlers stay, and the doubles stay mocked. For a suite that
+   * mocks in `beforeAll` and runs several tests: call it in `afterEach`.
+   *
+   * @example
+   * afterEach(() => harness.resetMocks());
+   */
+  resetMocks(): void;
 }
 
 /** A harness: the base plus one mock API per adapter (`harness.ecs`…). */
@@ -141,9 +167,10 @@ export async function createHarness<const TAdapters extends readonly AnyAdapter[
     routeTtlSeconds: options.routeTtlSeconds,
     heartbeatIntervalMs: options.heartbeatIntervalMs,
     routeWaitTimeoutMs: options.routeWaitTimeoutMs,
+    closeTimeoutMs: options.closeTimeoutMs,
     onError,
   });
-  const session = new Session(sessionId, stack, 'aws', transport);
+  const session = new Session(sessionId, stack, 'aws', transport, { closeTimeoutMs: options.closeTimeoutMs, onError });
   await transport.start((message) => session.dispatch(message));
 
   const apis: Record<string, unknown> = {};
@@ -161,7 +188,8 @@ async function createLocalHarness<const TAdapters extends readonly AnyAdapter[]>
   stack: string,
 ): Promise<Harness<TAdapters>> {
   const sessionId = newSessionId();
-  const session = new Session(sessionId, stack, 'local', new LocalTransport());
+  const onError = options.onError ?? ((error: Error) => console.warn(`[harness] session ${sessionId}: ${error.message}`));
+  const session = new Session(sessionId, stack, 'local', new LocalTransport(), { closeTimeoutMs: options.closeTimeoutMs, onError });
   const context: LocalIntegrationContext = {
     session: sessionId,
     dispatch: (message) => session.dispatch(message),
@@ -189,6 +217,7 @@ function assemble<TAdapters extends readonly AnyAdapter[]>(
       return dropped();
     },
     close: () => session.close(),
+    resetMocks: () => session.resetMocks(),
     [Symbol.asyncDispose]: () => session.close(),
   };
   return Object.assign(Object.create(null) as object, apis, base) as Harness<TAdapters>;
@@ -202,10 +231,23 @@ function resolveTarget(option: HarnessTarget | undefined): HarnessTarget {
   return target;
 }
 
+/** A handler the session runs now: what `close()` waits for and names when it hangs. */
+interface RunningHandler {
+  readonly double: string;
+  readonly invocationId: string;
+  readonly startedAt: number;
+  readonly answered: Promise<unknown>;
+}
+
 /** Routes invocations to the handlers registered for them. */
 class Session {
   private readonly handlers = new Map<string, InvocationHandler>();
   private readonly localIntegrations: LocalServiceIntegration[] = [];
+  /** The mocks adapters made in this session and have not restored: what `resetMocks()` resets. */
+  private readonly mocks = new Set<ResettableMock>();
+  /** Handlers running now, each removed when it answers (so the map holds only what runs). */
+  private readonly running = new Map<number, RunningHandler>();
+  private runs = 0;
   private closing: Promise<void> | undefined;
 
   constructor(
@@ -213,6 +255,7 @@ class Session {
     readonly stackName: string,
     readonly target: HarnessTarget,
     private readonly transport: SessionTransport,
+    private readonly options: { readonly closeTimeoutMs?: number | undefined; readonly onError: (error: Error) => void },
   ) {}
 
   addIntegrations(integrations: readonly LocalServiceIntegration[]): void {
@@ -232,7 +275,15 @@ class Session {
       integrations: () => this.localIntegrations,
       register: (double, handle) => this.register(double, handle),
       unregister: (double) => this.unregister(double),
+      trackMock: (mock) => {
+        this.mocks.add(mock);
+        return () => this.mocks.delete(mock);
+      },
     };
+  }
+
+  resetMocks(): void {
+    for (const mock of this.mocks) mock.reset();
   }
 
   async register(double: string, handle: InvocationHandler): Promise<void> {
@@ -253,17 +304,55 @@ class Session {
   }
 
   dispatch(message: InvocationMessage): Promise<InvocationResult> {
-    return answerInvocation(this.handlers.get(message.double), message, this.id);
+    const answered = answerInvocation(this.handlers.get(message.double), message, this.id);
+    const run = ++this.runs;
+    this.running.set(run, { double: message.double, invocationId: message.invocationId, startedAt: Date.now(), answered });
+    const forget = (): void => {
+      this.running.delete(run);
+    };
+    answered.then(forget, forget);
+    return answered;
   }
 
   close(): Promise<void> {
     this.closing ??= (async () => {
-      const disposals = await Promise.allSettled(this.localIntegrations.map((integration) => integration.dispose?.()));
+      const started = Date.now();
+      const deadline = started + (this.options.closeTimeoutMs ?? 10_000);
+      // The aws transport stops receiving first, then waits (bounded) for the answers in flight.
       await this.transport.close();
+      const hung = await this.handlersSettled(deadline);
+      const disposals = await Promise.allSettled(this.localIntegrations.map((integration) => integration.dispose?.()));
+      if (hung.length > 0) {
+        const now = Date.now();
+        this.options.onError(
+          new HandlersStillRunningError(
+            this.id,
+            hung.map(({ double, invocationId, startedAt }) => ({ double, invocationId, runningMs: now - startedAt })),
+            now - started,
+          ),
+        );
+      }
       const failed = disposals.find((result) => result.status === 'rejected');
       if (failed) throw (failed as PromiseRejectedResult).reason;
     })();
     return this.closing;
+  }
+
+  /** Resolves as soon as no handler runs (new ones included), or at `deadline` with those still running. */
+  private async handlersSettled(deadline: number): Promise<RunningHandler[]> {
+    while (this.running.size > 0) {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) return [...this.running.values()];
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.allSettled([...this.running.values()].map((handler) => handler.answered)),
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, remaining);
+        }),
+      ]);
+      clearTimeout(timer);
+    }
+    return [];
   }
 }
 
@@ -298,6 +387,14 @@ function assertDistinctAdapters(adapters: readonly AnyAdapter[]): void {
   }
 }
 
+const USABLE_STACK_STATUSES: ReadonlySet<string> = new Set([
+  'CREATE_COMPLETE',
+  'UPDATE_COMPLETE',
+  'UPDATE_ROLLBACK_COMPLETE',
+  'IMPORT_COMPLETE',
+  'IMPORT_ROLLBACK_COMPLETE',
+]);
+
 async function stackOutputs(client: CloudFormationClient, sdk: AwsSdk, stackName: string): Promise<Record<string, string>> {
   let stack;
   try {
@@ -310,12 +407,15 @@ async function stackOutputs(client: CloudFormationClient, sdk: AwsSdk, stackName
     throw new HarnessError(`Cannot read stack ${stackName}: ${(error as Error).message}`, { cause: error });
   }
   if (!stack) throw new StackNotReadyError(stackName, 'does not exist');
-  if (!/_COMPLETE$/.test(stack.StackStatus ?? '') || /DELETE|ROLLBACK_COMPLETE$/.test(stack.StackStatus ?? '')) {
-    if (stack.StackStatus !== 'UPDATE_ROLLBACK_COMPLETE') {
-      throw new StackNotReadyError(stackName, `is ${stack.StackStatus ?? 'in an unknown state'}`);
-    }
+  // The statuses whose resources are all in place (harness deploy takes every other one somewhere: see its README).
+  if (!USABLE_STACK_STATUSES.has(stack.StackStatus ?? '')) {
+    const reason = stack.StackStatusReason ? ` (${stack.StackStatusReason})` : '';
+    throw new StackNotReadyError(stackName, `is ${stack.StackStatus ?? 'in an unknown state'}${reason}`);
   }
-  return Object.fromEntries((stack.Outputs ?? []).flatMap((output) => (output.OutputKey ? [[output.OutputKey, output.OutputValue ?? '']] : [])));
+  return checkStackOutputs(
+    stackName,
+    Object.fromEntries((stack.Outputs ?? []).flatMap((output) => (output.OutputKey ? [[output.OutputKey, output.OutputValue ?? '']] : []))),
+  );
 }
 
 function requireOutput(outputs: Record<string, string>, stackName: string, key: string): string {

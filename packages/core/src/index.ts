@@ -2,16 +2,23 @@ export { createHarness } from './harness.js';
 export type { CreateHarnessOptions, Harness, HarnessBase, HarnessConfigInput, HarnessTarget } from './harness.js';
 export {
   AdapterNotFoundError,
+  AlreadyMockedError,
   ConfigError,
+  HandlersStillRunningError,
   HarnessError,
   InvalidAdapterModuleError,
+  InvalidHandlerError,
+  ResultNotSerializableError,
+  ResultTooLargeError,
   RouteBusyError,
   SessionClosedError,
   StackNotReadyError,
+  StackOutputError,
   StatesError,
   UnknownAdapterError,
   WaitTimeoutError,
 } from './errors.js';
+export { checkCallbackOutput, checkHandler, checkResultValue, findNotJson, RESULT_LIMITS } from './result-limits.js';
 export { InvocationLog } from './invocation-log.js';
 export type { WaitForInvocationOptions } from './invocation-log.js';
 export { AdapterRegistry } from './registry.js';
@@ -20,6 +27,7 @@ export { ADAPTER_EXPORT, adapterFromModule, adapterModuleKind, isAdapter, resolv
 export type { AdapterModuleKind, ResolveAdapterModuleOptions, ResolvedAdapterModule } from './adapter-module.js';
 export {
   adapterStackName,
+  checkStackOutputs,
   CORE_OUTPUTS,
   coreStackName,
   sessionQueuePrefix,
@@ -71,8 +79,9 @@ export type {
   LocalTaskInvocation,
   TaskCallbacks,
 } from './types/local.js';
-export { RecordingMock } from './recording-mock.js';
-export type { Mutable } from './recording-mock.js';
+export { InvalidAnswerError, RecordingMock, runAnswer } from './recording-mock.js';
+export { checkFailure, FAILURE_LIMITS, InvalidFailureError } from './failure-limits.js';
+export type { AdapterSessionMocks, AnyHandler, CallAnswer, MockAnswer, Mutable, ResettableMock, TakenAnswer } from './recording-mock.js';
 export { untilAborted } from './abort.js';
 export {
   accountArn,

@@ -27,6 +27,14 @@ export type {
   LocalTaskResult,
   RunTaskLocallyOptions,
 } from './local/task-runner.js';
+export {
+  createWarmProcessPool,
+  defaultWarmProcesses,
+  leaseSharedWarmProcessPool,
+  MAX_WARM_PROCESSES,
+  WARM_PROCESSES_VARIABLE,
+} from './local/warm-pool.js';
+export type { WarmProcessPool, WarmProcessPoolOptions, WarmProcessPoolStats } from './local/warm-pool.js';
 export { startTaskExecutor } from './local/task-executor.js';
 export type { TaskExecutor, TaskExecutorOptions } from './local/task-executor.js';
 export { ecsLocalIntegration } from './local/integration.js';

@@ -1,7 +1,13 @@
 import {
+  AlreadyMockedError,
+  checkHandler,
+  checkResultValue,
   doubleId,
   RecordingMock,
+  runAnswer,
   type AdapterSession,
+  type CallAnswer,
+  type MockAnswer,
   type Mutable,
   type EcsInvocationPayload,
   type InvocationMessage,
@@ -51,8 +57,46 @@ export interface TaskMock {
   invocationsOf(container: string): readonly RecordedEcsInvocation[];
   /** Resolves with the first run that matches, or fails after the timeout listing what it saw. */
   waitForInvocation(options?: WaitForInvocationOptions<RecordedEcsInvocation>): Promise<RecordedEcsInvocation>;
-  /** Forgets recorded invocations and errors; the handlers stay. */
+  /** Forgets recorded invocations and errors; the handlers and queued answers stay. */
   clear(): void;
+  /** Forgets recorded invocations and errors and drops unused `once` / `onCall` answers; the handlers stay, the family stays mocked. */
+  reset(): void;
+  /** How many `once` / `onCall` answers are still waiting for their container run. */
+  readonly pendingAnswers: number;
+  /**
+   * Queues the answer of one container run, used before the handlers: the
+   * next run (of `options.container`, when given; else of any container) that
+   * has no `onCall` answer takes it. The answer is what a handler returns
+   * (`exit(1)`, a number, `sendTaskSuccess(…)`), a handler, or an `Error` (the
+   * container logs it and exits 1). Checked now: an exit code outside 0-255, or
+   * a container the family does not have, throws here. Returns the mock.
+   *
+   * @example
+   * render.once(exit(1, { logs: ['font missing'] })); // the next container run fails, later ones run the handler
+   * render.once(exit(0), { container: 'Sidecar' });
+   */
+  once(answer: MockAnswer<EcsHandler>, options?: { readonly container?: string }): this;
+  /**
+   * The answer of the run at index `call` (0 for the first): of the family's
+   * runs (`invocations`), or of one container's (`invocationsOf(container)`)
+   * with `options.container`. It comes before queued `once` answers.
+   *
+   * @example
+   * render.onCall(1).answer(exit(137)); // the second container run is killed
+   */
+  onCall(call: number, options?: { readonly container?: string }): CallAnswer<MockAnswer<EcsHandler>, this>;
+  /**
+   * Replaces a handler of this mock: the family's (what `mockTask` set), or one
+   * container's (what `mockContainer` set) when `options.container` names it.
+   * Invocations already running keep the handler they started with; what was
+   * recorded stays. Mocking the family (or container) again instead is refused.
+   *
+   * @example
+   * const render = await harness.ecs.mockTask('RenderPdf', () => exit(0));
+   * render.replaceHandler(() => exit(1));
+   * render.replaceHandler(() => exit(0), { container: 'Sidecar' });
+   */
+  replaceHandler(handler: EcsHandler, options?: { readonly container?: string }): void;
   /** Stops mocking this family: releases its route so another session may take it. */
   restore(): Promise<void>;
 }
@@ -62,13 +106,19 @@ export interface EcsMockApi {
   /**
    * Mocks every container of an ECS task family with one handler.
    *
+   * Throws `InvalidHandlerError` when `handler` is not a function, and
+   * `AlreadyMockedError` when this session mocks the family's task handler
+   * already: change it with `mock.replaceHandler(handler)`, or `await mock.restore()` first.
+   *
    * @example
    * const render = await harness.ecs.mockTask('RenderPdf', ({ command }) => (command.includes('--fail') ? 1 : exit(0)));
    */
   mockTask(family: string, handler: EcsHandler): Promise<TaskMock>;
   /**
    * Mocks one container of a family; other containers use the family's
-   * `mockTask` handler, if any. Returns the family's mock.
+   * `mockTask` handler, if any. Returns the family's mock. Mocking the same
+   * container twice is refused (`AlreadyMockedError`): use
+   * `mock.replaceHandler(handler, { container })`.
    *
    * @example
    * await harness.ecs.mockContainer('RenderPdf', 'Sidecar', () => exit(0));
@@ -90,35 +140,101 @@ export interface EcsMockApi {
 /** The families and container names the doubles have, when known (config or stack outputs). */
 export type KnownFamilies = ReadonlyMap<string, readonly string[]>;
 
-class FamilyMock extends RecordingMock<RecordedEcsInvocation> implements TaskMock {
+class FamilyMock extends RecordingMock<RecordedEcsInvocation, EcsHandler> implements TaskMock {
   taskHandler: EcsHandler | undefined;
   readonly containerHandlers = new Map<string, EcsHandler>();
 
+  /** @param containers - the family's containers when known (config or stack outputs): `once` / `onCall` for another is refused */
   constructor(
     readonly family: string,
+    private readonly containers: readonly string[] | undefined,
     release: () => Promise<void>,
+    session: AdapterSession,
   ) {
-    super(`ECS task double ${family}`, release);
+    super(`ECS task double ${family}`, release, session);
+  }
+
+  override once(answer: MockAnswer<EcsHandler>, options: { readonly container?: string } = {}): this {
+    const { container } = options;
+    this.queueAnswer(container ?? '', answer, undefined, container === undefined ? 'once(answer)' : `once(answer, { container: '${container}' })`);
+    return this;
+  }
+
+  override onCall(call: number, options: { readonly container?: string } = {}): CallAnswer<MockAnswer<EcsHandler>, this> {
+    const { container } = options;
+    const where = container === undefined ? `onCall(${call})` : `onCall(${call}, { container: '${container}' })`;
+    this.checkCall(call, container === undefined ? this.invocations.length : this.invocationsOf(container).length, where);
+    return {
+      answer: (answer) => {
+        this.queueAnswer(container ?? '', answer, call, `${where}.answer(answer)`);
+        return this;
+      },
+    };
+  }
+
+  /** Refuses, when it is queued, an answer for a container the family does not have, or a result ECS could not report. */
+  protected override checkAnswer(answer: MockAnswer<EcsHandler>, where: string, container: string): void {
+    if (container !== '' && this.containers !== undefined && !this.containers.includes(container)) {
+      throw new UnknownEcsDoubleError(
+        `ECS task double ${this.family}: ${where} names container '${container}', which its task definition does not have (its containers: ${this.containers.join(', ')}). ` +
+          'To fix this, use one of those names, or add the container to the family in harness.config.json and redeploy.',
+      );
+    }
+    if (typeof answer === 'function' || answer instanceof Error) return;
+    toResultValue(answer, `ECS task double ${this.family} (${where})`, doubleId('ecs', this.family));
   }
 
   invocationsOf(container: string): readonly RecordedEcsInvocation[] {
     return this.invocations.filter((invocation) => invocation.container === container);
   }
 
+  replaceHandler(handler: EcsHandler, options: { readonly container?: string } = {}): void {
+    const { container } = options;
+    const double = doubleId('ecs', this.family);
+    if (container === undefined) {
+      checkHandler(handler, double, `mock.replaceHandler(handler) of ECS task double ${this.family}`);
+      this.taskHandler = handler;
+      return;
+    }
+    checkHandler(handler, double, `mock.replaceHandler(handler, { container: '${container}' }) of ECS task double ${this.family}`);
+    if (!this.containerHandlers.has(container)) {
+      throw new UnknownEcsDoubleError(
+        `ECS task double ${this.family} has no handler for container '${container}' to replace (containers with their own handler: ${[...this.containerHandlers.keys()].join(', ') || 'none'}). ` +
+          `To fix this, mock it first: harness.ecs.mockContainer('${this.family}', '${container}', handler).`,
+      );
+    }
+    this.containerHandlers.set(container, handler);
+  }
+
   async handle(message: InvocationMessage): Promise<unknown> {
     const invocation = toInvocation(message);
     const record: Mutable<RecordedEcsInvocation> = { ...invocation };
+    // Indexes for onCall: over the family's runs, and over this container's.
+    const familyIndex = this.invocations.length;
+    const containerIndex = this.invocationsOf(invocation.container).length;
     this.log.record(record);
+    // The container's own answers first, then the family's, then the handlers.
+    const taken = this.takeAnswer(invocation.container, containerIndex) ?? this.takeAnswer('', familyIndex);
     const handler = this.containerHandlers.get(invocation.container) ?? this.taskHandler;
     try {
-      if (!handler) {
+      if (!taken && !handler) {
         throw new UnknownEcsDoubleError(
-          `ECS task double ${this.family} has no handler for container ${invocation.container} ` +
+          `ECS task double ${this.family} has no handler nor queued answer for container ${invocation.container} ` +
             `(handlers: ${[...this.containerHandlers.keys()].join(', ') || 'none'}). ` +
-            `To fix this, add harness.ecs.mockContainer('${this.family}', '${invocation.container}', handler) or a mockTask handler.`,
+            `To fix this, add harness.ecs.mockContainer('${this.family}', '${invocation.container}', handler), a mockTask handler, or mock.once(answer, { container: '${invocation.container}' }).`,
         );
       }
-      const value = toResultValue(await handler(invocation), `ECS task double ${this.family} (container ${invocation.container})`);
+      const double = doubleId('ecs', this.family);
+      const returned = taken ? await runAnswer(taken.answer, [invocation]) : await (handler as EcsHandler)(invocation);
+      const value = toResultValue(returned, `ECS task double ${this.family} (container ${invocation.container}${taken ? `, ${taken.source} answer` : ''})`, double);
+      // The result (logs included) travels in a results-table item on the aws target: the same limit here, whatever the target.
+      checkResultValue(
+        value,
+        double,
+        value.logs?.length
+          ? `log less: the container's log lines travel in its result (${value.logs.length} lines here). A real task's log has no such limit in CloudWatch Logs; a double's does.`
+          : 'answer with less.',
+      );
       record.exitCode = value.exitCode;
       return value;
     } catch (thrown) {
@@ -178,10 +294,15 @@ export function createEcsMockApi(session: AdapterSession, known: KnownFamilies):
       return existing;
     }
     const double = doubleId('ecs', family);
-    const mock = new FamilyMock(family, async () => {
-      families.delete(family);
-      await session.unregister(double);
-    });
+    const mock = new FamilyMock(
+      family,
+      known.get(family),
+      async () => {
+        families.delete(family);
+        await session.unregister(double);
+      },
+      session,
+    );
     configure(mock);
     families.set(family, mock);
     try {
@@ -195,14 +316,22 @@ export function createEcsMockApi(session: AdapterSession, known: KnownFamilies):
 
   return {
     async mockTask(family, handler) {
+      const call = `harness.ecs.mockTask('${family}', handler)`;
+      checkHandler(handler, doubleId('ecs', family), call);
       checkFamily(family);
       return familyMock(family, (mock) => {
+        if (mock.taskHandler !== undefined) throw new AlreadyMockedError(doubleId('ecs', family), call, 'mock.replaceHandler(handler)');
         mock.taskHandler = handler;
       });
     },
     async mockContainer(family, container, handler) {
+      const call = `harness.ecs.mockContainer('${family}', '${container}', handler)`;
+      checkHandler(handler, doubleId('ecs', family), call);
       checkFamily(family, container);
       return familyMock(family, (mock) => {
+        if (mock.containerHandlers.has(container)) {
+          throw new AlreadyMockedError(`${doubleId('ecs', family)} (container ${container})`, call, `mock.replaceHandler(handler, { container: '${container}' })`);
+        }
         mock.containerHandlers.set(container, handler);
       });
     },

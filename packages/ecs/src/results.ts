@@ -1,4 +1,4 @@
-import type { EcsResultValue, TaskCallback } from '@harness/core';
+import { checkCallbackOutput, checkFailure, type EcsResultValue, type TaskCallback } from '@harness/core';
 import { EcsHandlerResultError } from './mock-errors.js';
 
 /** What an ECS double's handler may return: an exit code, or a result built with {@link exit}, {@link sendTaskSuccess}, {@link sendTaskFailure}. */
@@ -23,7 +23,7 @@ export interface ExitOptions {
  * harness.ecs.mockTask('RenderPdf', () => exit(0));
  */
 export function exit(code: number, options: ExitOptions = {}): EcsResult {
-  return { exitCode: checkExitCode(code), ...(options.logs ? { logs: options.logs } : {}) };
+  return { exitCode: checkExitCode(code), ...(options.logs ? { logs: checkLogs(options.logs) } : {}) };
 }
 
 export interface CallbackOptions extends ExitOptions {
@@ -33,7 +33,10 @@ export interface CallbackOptions extends ExitOptions {
 
 /**
  * The container calls `SendTaskSuccess` with the task token of a
- * `.waitForTaskToken` state (using its task role), then exits.
+ * `.waitForTaskToken` state (using its task role), then exits. `output` must
+ * be JSON of at most 256 KiB, as Step Functions takes it: otherwise the handler
+ * fails with `ResultNotSerializableError` / `ResultTooLargeError` (in
+ * `mock.errors`; the container logs it and exits 1), on both targets.
  *
  * @example
  * harness.ecs.mockTask('Fulfil', ({ taskToken }) => sendTaskSuccess({ shipped: true }));
@@ -42,7 +45,7 @@ export function sendTaskSuccess(output: unknown, options: CallbackOptions = {}):
   return {
     exitCode: checkExitCode(options.exitCode ?? 0),
     callback: { type: 'success', output },
-    ...(options.logs ? { logs: options.logs } : {}),
+    ...(options.logs ? { logs: checkLogs(options.logs) } : {}),
   };
 }
 
@@ -57,12 +60,8 @@ export function sendTaskFailure(
   failure: { readonly error?: string; readonly cause?: string } = {},
   options: CallbackOptions = {},
 ): EcsResult {
-  if (failure.error !== undefined && failure.error.length > 256) {
-    throw new EcsHandlerResultError(`sendTaskFailure: error is ${failure.error.length} characters; AWS allows 256.`);
-  }
-  if (failure.cause !== undefined && failure.cause.length > 32_768) {
-    throw new EcsHandlerResultError(`sendTaskFailure: cause is ${failure.cause.length} characters; AWS allows 32768.`);
-  }
+  // SendTaskFailure's limits (error ≤ 256, cause ≤ 32,768 characters): InvalidFailureError here, at the test's line.
+  checkFailure(failure, 'ECS task double', 'sendTaskFailure');
   return {
     exitCode: checkExitCode(options.exitCode ?? 0),
     callback: {
@@ -70,16 +69,32 @@ export function sendTaskFailure(
       ...(failure.error !== undefined ? { error: failure.error } : {}),
       ...(failure.cause !== undefined ? { cause: failure.cause } : {}),
     },
-    ...(options.logs ? { logs: options.logs } : {}),
+    ...(options.logs ? { logs: checkLogs(options.logs) } : {}),
   };
 }
 
-/** Turns what a handler returned into the wire value, or says exactly what was wrong with it. */
-export function toResultValue(returned: unknown, double: string): EcsResultValue {
+/**
+ * Turns what a handler returned into the wire value, or says exactly what was wrong with it.
+ *
+ * @param double - names the double in messages, e.g. `ECS task double RenderPdf (container Main)`
+ * @param doubleIdentifier - its id (`ecs:RenderPdf`), for the callback output's check
+ */
+export function toResultValue(returned: unknown, double: string, doubleIdentifier = double): EcsResultValue {
   if (typeof returned === 'number') return { exitCode: checkExitCode(returned, double) };
   if (typeof returned === 'object' && returned !== null && typeof (returned as EcsResult).exitCode === 'number') {
     const result = returned as EcsResult;
     checkExitCode(result.exitCode, double);
+    if (result.logs !== undefined) checkLogs(result.logs, double);
+    // Step Functions refuses SendTaskSuccess output that is not JSON or over 256 KiB: say so here, not in the container's log.
+    if (result.callback?.type === 'success') checkCallbackOutput(result.callback.output, doubleIdentifier);
+    // …and a SendTaskFailure whose error or cause is not a string, or over 256 / 32,768 characters.
+    if (result.callback?.type === 'failure') checkFailure(result.callback, doubleIdentifier, 'sendTaskFailure');
+    if (result.callback !== undefined && result.callback.type !== 'success' && result.callback.type !== 'failure') {
+      throw new EcsHandlerResultError(
+        `The handler of ${double} returned a callback of type ${JSON.stringify((result.callback as { type?: unknown }).type)}. ` +
+          'To fix this, build the result with sendTaskSuccess(output) or sendTaskFailure({ error, cause }).',
+      );
+    }
     return {
       exitCode: result.exitCode,
       ...(result.callback ? { callback: result.callback } : {}),
@@ -92,10 +107,24 @@ export function toResultValue(returned: unknown, double: string): EcsResultValue
   );
 }
 
+/** A container's log lines are strings (each a line of its CloudWatch log stream). */
+function checkLogs(logs: readonly string[], double?: string): readonly string[] {
+  const at = Array.isArray(logs) ? logs.findIndex((line) => typeof line !== 'string') : -1;
+  if (!Array.isArray(logs) || at >= 0) {
+    throw new EcsHandlerResultError(
+      `${double ? `The handler of ${double}: ` : ''}logs must be an array of strings (log lines), but ` +
+        `${Array.isArray(logs) ? `line ${at} is ${describe(logs[at])}` : `it is ${describe(logs)}`}. To fix this, pass strings, e.g. exit(1, { logs: [JSON.stringify(details)] }).`,
+    );
+  }
+  return logs;
+}
+
 function checkExitCode(code: number, double?: string): number {
   if (!Number.isInteger(code) || code < 0 || code > 255) {
     throw new EcsHandlerResultError(
-      `${double ? `The handler of ${double}: ` : ''}exit code ${String(code)} is not an integer from 0 to 255.`,
+      // ECS reports a container's exitCode as an integer, and a process exits with 0-255 (its status byte).
+      `${double ? `The handler of ${double}: ` : ''}exit code ${String(code)} is not an integer from 0 to 255. ` +
+        'ECS reports a stopped container\'s exitCode as the integer its process exited with, 0 to 255. To fix this, exit with one of those, e.g. exit(1).',
     );
   }
   return code;

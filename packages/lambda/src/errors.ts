@@ -33,7 +33,13 @@ export class UnknownLambdaFunctionError extends HarnessError {
   }
 }
 
-/** A handler returned something Lambda could not send back: it is not JSON. */
+/**
+ * A handler returned something Lambda could not send back.
+ *
+ * @deprecated No longer thrown: a result that is not JSON fails with core's
+ * `ResultNotSerializableError` (which says where in the value), one too large
+ * for the results table with `ResultTooLargeError`, as for every double.
+ */
 export class LambdaHandlerResultError extends HarnessError {
   constructor(
     readonly functionName: string,

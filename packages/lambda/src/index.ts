@@ -32,6 +32,7 @@ export type {
 export { fail, LambdaFunctionError } from './results.js';
 export {
   functionArnOutputKey,
+  deployedFunctionName,
   functionLogGroupName,
   functionLogicalName,
   LAMBDA_ARTIFACT,

@@ -1,7 +1,15 @@
 import {
+  AlreadyMockedError,
+  checkCallbackOutput,
+  checkHandler,
+  checkResultValue,
   doubleId,
   RecordingMock,
+  ResultNotSerializableError,
+  runAnswer,
   type AdapterSession,
+  type CallAnswer,
+  type MockAnswer,
   type InvocationMessage,
   type Mutable,
   type TaskCallback,
@@ -9,7 +17,7 @@ import {
 } from '@harness/core';
 import { FUNCTION_NAME_PATTERN, type LambdaConfig } from './config.js';
 import { STEP_FUNCTIONS_LIMITS } from './constants.js';
-import { LambdaCallbackError, LambdaHandlerResultError, LambdaNotSupportedError, UnknownLambdaFunctionError } from './errors.js';
+import { LambdaCallbackError, LambdaNotSupportedError, UnknownLambdaFunctionError } from './errors.js';
 import type { LambdaEndpoint, LambdaEndpointOptions } from './local/app-endpoint.js';
 import type { LambdaLocalIntegration } from './local/integration.js';
 import { LambdaFunctionError } from './results.js';
@@ -88,9 +96,43 @@ export interface FunctionMock<TEvent = unknown, TResult = unknown> {
   waitForInvocation(
     options?: WaitForInvocationOptions<RecordedLambdaInvocation<TEvent, TResult>>,
   ): Promise<RecordedLambdaInvocation<TEvent, TResult>>;
-  /** Forgets recorded invocations and errors; the handler stays. */
+  /** Forgets recorded invocations and errors; the handler and queued answers stay. */
   clear(): void;
-  /** Stops mocking this function: releases its route, so invoking it fails as a missing function would. */
+  /** Forgets recorded invocations and errors and drops unused `once` / `onCall` answers; the handler stays, the function stays mocked. */
+  reset(): void;
+  /** How many `once` / `onCall` answers are still waiting for their invocation. */
+  readonly pendingAnswers: number;
+  /**
+   * Queues the answer of one invocation, used before the handler: the next
+   * invocation without an `onCall` answer takes the oldest queued one; when
+   * they are used up the handler answers again. The answer is what the handler
+   * would return (checked now: it must be JSON), a handler (called with the
+   * event and context), or an `Error` (the function fails with it: a
+   * `LambdaFunctionError` gives its error type). Returns the mock.
+   *
+   * @example
+   * validate.once(() => fail('ServiceUnavailable', 'try again')); // first call fails, the handler answers the retry
+   * validate.once(new LambdaFunctionError('ServiceUnavailable', 'try again')).once({ valid: true });
+   */
+  once(answer: MockAnswer<LambdaHandler<TEvent, TResult>>): this;
+  /**
+   * The answer of the invocation at index `call` (0 for the first, over
+   * `invocations`): before queued `once` answers and the handler.
+   *
+   * @example
+   * chargeCard.onCall(2).answer(new LambdaFunctionError('CardDeclined', 'limit reached'));
+   */
+  onCall(call: number): CallAnswer<MockAnswer<LambdaHandler<TEvent, TResult>>, this>;
+  /**
+   * Replaces the handler: later invocations run `handler` (running ones keep
+   * the handler they started with); what was recorded stays.
+   *
+   * @example
+   * const chargeCard = await harness.lambda.mockFunction('ChargeCard', () => ({ charged: true }));
+   * chargeCard.replaceHandler(() => fail('CardDeclined', 'insufficient funds'));
+   */
+  replaceHandler(handler: LambdaHandler<TEvent, TResult>): void;
+  /** Stops mocking this function: releases its route, so invoking it fails as an unmocked function does (`Harness.NoRoute`, see the README). */
   restore(): Promise<void>;
 }
 
@@ -98,8 +140,10 @@ export interface FunctionMock<TEvent = unknown, TResult = unknown> {
 export interface LambdaMockApi {
   /**
    * Mocks a Lambda function: every invocation of it (by name, ARN or
-   * qualified name) runs `handler`. Mocking the same function again replaces
-   * its handler and keeps what it recorded.
+   * qualified name) runs `handler`. A handler that is not a function is refused
+   * (`InvalidHandlerError`); mocking the same function again while its mock
+   * stands is refused (`AlreadyMockedError`): change the handler with
+   * `mock.replaceHandler(handler)`, or `await mock.restore()` first.
    *
    * @example
    * const chargeCard = await harness.lambda.mockFunction('ChargeCard', (event: { amount: number }) => ({ charged: event.amount }));
@@ -122,13 +166,26 @@ export interface LambdaMockApi {
   endpoint(options?: LambdaEndpointOptions): Promise<LambdaEndpoint>;
 }
 
-class LambdaFunctionMock extends RecordingMock<RecordedLambdaInvocation> implements FunctionMock {
+class LambdaFunctionMock extends RecordingMock<RecordedLambdaInvocation, LambdaHandler> implements FunctionMock {
   constructor(
     readonly functionName: string,
     public handler: LambdaHandler,
     release: () => Promise<void>,
+    session: AdapterSession,
   ) {
-    super(`Lambda function double ${functionName}`, release);
+    super(`Lambda function double ${functionName}`, release, session);
+  }
+
+  /** A value answer becomes Invoke's Payload: refuse, at the test's line, one that is not JSON or too large. */
+  protected override checkAnswer(answer: MockAnswer<LambdaHandler>, _where: string): void {
+    if (typeof answer === 'function' || answer instanceof Error) return;
+    const payload = toJsonPayload(this.functionName, answer);
+    checkResultValue({ payload }, doubleId('lambda', this.functionName), 'return less (e.g. a reference to data stored elsewhere, such as an S3 key).');
+  }
+
+  replaceHandler(handler: LambdaHandler): void {
+    checkHandler(handler, doubleId('lambda', this.functionName), `mock.replaceHandler(handler) of Lambda function double ${this.functionName}`);
+    this.handler = handler;
   }
 
   /** Runs the handler for one invocation. Never throws for what the handler does: a throw is the function's error. */
@@ -143,6 +200,7 @@ class LambdaFunctionMock extends RecordingMock<RecordedLambdaInvocation> impleme
       sentAt: new Date(message.sentAt),
       status: 'running',
     };
+    const taken = this.takeAnswer('', this.invocations.length);
     this.log.record(record);
 
     let answered = false;
@@ -179,7 +237,8 @@ class LambdaFunctionMock extends RecordingMock<RecordedLambdaInvocation> impleme
       ...(payload.qualifier !== undefined ? { qualifier: payload.qualifier } : {}),
       ...(payload.taskToken !== undefined ? { taskToken: payload.taskToken } : {}),
       sendTaskSuccess: (output) => {
-        setCallback({ type: 'success', output: callbackOutput(this.functionName, output) }, 'sendTaskSuccess');
+        // Not JSON, or over Step Functions' 256 KiB: ResultNotSerializableError / ResultTooLargeError, as for an ECS double.
+        setCallback({ type: 'success', output: JSON.parse(checkCallbackOutput(output, doubleId('lambda', this.functionName))) as unknown }, 'sendTaskSuccess');
       },
       sendTaskFailure: (error, cause) => {
         checkLength(this.functionName, 'error', error, STEP_FUNCTIONS_LIMITS.maxCallbackErrorLength);
@@ -192,12 +251,15 @@ class LambdaFunctionMock extends RecordingMock<RecordedLambdaInvocation> impleme
     };
 
     try {
-      const returned = await this.handler(payload.event, context);
+      const returned = taken ? await runAnswer(taken.answer, [payload.event, context]) : await this.handler(payload.event, context);
       const result = toJsonPayload(this.functionName, returned);
+      const answer: LambdaResultValue = callback === undefined ? { payload: result } : { payload: result, callback };
+      // It travels in a results-table item on the aws target: the same limit on both targets.
+      checkResultValue(answer, doubleId('lambda', this.functionName), 'return less (e.g. a reference to data stored elsewhere, such as an S3 key).');
       record.status = 'succeeded';
       record.result = returned;
       if (callback !== undefined) record.callback = callback;
-      return callback === undefined ? { payload: result } : { payload: result, callback };
+      return answer;
     } catch (thrown) {
       const error = thrown instanceof Error ? thrown : new Error(String(thrown));
       this.errors.push(error);
@@ -245,18 +307,22 @@ export function createLambdaMockApi(session: AdapterSession, config: LambdaConfi
   return {
     async mockFunction<TEvent, TResult>(functionName: string, handler: LambdaHandler<TEvent, TResult>) {
       checkFunction(functionName);
+      const double = doubleId('lambda', functionName);
+      const call = `harness.lambda.mockFunction('${functionName}', handler)`;
+      checkHandler(handler, double, call);
       // Handlers differ only in the types the test chose for its events and results.
       const untyped = handler as unknown as LambdaHandler;
       const existing = mocks.get(functionName);
-      if (existing && !existing.restored) {
-        existing.handler = untyped;
-        return existing as unknown as FunctionMock<TEvent, TResult>;
-      }
-      const double = doubleId('lambda', functionName);
-      const mock = new LambdaFunctionMock(functionName, untyped, async () => {
-        mocks.delete(functionName);
-        await session.unregister(double);
-      });
+      if (existing && !existing.restored) throw new AlreadyMockedError(double, call, 'mock.replaceHandler(handler)');
+      const mock = new LambdaFunctionMock(
+        functionName,
+        untyped,
+        async () => {
+          mocks.delete(functionName);
+          await session.unregister(double);
+        },
+        session,
+      );
       mocks.set(functionName, mock);
       try {
         await session.register(double, (message) => mock.handle(message));
@@ -289,50 +355,22 @@ function isLambdaLocalIntegration(integration: { readonly name: string }): integ
   return integration.name === 'lambda' && typeof (integration as Partial<LambdaLocalIntegration>).endpoint === 'function';
 }
 
-/** A handler's return value as the JSON Lambda sends back: `undefined` becomes `null`, as the Node.js runtime sends it. */
+/**
+ * A handler's return value as the JSON Lambda sends back: `undefined` becomes
+ * `null`, as the Node.js runtime sends it. Not JSON (a BigInt, a cycle, a
+ * function): `ResultNotSerializableError`, saying where.
+ */
 function toJsonPayload(functionName: string, returned: unknown): unknown {
   if (returned === undefined) return null;
+  const double = doubleId('lambda', functionName);
   let json: string | undefined;
   try {
     json = JSON.stringify(returned);
-  } catch (error) {
-    throw new LambdaHandlerResultError(
-      functionName,
-      `The handler of Lambda function double ${functionName} returned a value that is not JSON (${(error as Error).message}). ` +
-        'To fix this, return plain data: objects, arrays, strings, numbers, booleans or null.',
-    );
-  }
-  if (json === undefined) {
-    throw new LambdaHandlerResultError(
-      functionName,
-      `The handler of Lambda function double ${functionName} returned a ${typeof returned}, which is not JSON. ` +
-        'To fix this, return plain data: objects, arrays, strings, numbers, booleans or null.',
-    );
-  }
-  return JSON.parse(json) as unknown;
-}
-
-function callbackOutput(functionName: string, output: unknown): unknown {
-  let json: string | undefined;
-  try {
-    json = JSON.stringify(output);
   } catch {
-    json = undefined;
+    // checkResultValue names the path and what is there.
+    checkResultValue(returned, double);
   }
-  if (json === undefined) {
-    throw new LambdaCallbackError(
-      functionName,
-      `Lambda function double ${functionName}: context.sendTaskSuccess was given output that is not JSON. To fix this, pass plain data.`,
-    );
-  }
-  const bytes = Buffer.byteLength(json, 'utf8');
-  if (bytes > STEP_FUNCTIONS_LIMITS.maxPayloadBytes) {
-    throw new LambdaCallbackError(
-      functionName,
-      `Lambda function double ${functionName}: context.sendTaskSuccess output is ${bytes} bytes; Step Functions accepts ${STEP_FUNCTIONS_LIMITS.maxPayloadBytes}. ` +
-        'To fix this, send less (e.g. a reference to data stored elsewhere).',
-    );
-  }
+  if (json === undefined) throw new ResultNotSerializableError(double, 'the result', '$.value', `a ${typeof returned}`);
   return JSON.parse(json) as unknown;
 }
 

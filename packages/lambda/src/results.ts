@@ -19,8 +19,14 @@ export class LambdaFunctionError extends Error {
 
   constructor(errorType: string, message: string, options: { readonly stackTrace?: readonly string[]; readonly cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    if (errorType.length === 0) {
-      throw new TypeError('LambdaFunctionError: errorType is empty. Give the name the workflow\'s Catch or Retry matches, e.g. "CardDeclined".');
+    // Invoke's error payload carries errorType and errorMessage as strings (the runtime's {"errorType","errorMessage","trace"}).
+    if (typeof errorType !== 'string' || errorType.length === 0) {
+      throw new TypeError(
+        `LambdaFunctionError: errorType is ${typeof errorType === 'string' ? 'empty' : `a ${typeof errorType}`}. Give the name the workflow's Catch or Retry matches, e.g. "CardDeclined".`,
+      );
+    }
+    if (typeof message !== 'string') {
+      throw new TypeError(`LambdaFunctionError: the message is ${message === null ? 'null' : typeof message === 'object' ? 'an object' : `a ${typeof message}`}, but a function's errorMessage is a string. To fix this, pass text, e.g. fail('CardDeclined', 'insufficient funds').`);
     }
     this.name = errorType;
     this.errorType = errorType;

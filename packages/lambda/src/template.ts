@@ -19,8 +19,10 @@ import {
   type IamStatement,
   type TemplateContext,
 } from '@harness/core';
+import { createHash } from 'node:crypto';
 import { readLambdaArtifact } from '@harness/container-agent';
 import type { LambdaConfig, LambdaFunctionConfig } from './config.js';
+import { LAMBDA_LIMITS } from './constants.js';
 import { LambdaConfigError } from './errors.js';
 
 /** Name of the Lambda double's code among the artifacts (key of `TemplateContext.artifacts`). */
@@ -47,9 +49,30 @@ export function functionArnOutputKey(functionName: string): string {
   return `FunctionArn${functionLogicalName(functionName)}`;
 }
 
-/** The log group Lambda writes a function's logs to. */
-export function functionLogGroupName(functionName: string): string {
-  return `/aws/lambda/${functionName}`;
+/**
+ * The name a function double is deployed under: `<stack>-<functionName>`, so
+ * that two harness stacks in one account and region never clash (Lambda
+ * function names are unique per account and region). A name over Lambda's 64
+ * characters keeps its first 55 and ends in `-` and 8 hex digits of its
+ * SHA-256, so it stays unique and stable.
+ *
+ * Workflows reach the double by its ARN, which `npx harness outputs` prints
+ * (`FunctionArn<Name>` of stack `<stack>-lambda`); mocks still use the bare
+ * name: `harness.lambda.mockFunction('ChargeCard', handler)`.
+ *
+ * @example
+ * deployedFunctionName('harness-dev', 'ChargeCard'); // 'harness-dev-ChargeCard'
+ */
+export function deployedFunctionName(stack: string, functionName: string): string {
+  const name = `${stack}-${functionName}`;
+  const max = LAMBDA_LIMITS.maxFunctionNameLength;
+  if (name.length <= max) return name;
+  return `${name.slice(0, max - 9)}-${createHash('sha256').update(name).digest('hex').slice(0, 8)}`;
+}
+
+/** The log group Lambda writes a function's logs to: `/aws/lambda/<deployed name>` (see {@link deployedFunctionName}). */
+export function functionLogGroupName(deployedName: string): string {
+  return `/aws/lambda/${deployedName}`;
 }
 
 /**
@@ -68,8 +91,8 @@ export async function lambdaArtifacts(_config: LambdaConfig): Promise<readonly A
 
 /**
  * The Lambda adapter's stack: per configured function, an
- * `AWS::Lambda::Function` with that name running the Lambda double, and its
- * log group; one least-privilege role for them all.
+ * `AWS::Lambda::Function` named `<stack>-<name>` ({@link deployedFunctionName})
+ * running the Lambda double, and its log group; one least-privilege role for them all.
  *
  * @example
  * const template = lambdaTemplate(parseLambdaConfig({ functions: { ChargeCard: {} } }), {
@@ -102,15 +125,16 @@ export function lambdaTemplate(config: LambdaConfig, context: TemplateContext): 
     [LAMBDA_RESOURCES.role]: roleResource(
       `harness ${stack}: what a Lambda function double may do`,
       serviceRoleTrust('lambda.amazonaws.com'),
-      [inlinePolicy('answer-through-harness', roleStatements(stack, context, functions))],
+      [inlinePolicy('answer-through-harness', roleStatements(stack, context, functions.map((fn) => deployedFunctionName(stack, fn.functionName))))],
     ),
   };
   const outputs: NonNullable<CloudFormationTemplate['Outputs']> = {};
 
   for (const fn of functions) {
     const logical = functionLogicalName(fn.functionName);
-    resources[`LogGroup${logical}`] = logGroupResource(functionLogGroupName(fn.functionName), LAMBDA_LOG_RETENTION_DAYS);
-    resources[`Function${logical}`] = functionResource(fn, context, code.key, logical);
+    const deployedName = deployedFunctionName(stack, fn.functionName);
+    resources[`LogGroup${logical}`] = logGroupResource(functionLogGroupName(deployedName), LAMBDA_LOG_RETENTION_DAYS);
+    resources[`Function${logical}`] = functionResource(fn, deployedName, context, code.key, logical);
     outputs[functionArnOutputKey(fn.functionName)] = arnOutput(`ARN of the ${fn.functionName} double`, `Function${logical}`);
   }
 
@@ -122,13 +146,13 @@ export function lambdaTemplate(config: LambdaConfig, context: TemplateContext): 
   };
 }
 
-function functionResource(fn: LambdaFunctionConfig, context: TemplateContext, key: string, logical: string): CloudFormationResource {
+function functionResource(fn: LambdaFunctionConfig, deployedName: string, context: TemplateContext, key: string, logical: string): CloudFormationResource {
   return {
     Type: 'AWS::Lambda::Function',
     // The role may write to the declared log group only (no logs:CreateLogGroup): it must exist before the function runs.
     DependsOn: `LogGroup${logical}`,
     Properties: {
-      FunctionName: fn.functionName,
+      FunctionName: deployedName,
       Description: `harness double of ${fn.functionName}: forwards each invocation to the test session that mocked it`,
       Runtime: fn.runtime,
       Handler: LAMBDA_DOUBLE_HANDLER,
@@ -151,13 +175,13 @@ function functionResource(fn: LambdaFunctionConfig, context: TemplateContext, ke
 }
 
 /** The role may read its route and result, send to session queues, call back Step Functions and write its functions' logs. Nothing else. */
-function roleStatements(stack: string, context: TemplateContext, functions: readonly LambdaFunctionConfig[]): IamStatement[] {
+function roleStatements(stack: string, context: TemplateContext, deployedNames: readonly string[]): IamStatement[] {
   return [
     readTablesStatement(context.core),
     sendToSessionQueuesStatement(stack),
     taskCallbackStatement(),
     writeLogsStatement(
-      functions.map((fn) => logStreamsArn(functionLogGroupName(fn.functionName))),
+      deployedNames.map((name) => logStreamsArn(functionLogGroupName(name))),
       'WriteOwnLogs',
     ),
   ];

@@ -1,4 +1,5 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
+import { checkCallbackOutput } from '@harness/core';
 import { StepFunctionsError } from './errors.js';
 import { loadSfnSdk } from './sfn-sdk.js';
 
@@ -32,6 +33,8 @@ export class TaskCallbackError extends StepFunctionsError {
  * await sendTaskCallbackOnAws('AQB8…', { kind: 'success', output: { shipment: 'sh-1' } });
  */
 export async function sendTaskCallbackOnAws(taskToken: string, callback: TaskCallback, given?: SFNClient): Promise<void> {
+  // The local target's check (task-tokens.ts), so both targets refuse the same output the same way; AWS would answer InvalidOutput.
+  if (callback.kind === 'success') checkCallbackOutput(callback.output, `task token ${taskToken.slice(0, 12)}…`);
   const { SendTaskFailureCommand, SendTaskHeartbeatCommand, SendTaskSuccessCommand, SFNClient } = await loadSfnSdk();
   const client = given ?? new SFNClient({});
   try {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { TaskCallbacks } from '@harness/core';
+import { checkCallbackOutput, type TaskCallbacks } from '@harness/core';
 import { StepFunctionsError, TaskTokenError } from './errors.js';
 
 /**
@@ -50,11 +50,16 @@ export function waitingTaskTokens(): number {
 
 /**
  * `SendTaskSuccess`: the state waiting on `token` succeeds with `output` (a
- * value, not JSON text).
+ * value, not JSON text). Step Functions takes at most 256 KiB of JSON, as it
+ * takes `SendTaskFailure`'s error and cause only up to their limits.
  *
+ * @throws {ResultTooLargeError} `output` is over 256 KiB of JSON (262,144 bytes).
+ * @throws {ResultNotSerializableError} `output` is not JSON (a BigInt, a cycle…).
  * @throws {TaskTokenError} no state waits on that token.
  */
 export function sendTaskSuccess(token: string, output: unknown): void {
+  // Checked before the token, as AWS validates the request before it looks the token up.
+  checkCallbackOutput(output, `task token ${tokenPrefix(token)}…`);
   waiterFor(token, 'send task success').succeed(output === undefined ? null : output);
 }
 

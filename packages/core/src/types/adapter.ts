@@ -1,4 +1,5 @@
 import type { InvocationMessage } from '../protocol.js';
+import type { ResettableMock } from '../recording-mock.js';
 import type { LocalIntegrationContext, LocalServiceIntegration } from './local.js';
 
 /** A CloudFormation template as a plain object: no macros, no transforms. */
@@ -83,6 +84,12 @@ export interface AdapterSession {
   register(double: string, handle: InvocationHandler): Promise<void>;
   /** Releases a double's route. */
   unregister(double: string): Promise<void>;
+  /**
+   * Adds a mock to what `harness.resetMocks()` resets; returns the function
+   * that removes it (its `restore()` calls it). Optional: a session without it
+   * (a test's fake) resets nothing. `RecordingMock` calls it when given the session.
+   */
+  trackMock?(mock: ResettableMock): () => void;
 }
 
 /**

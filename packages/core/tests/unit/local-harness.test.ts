@@ -2,6 +2,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   ConfigError,
   createHarness,
+  HandlersStillRunningError,
+  ResultNotSerializableError,
+  ResultTooLargeError,
   PROTOCOL_VERSION,
   type AdapterSession,
   type InvocationMessage,
@@ -113,6 +116,76 @@ describe('Function: createHarness (local target)', () => {
     await harness.close();
 
     expect(probe.dispose).toHaveBeenCalledTimes(1);
+  });
+
+  describe('Method: close', () => {
+    function invocation(double: string, session: string): InvocationMessage {
+      return { v: PROTOCOL_VERSION, invocationId: `i-${double}`, double, session, payload: null, sentAt: new Date().toISOString() };
+    }
+
+    it('returns as soon as the running handlers answer, without waiting its time-out', async () => {
+      // Arrange
+      const probe = probeAdapter();
+      const onError = vi.fn();
+      const harness = await createHarness({ adapters: [probe.adapter], config: {}, closeTimeoutMs: 60_000, onError });
+      let finish: (value: string) => void = () => {};
+      await harness.probe.mock('Slow', () => new Promise<string>((resolve) => (finish = resolve)));
+      const answer = probe.context()?.dispatch(invocation('probe:Slow', harness.session));
+
+      // Act
+      const closed = harness.close();
+      let closedYet = false;
+      void closed.then(() => (closedYet = true));
+      await new Promise((resolve) => setImmediate(resolve));
+      const closedBeforeAnswer = closedYet;
+      finish('done');
+      await closed;
+
+      // Assert
+      expect(closedBeforeAnswer).toBe(false);
+      await expect(answer).resolves.toEqual({ status: 'ok', value: 'done' });
+      expect(onError).not.toHaveBeenCalled();
+    });
+
+    it('gives up on a hung handler after closeTimeoutMs and reports the double by name', async () => {
+      // Arrange
+      const probe = probeAdapter();
+      const onError = vi.fn();
+      const harness = await createHarness({ adapters: [probe.adapter], config: {}, closeTimeoutMs: 50, onError });
+      await harness.probe.mock('Hung', () => new Promise(() => {}));
+      void probe.context()?.dispatch(invocation('probe:Hung', harness.session));
+
+      // Act
+      await harness.close();
+
+      // Assert
+      expect(onError).toHaveBeenCalledTimes(1);
+      const reported = onError.mock.calls[0]?.[0] as Error;
+      expect(reported).toBeInstanceOf(HandlersStillRunningError);
+      expect(reported.message).toMatch(/^Session s\w+ closed after waiting \d+ ms for 1 handler still running: probe:Hung \(invocation i-probe:Hung, running \d+ ms\)\./);
+      expect(reported.message).toContain('raise `closeTimeoutMs` in createHarness()');
+      expect(probe.dispose).toHaveBeenCalledTimes(1);
+    });
+  });
+
+  describe('Method: dispatch (result checks)', () => {
+    it.each([
+      ['a BigInt', () => ({ total: 10n }), ResultNotSerializableError, '$.value.total is a BigInt (10n)'],
+      ['a cycle', () => { const order: Record<string, unknown> = { id: 'o-1' }; order.self = order; return { order }; }, ResultNotSerializableError, '$.value.order.self is a circular reference (to $.value.order)'],
+      ['too large', () => 'x'.repeat(400_000), ResultTooLargeError, 'over the 380000 bytes that a results-table item (DynamoDB allows 400 KB per item'],
+    ])('answers a result that is %s with its named error, the same as the aws target', async (_case, returned, type, text) => {
+      // Arrange
+      const probe = probeAdapter();
+      const harness = await createHarness({ adapters: [probe.adapter], config: {} });
+      await harness.probe.mock('Odd', returned);
+
+      // Act
+      const result = await probe.context()?.dispatch({ v: PROTOCOL_VERSION, invocationId: 'i-3', double: 'probe:Odd', session: harness.session, payload: null, sentAt: new Date().toISOString() });
+
+      // Assert
+      expect(result).toMatchObject({ status: 'error', error: { name: type.name, message: expect.stringContaining(text) } });
+      await harness.close();
+    });
   });
 
   it('refuses an unknown HARNESS_TARGET, naming the values it takes', async () => {

@@ -337,7 +337,7 @@ describe('Function: adapterContractChecks', () => {
     });
 
     it.each([
-      ['close', /is a property of the harness itself \(session, stack, target, dropped, close\)/],
+      ['close', /is a property of the harness itself \(session, stack, target, dropped, close, resetMocks\)/],
       ['then', /`await createHarness\(…\)` would wait on the mock API/],
       ['my-queues', /is not a JavaScript identifier/],
     ])('refuses the harness property %s', async (apiName, expected) => {

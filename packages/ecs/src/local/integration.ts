@@ -11,6 +11,7 @@ import { applicationEndpoint, type EcsEndpoint, type EcsEndpointOptions } from '
 import { createLocalEcsService, DEFAULT_LOCAL_ACCOUNT_ID } from './ecs-service.js';
 import { EcsLocalIntegrationError } from './errors.js';
 import { readRunTaskRequest } from './run-task-request.js';
+import { defaultWarmProcesses, leaseSharedWarmProcessPool } from './warm-pool.js';
 import {
   describedTaskOutput,
   endedWithoutCallbackReason,
@@ -44,6 +45,14 @@ export interface EcsLocalIntegrationOptions {
   readonly stopTimeoutMs?: number;
   /** The agent the containers fetch. Default: the built `@harness/container-agent`. */
   readonly agent?: AgentArtifact;
+  /**
+   * How many `node` processes to keep started ahead of tasks (see
+   * `createWarmProcessPool`); `0` starts a process per container when its task
+   * arrives. Default: `HARNESS_ECS_WARM_PROCESSES`, else the number of CPUs
+   * from 2 to 8. The pool is shared by the sessions of one process and
+   * closed with the last of them.
+   */
+  readonly warmProcesses?: number;
 }
 
 /** The ECS local integration: runs `ecs:runTask[.sync|.waitForTaskToken]` states with the real container agent. */
@@ -69,8 +78,9 @@ export interface EcsLocalIntegration extends LocalServiceIntegration {
  * How the local target runs a workflow's ECS `Task` states: each RunTask
  * builds the task definition the ECS template would (the family's containers,
  * the bootstrap entry point, the `HARNESS_*` environment) and runs it with
- * {@link runTaskLocally}, one child process per container, against a loopback
- * AWS endpoint that hands the agents' invocations to the session.
+ * {@link runTaskLocally}, one child process per container (from the warm
+ * process pool while it has one waiting), against a loopback AWS endpoint
+ * that hands the agents' invocations to the session.
  *
  * - `ecs:runTask`: answers the RunTask response at once; the task runs on.
  * - `ecs:runTask.sync`: waits for the task to stop; answers the stopped task,
@@ -100,6 +110,13 @@ export function ecsLocalIntegration(
     ...(options.region ? { region: options.region } : {}),
   });
   const restoreEnvironment: (() => void)[] = [];
+  // The warm process pool: leased when the first task starts, released by dispose().
+  let releasePool: (() => Promise<void>) | undefined;
+  const leasePool = (): void => {
+    if (releasePool || ecs.disposed) return;
+    const size = options.warmProcesses ?? defaultWarmProcesses();
+    if (size > 0) releasePool = leaseSharedWarmProcessPool(size);
+  };
 
   async function invoke(task: LocalTaskInvocation): Promise<unknown> {
     if (ecs.disposed) {
@@ -121,6 +138,7 @@ export function ecsLocalIntegration(
       );
     }
     task.signal.throwIfAborted();
+    leasePool();
 
     // The token is accepted before any container can call back with it.
     const token = taskToken ? (await ecs.endpoint()).registerTaskToken(taskToken, task.callbacks) : undefined;
@@ -164,6 +182,7 @@ export function ecsLocalIntegration(
       if (ecs.disposed) {
         throw new EcsLocalIntegrationError('harness.ecs.endpoint() was called after the harness closed. To fix this, call it while the harness is open.');
       }
+      leasePool();
       const aws = await ecs.endpoint();
       return applicationEndpoint(aws.url, endpointOptions, restoreEnvironment);
     },
@@ -173,6 +192,8 @@ export function ecsLocalIntegration(
         await ecs.dispose();
       } finally {
         restoreEnvironment.splice(0).reverse().forEach((restore) => restore());
+        // Its waiting processes end; tasks still running were stopped above.
+        await releasePool?.();
       }
     },
   };

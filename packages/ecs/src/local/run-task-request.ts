@@ -57,7 +57,25 @@ export function ecsServiceError(code: string, message: string): StatesError {
  * const { request, family } = readRunTaskRequest(config, { TaskDefinition: 'RenderPdf', NetworkConfiguration: {…} });
  */
 export function readRunTaskRequest(config: EcsConfig, input: unknown): { request: RunTaskRequest; family: EcsFamilyConfig } {
-  return parseRunTaskRequest(config, input, { fail: ecsServiceError, field: (name) => name, unknownFamily: () => ecsServiceError(...UNKNOWN_TASK_DEFINITION) });
+  return parseRunTaskRequest(config, input, {
+    fail: ecsServiceError,
+    field: (name) => name,
+    // ECS's own error and cause, then (as the ECS API's answer has it) what to add: a Catch on ECS.ClientException still matches.
+    unknownFamily: (family) => {
+      const refused = ecsServiceError(...UNKNOWN_TASK_DEFINITION);
+      return new StatesError(refused.error, `${refused.cause ?? ''} ${unknownFamilyHint(config, family)}`);
+    },
+  });
+}
+
+/** What the harness adds to ECS's answer for a family it has no double of: the families it has, and the config to add. */
+function unknownFamilyHint(config: EcsConfig, family: string): string {
+  const known = Object.keys(config.families);
+  return (
+    `(harness: '${family}' is not an ECS family of adapters.ecs.families (families: ${known.join(', ') || 'none'}). ` +
+    `To fix this, add it there in harness.config.json, with the container names of the real task definition: ` +
+    `"adapters": {"ecs": {"families": {"${family}": {"containers": ["Main"]}}}}.)`
+  );
 }
 
 /** An error of the ECS API as ECS itself answers it (what the AWS SDK throws as `<code>`). */
@@ -86,14 +104,7 @@ export function readRunTaskApiRequest(config: EcsConfig, input: unknown): { requ
     fail,
     // `Overrides.ContainerOverrides[0].Command` → `overrides.containerOverrides[0].command`: the API's own names.
     field: (name) => name.replace(/(^|\.)([A-Z])/g, (_match, dot: string, letter: string) => dot + letter.toLowerCase()),
-    unknownFamily: (family) => {
-      const known = Object.keys(config.families);
-      return fail(
-        UNKNOWN_TASK_DEFINITION[0],
-        `${UNKNOWN_TASK_DEFINITION[1]} (harness: '${family}' is not an ECS family of adapters.ecs.families` +
-          ` (families: ${known.join(', ') || 'none'}). To fix this, add it there in harness.config.json, with the container names of the real task definition.)`,
-      );
-    },
+    unknownFamily: (family) => fail(UNKNOWN_TASK_DEFINITION[0], `${UNKNOWN_TASK_DEFINITION[1]} ${unknownFamilyHint(config, family)}`),
   });
 }
 

@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { constants } from 'node:os';
 import { runTaskLocally, type LocalCredentials, type LocalTaskResult } from './task-runner.js';
+import { defaultWarmProcesses, leaseSharedWarmProcessPool } from './warm-pool.js';
 
 export interface TaskExecutorOptions {
   /** The cluster whose tasks to run (name or ARN). */
@@ -27,6 +28,8 @@ export interface TaskExecutorOptions {
    * (the executor keeps going: a task whose exits were refused is still stopped).
    */
   readonly onError?: (error: Error) => void;
+  /** How many `node` processes to keep started ahead of tasks until `stop()` (`0`: none). Default: as the local integration's `warmProcesses`. */
+  readonly warmProcesses?: number;
 }
 
 /** A running executor: what it ran so far, and how to stop it. */
@@ -34,7 +37,7 @@ export interface TaskExecutor {
   readonly results: readonly LocalTaskResult[];
   /** Resolves with the result of a task once it has run, or fails after `timeoutMs` listing the tasks that did run. */
   waitForTask(taskArn: string, timeoutMs?: number): Promise<LocalTaskResult>;
-  /** Stops polling and waits for running tasks to finish. */
+  /** Stops polling, waits for running tasks to finish, and ends the warm processes it kept. */
   stop(): Promise<void>;
 }
 
@@ -66,6 +69,8 @@ export function startTaskExecutor(options: TaskExecutorOptions): TaskExecutor {
   const results: LocalTaskResult[] = [];
   const report = (error: unknown): void => options.onError?.(error instanceof Error ? error : new Error(String(error)));
   let stopped = false;
+  const poolSize = options.warmProcesses ?? defaultWarmProcesses();
+  const releasePool = poolSize > 0 ? leaseSharedWarmProcessPool(poolSize) : undefined;
 
   async function execute(task: Task): Promise<void> {
     const described = await client.send(new DescribeTaskDefinitionCommand({ taskDefinition: task.taskDefinitionArn }));
@@ -166,6 +171,7 @@ export function startTaskExecutor(options: TaskExecutorOptions): TaskExecutor {
       stopped = true;
       await polling;
       await Promise.allSettled(running);
+      await releasePool?.();
     },
   };
 }

@@ -3,6 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
+import { sharedWarmProcessPool, type WarmProcessPool } from './warm-pool.js';
 
 /** The parts of an ECS container definition the runner uses (the ECS API's shape). */
 export interface LocalContainerDefinition {
@@ -57,6 +58,13 @@ export interface RunTaskLocallyOptions {
    * `stoppedReason` the abort reason when it is a string, else `Task stopped by user`.
    */
   readonly signal?: AbortSignal;
+  /**
+   * Where `node -e` containers start: a {@link WarmProcessPool} (a process
+   * started ahead takes the container over), or `false` for a fresh `node`
+   * process each. Default: the pool a harness session holds
+   * (`leaseSharedWarmProcessPool`) while one is open, else fresh processes.
+   */
+  readonly pool?: WarmProcessPool | false;
 }
 
 /** One container's end. */
@@ -103,6 +111,9 @@ const OUTPUT_LIMIT = 1_000_000;
  * environment ECS gives it, a loopback task metadata endpoint (v4) and a
  * loopback credentials endpoint. When an essential container exits, the
  * others are stopped. `node` in an entry point runs as this process's Node.
+ * A `node -e` container starts in a process of the warm pool when there is
+ * one (`options.pool`), with exactly the environment and arguments a fresh
+ * process would have.
  *
  * @example
  * const result = await runTaskLocally({ taskDefinition, credentials, overrides: { containerOverrides: [{ name: 'Main', command: ['--order', 'o-1'] }] } });
@@ -118,6 +129,7 @@ export async function runTaskLocally(options: RunTaskLocallyOptions): Promise<Lo
   const definitions = definition.containerDefinitions ?? [];
   if (definitions.length === 0) throw new Error(`task definition ${family} has no containers`);
   const authorization = randomBytes(16).toString('hex');
+  const pool = options.pool === false ? undefined : (options.pool ?? sharedWarmProcessPool());
   const startedAt = new Date();
 
   const ids: string[] = definitions.map(() => randomUUID());
@@ -197,11 +209,10 @@ export async function runTaskLocally(options: RunTaskLocallyOptions): Promise<Lo
 
       const argv = [...(container.entryPoint ?? []), ...(override?.command ?? container.command ?? [])];
       if (argv.length === 0) throw new Error(`container ${name} of ${family} has neither entryPoint nor command`);
-      const [program, ...args] = argv;
-      const child = spawn(program === 'node' ? process.execPath : (program as string), args, {
-        env: environment,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const [program, ...args] = argv as [string, ...string[]];
+      const child =
+        pool?.take(program, args, environment) ??
+        spawn(program === 'node' ? process.execPath : program, args, { env: environment, stdio: ['ignore', 'pipe', 'pipe'] });
       const entry: RunningContainer = {
         id: ids[index] as string,
         definition: container,

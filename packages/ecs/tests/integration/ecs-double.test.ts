@@ -120,6 +120,18 @@ describe('ECS task double over moto (SQS, DynamoDB, S3)', () => {
     await render.restore();
   });
 
+  it('refuses 1.5 MiB of log lines as the local target does: ResultTooLargeError in mock.errors, the container logs it and exits 1', async () => {
+    const render = await harness.ecs.mockTask('RenderPdf', () => exit(0, { logs: Array.from({ length: 1_536 }, () => 'l'.repeat(1_024)) }));
+
+    const task = await ecs.runTask('RenderPdf');
+
+    expect(task.containers[0]?.exitCode).toBe(1);
+    expect(render.errors.map((error) => error.name)).toEqual(['ResultTooLargeError']);
+    expect(task.containers[0]?.stdout).toContain('the handler of ecs:RenderPdf threw ResultTooLargeError: the result of ecs:RenderPdf is ');
+    expect(task.containers[0]?.stdout).toContain("To fix this, log less: the container's log lines travel in its result (1536 lines here).");
+    await render.restore();
+  });
+
   it('fails at once with a clear message when no session mocked the family', async () => {
     const started = Date.now();
 

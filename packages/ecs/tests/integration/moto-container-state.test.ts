@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ecsAdapter, exit, startTaskExecutor, type TaskExecutor } from '../../src/index.js';
 import { deployWithCli } from './support.js';
 
-// What packages/testing/moto/fix_ecs_container_state.py is for: on AWS, DescribeTasks of a stopped
+// What packages/moto/python/fix_ecs_container_state.py is for: on AWS, DescribeTasks of a stopped
 // task lists every container of its task definition, each STOPPED with its exit code (the ECS agent
 // reports them with SubmitContainerStateChange), and the task's stopCode and stoppedReason.
 
@@ -149,7 +149,7 @@ describe('ECS task containers on moto as it is (no harness fixes)', () => {
 
     expect(
       described.tasks?.[0]?.containers?.map((container) => container.name),
-      'moto now lists every container of a task, as AWS does: remove the container part of packages/testing/moto/fix_ecs_container_state.py (and this test)',
+      'moto now lists every container of a task, as AWS does: remove the container part of packages/moto/python/fix_ecs_container_state.py (and this test)',
     ).toEqual(['Main']);
   });
 
@@ -168,7 +168,7 @@ describe('ECS task containers on moto as it is (no harness fixes)', () => {
     ]);
     expect(
       errors.map((error) => error.message),
-      'moto now implements SubmitContainerStateChange: remove that part of packages/testing/moto/fix_ecs_container_state.py (and this test)',
+      'moto now implements SubmitContainerStateChange: remove that part of packages/moto/python/fix_ecs_container_state.py (and this test)',
     ).toEqual([expect.stringContaining(`the ECS API refused SubmitContainerStateChange for container Main of task ${taskArn}`)]);
     expect(described.tasks?.[0]).toMatchObject({ desiredStatus: 'STOPPED', stoppedReason: 'Essential container in task exited' });
     expect(described.tasks?.[0]?.stopCode).toBeUndefined();

@@ -1,4 +1,4 @@
-import { AGENT_EXIT_CODES, StatesError } from '@harness/core';
+import { AGENT_EXIT_CODES, ResultTooLargeError, StatesError } from '@harness/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseEcsConfig } from '../../src/config.js';
 import { ecsAdapter, exit, sendTaskFailure, sendTaskSuccess } from '../../src/index.js';
@@ -319,6 +319,44 @@ describe('Function: ecsLocalIntegration', () => {
       expect(reason).toMatch(/^ECS task RenderPdf \(arn:aws:ecs:eu-west-1:123456789012:task\/orders\/[0-9a-f]{32}\) stopped without calling back on its task token: Main exited 0\./);
       expect(reason).toContain('Last agent log line (Main): invocation answered');
       expect(reason).toContain('sendTaskSuccess(output)');
+    });
+  });
+
+  describe('Method: invoke (answers the doubles cannot carry: as on the aws target)', () => {
+    const token = 'AQCEAAAAKgAAAAMAAAAAAAAAAQ-local-token-2';
+    const withToken = runTaskParameters('RenderPdf', [{ Name: 'Main', Environment: [{ Name: 'TASK_TOKEN', Value: token } as const] }]);
+
+    it('fails the container (exit 1) when its 1.5 MiB of log lines do not fit the result, and records ResultTooLargeError', async () => {
+      // Arrange
+      const render = await api.mockTask('RenderPdf', () => exit(0, { logs: Array.from({ length: 1_536 }, () => 'l'.repeat(1_024)) }));
+
+      // Act
+      const failure = await syncFailure(runTaskParameters('RenderPdf'));
+
+      // Assert
+      const cause = JSON.parse(failure.cause ?? '{}') as { Containers: { ExitCode: number }[] };
+      expect(failure.error).toBe('States.TaskFailed');
+      expect(cause.Containers[0]?.ExitCode).toBe(AGENT_EXIT_CODES.handlerError);
+      expect(render.errors).toHaveLength(1);
+      expect(render.errors[0]).toBeInstanceOf(ResultTooLargeError);
+      expect(render.errors[0]?.message).toContain("To fix this, log less: the container's log lines travel in its result (1536 lines here).");
+    });
+
+    it('logs the named error in the container and ends the wait when sendTaskSuccess output is over 256 KiB', async () => {
+      // Arrange
+      const render = await api.mockTask('RenderPdf', () => sendTaskSuccess({ pdf: 'p'.repeat(262_144) }));
+      const callbacks = recordingCallbacks();
+
+      // Act
+      await integration.invoke(taskInvocation(RUN_TASK_WAIT, withToken, { taskToken: token, callbacks }));
+      const call = await callbacks.next();
+
+      // Assert
+      expect(call.kind).toBe('ended');
+      const reason = call.kind === 'ended' ? call.reason : '';
+      expect(reason).toContain('Main exited 1.');
+      expect(reason).toContain('Last agent log line (Main): the handler of ecs:RenderPdf threw ResultTooLargeError: the sendTaskSuccess output of ecs:RenderPdf is 262154 bytes of JSON');
+      expect(render.errors[0]).toBeInstanceOf(ResultTooLargeError);
     });
   });
 

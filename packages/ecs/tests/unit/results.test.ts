@@ -1,3 +1,4 @@
+import { InvalidFailureError } from '@harness/core';
 import { describe, expect, it } from 'vitest';
 import { exit, sendTaskFailure, sendTaskSuccess, toResultValue } from '../../src/results.js';
 
@@ -25,8 +26,10 @@ describe('Module: results', () => {
     });
 
     it('enforces the AWS limits on error and cause', () => {
-      expect(() => sendTaskFailure({ error: 'e'.repeat(257) })).toThrow('error is 257 characters; AWS allows 256');
-      expect(() => sendTaskFailure({ cause: 'c'.repeat(32_769) })).toThrow('cause is 32769 characters; AWS allows 32768');
+      // SendTaskFailure's length constraints: https://docs.aws.amazon.com/step-functions/latest/apireference/API_SendTaskFailure.html
+      expect(() => sendTaskFailure({ error: 'e'.repeat(257) })).toThrow(InvalidFailureError);
+      expect(() => sendTaskFailure({ error: 'e'.repeat(257) })).toThrow('the error of sendTaskFailure is 257 characters; Step Functions takes a string of at most 256 characters there');
+      expect(() => sendTaskFailure({ cause: 'c'.repeat(32_769) })).toThrow('the cause of sendTaskFailure is 32769 characters; Step Functions takes a string of at most 32768 characters there');
     });
   });
 

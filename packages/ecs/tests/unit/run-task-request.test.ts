@@ -72,8 +72,22 @@ describe('Function: readRunTaskRequest', () => {
   });
 
   it.each([
-    ['an unknown family', { TaskDefinition: 'Invoice' }, 'ECS.ClientException', 'Unable to describe task definition.'],
-    ['an unknown family in an ARN', { TaskDefinition: 'arn:aws:ecs:us-east-1:1:task-definition/Invoice:1' }, 'ECS.ClientException', 'Unable to describe task definition.'],
+    ['a family', { TaskDefinition: 'Invoice' }],
+    ['a family in an ARN', { TaskDefinition: 'arn:aws:ecs:us-east-1:1:task-definition/Invoice:1' }],
+  ])('fails as RunTask does for an unknown %s, then says which config to add', (_case, input) => {
+    const failure = failureOf(input);
+
+    expect(failure.error).toBe('ECS.ClientException');
+    expect(failure.cause).toMatch(
+      /^Unable to describe task definition\. \(Service: AmazonECS; Status Code: 400; Error Code: ClientException; Request ID: [0-9a-f-]{36}; Proxy: null\) \(harness: /,
+    );
+    expect(failure.cause).toContain(
+      "(harness: 'Invoice' is not an ECS family of adapters.ecs.families (families: RenderPdf). To fix this, add it there in harness.config.json, " +
+        'with the container names of the real task definition: "adapters": {"ecs": {"families": {"Invoice": {"containers": ["Main"]}}}}.)',
+    );
+  });
+
+  it.each([
     [
       'an override of another container',
       { TaskDefinition: 'RenderPdf', NetworkConfiguration: network, Overrides: { ContainerOverrides: [{ Name: 'Renderer' }] } },

@@ -1,3 +1,4 @@
+import { LAMBDA_DOUBLE_ERRORS } from '@harness/container-agent';
 import { doubleId, PROTOCOL_VERSION, type InvocationMessage, type LocalIntegrationContext } from '@harness/core';
 import { LambdaNotSupportedError } from '../errors.js';
 import { isLambdaResultValue, type LambdaInvocationPayload, type LambdaResultValue } from '../wire.js';
@@ -5,16 +6,19 @@ import { isLambdaResultValue, type LambdaInvocationPayload, type LambdaResultVal
 /**
  * Hands one invocation of a function to its mock (`harness.lambda.mockFunction`)
  * as a Lambda double would, and answers what the function did: its result
- * value, or `undefined` when no session mocks the function (Lambda's
- * `ResourceNotFoundException`).
+ * value, or, when no session mocks the function, what the aws target answers:
+ * a function listed in `configured` has a deployed double, which fails with
+ * `Harness.NoRoute` ({@link noRouteValue}); any other is not deployed at all
+ * (`undefined`: Lambda's `ResourceNotFoundException`).
  */
 export async function invokeMockedFunction(
   context: LocalIntegrationContext,
   payload: LambdaInvocationPayload,
   requestId: string,
+  configured: readonly string[] = [],
 ): Promise<LambdaResultValue | undefined> {
   const double = doubleId('lambda', payload.functionName);
-  if (!context.isMocked(double)) return undefined;
+  if (!context.isMocked(double)) return configured.includes(payload.functionName) ? noRouteValue(payload.functionName) : undefined;
   const message: InvocationMessage<LambdaInvocationPayload> = {
     v: PROTOCOL_VERSION,
     invocationId: requestId,
@@ -26,7 +30,7 @@ export async function invokeMockedFunction(
   const answer = await context.dispatch(message);
   if (answer.status === 'error') {
     // The mock was released between the route check and the dispatch: the function is gone.
-    if (answer.error.name === 'NotMockedError') return undefined;
+    if (answer.error.name === 'NotMockedError') return configured.includes(payload.functionName) ? noRouteValue(payload.functionName) : undefined;
     // Anything else failed in the session; the aws-target double would rethrow it, so the function fails with it.
     return {
       functionError: 'Unhandled',
@@ -45,4 +49,18 @@ export async function invokeMockedFunction(
 function describeAnswer(value: unknown): string {
   const json = JSON.stringify(value);
   return json === undefined ? String(value) : json.slice(0, 100);
+}
+
+/**
+ * What a deployed Lambda double does when no session has mocked its function
+ * (`lambda-double.ts` in @harness/container-agent): it throws `Harness.NoRoute`
+ * with this message, which the Node.js runtime reports as an Unhandled function
+ * error. The local target answers the same, so `Catch` / `Retry` on
+ * `Harness.NoRoute` behave alike on both targets.
+ */
+export function noRouteValue(functionName: string): LambdaResultValue {
+  const errorMessage =
+    `no test session has mocked Lambda function ${functionName} (double ${doubleId('lambda', functionName)}): ` +
+    `register it with harness.lambda.mockFunction('${functionName}', handler) before the workflow invokes it`;
+  return { functionError: 'Unhandled', errorType: LAMBDA_DOUBLE_ERRORS.noRoute, errorMessage, trace: [`${LAMBDA_DOUBLE_ERRORS.noRoute}: ${errorMessage}`] };
 }

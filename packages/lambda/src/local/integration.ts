@@ -93,7 +93,7 @@ export function createLambdaIntegration(config: LambdaConfig, context: LocalInte
       if (disposed) {
         throw new LambdaNotSupportedError('harness.lambda.endpoint() was called after the harness closed. To fix this, call it while the harness is open.');
       }
-      const started = await (endpoint ??= startLambdaInvokeEndpoint({ context, region: endpointRegion(options) }));
+      const started = await (endpoint ??= startLambdaInvokeEndpoint({ context, region: endpointRegion(options), functions: known }));
       return applicationEndpoint(started.url, options, restoreEnvironment);
     },
     async dispose() {
@@ -133,7 +133,7 @@ async function runLambdaTask(task: LocalTaskInvocation, context: LocalIntegratio
     event: request.event,
     ...(taskToken !== undefined ? { taskToken } : {}),
   };
-  const value = await invokeMockedFunction(context, payload, requestId);
+  const value = await invokeMockedFunction(context, payload, requestId, known);
   if (value === undefined) throw notFound(request, requestId, known);
 
   if (taskToken !== undefined) {

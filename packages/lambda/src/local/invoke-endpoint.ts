@@ -8,7 +8,8 @@
  * | `POST /2015-03-31/functions/{FunctionName}/invocations`, `X-Amz-Invocation-Type: RequestResponse` (default) | 200, the handler's value as JSON; a handler that throws: `X-Amz-Function-Error: Unhandled` and the error document `{ errorType, errorMessage, trace }` |
  * | … `X-Amz-Invocation-Type: Event` | 202, empty; the handler runs after the answer |
  * | … `X-Amz-Invocation-Type: DryRun` | 204, empty; the handler does not run |
- * | a function no session mocks | 404 `ResourceNotFoundException` |
+ * | a function of `adapters.lambda.functions` no session mocks | 200, `X-Amz-Function-Error: Unhandled`, `errorType: Harness.NoRoute` (what its deployed double answers) |
+ * | any other function no session mocks | 404 `ResourceNotFoundException` (no such function is deployed) |
  *
  * Signatures are not verified: the server listens on 127.0.0.1 only and plays
  * AWS for the process that started it. It never logs or echoes the
@@ -40,6 +41,8 @@ export interface LambdaInvokeEndpointOptions {
   readonly context: LocalIntegrationContext;
   /** The region of the function ARNs in answers when the request's signature names none. Default `us-east-1`. */
   readonly region?: string;
+  /** The functions of `adapters.lambda.functions`: deployed as doubles on the aws target, so unmocked they fail with `Harness.NoRoute`, not as missing. */
+  readonly functions?: readonly string[];
 }
 
 /** A running endpoint. */
@@ -78,6 +81,7 @@ class InvokeError extends Error {
  */
 export async function startLambdaInvokeEndpoint(options: LambdaInvokeEndpointOptions): Promise<LambdaInvokeEndpoint> {
   const { context } = options;
+  const configured = options.functions ?? [];
   const defaultRegion = options.region ?? DEFAULT_ARN_PARTS.region;
   const pending = new Set<Promise<unknown>>();
   let closing = false;
@@ -144,17 +148,18 @@ export async function startLambdaInvokeEndpoint(options: LambdaInvokeEndpointOpt
     const version = executedVersion(target.qualifier);
 
     if (invocationType !== 'RequestResponse') {
-      if (!context.isMocked(doubleId('lambda', target.functionName))) throw notFound(arn);
+      // A configured function's double exists (and fails with Harness.NoRoute when it runs); any other function does not.
+      if (!context.isMocked(doubleId('lambda', target.functionName)) && !configured.includes(target.functionName)) throw notFound(arn);
       if (invocationType === 'DryRun') return { status: 204, body: '' };
       // Lambda queues the event and answers at once; the handler runs after the answer.
       // Runs once: a handler's error is recorded by its mock (Lambda would retry it twice, then drop the event).
-      const running = invokeMockedFunction(context, payload, requestId).catch(() => undefined);
+      const running = invokeMockedFunction(context, payload, requestId, configured).catch(() => undefined);
       pending.add(running);
       void running.finally(() => pending.delete(running));
       return { status: 202, headers: { 'content-type': 'application/json' }, body: '' };
     }
 
-    const value = await invokeMockedFunction(context, payload, requestId);
+    const value = await invokeMockedFunction(context, payload, requestId, configured);
     if (value === undefined) throw notFound(arn);
     return answer(value, version, requestId, logType === 'Tail');
   }

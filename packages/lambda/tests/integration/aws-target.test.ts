@@ -61,8 +61,8 @@ describe('Lambda doubles on the aws target (moto)', () => {
     expect(deploy.code).toBe(0);
     const outputs = await stackOutputs(`${stack}-lambda`);
     expect(outputs).toEqual({
-      FunctionArnChargeCard: 'arn:aws:lambda:us-east-1:123456789012:function:ChargeCard',
-      FunctionArnShipOrder: 'arn:aws:lambda:us-east-1:123456789012:function:ShipOrder',
+      FunctionArnChargeCard: `arn:aws:lambda:us-east-1:123456789012:function:${stack}-ChargeCard`,
+      FunctionArnShipOrder: `arn:aws:lambda:us-east-1:123456789012:function:${stack}-ShipOrder`,
     });
   });
 
@@ -72,11 +72,11 @@ describe('Lambda doubles on the aws target (moto)', () => {
     const artifact = readLambdaArtifact();
 
     // Act
-    const { Configuration } = await lambda.send(new GetFunctionCommand({ FunctionName: 'ShipOrder' }));
+    const { Configuration } = await lambda.send(new GetFunctionCommand({ FunctionName: `${stack}-ShipOrder` }));
 
     // Assert
     expect(Configuration).toMatchObject({
-      FunctionName: 'ShipOrder',
+      FunctionName: `${stack}-ShipOrder`,
       Handler: 'lambda-double.handler',
       Runtime: 'nodejs22.x',
       Timeout: 10,
@@ -100,7 +100,7 @@ describe('Lambda doubles on the aws target (moto)', () => {
     const chargeCard = await harness.lambda.mockFunction('ChargeCard', (event: { amount: number }) => ({ charged: event.amount }));
 
     // Act
-    const result = await withFunctionEnvironment('ChargeCard', () =>
+    const result = await withFunctionEnvironment(`${stack}-ChargeCard`, () =>
       handler({ amount: 42 }, { getRemainingTimeInMillis: () => 30_000, invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:ChargeCard:prod' }),
     );
 
@@ -117,7 +117,7 @@ describe('Lambda doubles on the aws target (moto)', () => {
     // Act
     let thrown: unknown;
     try {
-      await withFunctionEnvironment('ShipOrder', () => handler({ orderId: 'o-1' }, { getRemainingTimeInMillis: () => 10_000 }));
+      await withFunctionEnvironment(`${stack}-ShipOrder`, () => handler({ orderId: 'o-1' }, { getRemainingTimeInMillis: () => 10_000 }));
     } catch (error) {
       thrown = error;
     }
@@ -135,7 +135,7 @@ describe('Lambda doubles on the aws target (moto)', () => {
     // Act
     let thrown: unknown;
     try {
-      await withFunctionEnvironment('ChargeCard', () => handler({}, { getRemainingTimeInMillis: () => 30_000 }));
+      await withFunctionEnvironment(`${stack}-ChargeCard`, () => handler({}, { getRemainingTimeInMillis: () => 30_000 }));
     } catch (error) {
       thrown = error;
     }

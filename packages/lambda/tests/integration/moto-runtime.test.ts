@@ -58,7 +58,7 @@ describe('Lambda doubles run on moto (fix_lambda_node_runtime)', () => {
     }));
 
     // Act
-    const output = await lambda.send(new InvokeCommand({ FunctionName: 'QuotePrice', Payload: JSON.stringify({ sku: 'ABC-1', quantity: 3 }) }));
+    const output = await lambda.send(new InvokeCommand({ FunctionName: `${stack}-QuotePrice`, Payload: JSON.stringify({ sku: 'ABC-1', quantity: 3 }) }));
 
     // Assert
     expect(output.StatusCode).toBe(200);
@@ -73,7 +73,7 @@ describe('Lambda doubles run on moto (fix_lambda_node_runtime)', () => {
     const quotePrice = await harness.lambda.mockFunction('QuotePrice', () => 'ok');
 
     // Act
-    const output = await lambda.send(new InvokeCommand({ FunctionName: 'QuotePrice', Qualifier: '$LATEST', Payload: '{}' }));
+    const output = await lambda.send(new InvokeCommand({ FunctionName: `${stack}-QuotePrice`, Qualifier: '$LATEST', Payload: '{}' }));
 
     // Assert
     expect(payloadOf(output)).toBe('ok');
@@ -86,7 +86,7 @@ describe('Lambda doubles run on moto (fix_lambda_node_runtime)', () => {
     const quotePrice = await harness.lambda.mockFunction('QuotePrice', () => 'ok');
 
     // Act
-    const outcome = await invokeOutcome(lambda, 'QuotePrice', '42');
+    const outcome = await invokeOutcome(lambda, `${stack}-QuotePrice`, '42');
 
     // Assert
     expect(outcome).toMatch(/^Invoke failed: 404 ResourceNotFoundException/);
@@ -99,7 +99,7 @@ describe('Lambda doubles run on moto (fix_lambda_node_runtime)', () => {
     await harness.lambda.mockFunction('ReserveStock', () => fail('InvalidOrder', 'no items'));
 
     // Act
-    const output = await lambda.send(new InvokeCommand({ FunctionName: 'ReserveStock', Payload: JSON.stringify({ orderId: 'o-1' }) }));
+    const output = await lambda.send(new InvokeCommand({ FunctionName: `${stack}-ReserveStock`, Payload: JSON.stringify({ orderId: 'o-1' }) }));
 
     // Assert
     expect(output.StatusCode).toBe(200);
@@ -128,7 +128,7 @@ describe('Lambda doubles run on moto (fix_lambda_node_runtime)', () => {
               Reserve: {
                 Type: 'Task',
                 Resource: 'arn:aws:states:::lambda:invoke',
-                Parameters: { FunctionName: 'ReserveStock', 'Payload.$': '$' },
+                Parameters: { FunctionName: `${stack}-ReserveStock`, 'Payload.$': '$' },
                 Catch: [{ ErrorEquals: ['InvalidOrder'], ResultPath: '$.error', Next: 'Rejected' }],
                 End: true,
               },
@@ -207,7 +207,7 @@ describe('Lambda doubles run on moto (fix_lambda_node_runtime)', () => {
 
     /** QuotePrice as deployed (code, handler, runtime, environment), created on the unfixed server as `name`; a Lambda client for that server. */
     async function createQuotePriceOnUnfixed(name: string): Promise<LambdaClient> {
-      const { Configuration } = await lambda.send(new GetFunctionCommand({ FunctionName: 'QuotePrice' }));
+      const { Configuration } = await lambda.send(new GetFunctionCommand({ FunctionName: `${stack}-QuotePrice` }));
       const cloudFormation = new CloudFormationClient({ endpoint: unfixed.endpoint });
       const roleStack = uniqueName('lambda-rt-role');
       await cloudFormation.send(
@@ -267,7 +267,7 @@ describe('Lambda doubles run on moto (fix_lambda_node_runtime)', () => {
       // Assert
       const message =
         `moto without harness's fixes ran the Lambda function's code (Invoke answered ${outcome}). ` +
-        'If this moto runs nodejs functions without Docker now, remove packages/testing/moto/fix_lambda_node_runtime.py and this test.';
+        'If this moto runs nodejs functions without Docker now, remove packages/moto/python/fix_lambda_node_runtime.py and this test.';
       expect(quotePrice.invocations, message).toEqual([]);
       expect(outcome, message).not.toContain('"ran":true');
       expect(outcome, message).toMatch(/^(Handled|Unhandled|Invoke failed)|\{"sku":"ABC-1"\}/);
@@ -285,7 +285,7 @@ describe('Lambda doubles run on moto (fix_lambda_node_runtime)', () => {
       // Assert: on AWS (and with the fix) the second answers ResourceNotFoundException (see the test on the fixed server).
       const message =
         `moto without harness's fixes answered Invoke of version 42 with ${missingVersion} (unqualified: ${unqualified}). ` +
-        'If moto reads Invoke\'s Qualifier now, remove response_invoke (the Qualifier part) from packages/testing/moto/fix_lambda_node_runtime.py and this test.';
+        'If moto reads Invoke\'s Qualifier now, remove response_invoke (the Qualifier part) from packages/moto/python/fix_lambda_node_runtime.py and this test.';
       expect(missingVersion, message).not.toMatch(/ResourceNotFoundException/);
       expect(missingVersion, message).toBe(unqualified);
     });

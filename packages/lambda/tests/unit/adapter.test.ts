@@ -103,6 +103,7 @@ describe('Module: index', () => {
       'UnknownLambdaFunctionError',
       'createLambdaIntegration',
       'createLambdaMockApi',
+      'deployedFunctionName',
       'errorDocumentOf',
       'fail',
       'functionArn',

@@ -130,6 +130,30 @@ describe('harness.lambda.endpoint() (local target)', () => {
     expect((error as ResourceNotFoundException).$metadata.httpStatusCode).toBe(404);
   });
 
+  it.each(['RequestResponse', 'Event', 'DryRun'] as const)('answers %s of a function of adapters.lambda.functions no one mocks as its deployed double does (Harness.NoRoute)', async (InvocationType) => {
+    // Arrange: a harness whose config lists ChargeCard, so the aws target has a double of it.
+    const listed = await createHarness({ target: 'local', adapters: [lambdaAdapter], config: { adapters: { lambda: { functions: { ChargeCard: {} } } } } });
+    const client = new LambdaClient({ ...(await listed.lambda.endpoint({ region: 'eu-west-1' })).clientConfig, maxAttempts: 1 });
+    try {
+      // Act
+      const answer = await client.send(new InvokeCommand({ FunctionName: 'ChargeCard', InvocationType }));
+
+      // Assert
+      if (InvocationType === 'RequestResponse') {
+        expect(answer).toMatchObject({ StatusCode: 200, FunctionError: 'Unhandled' });
+        expect(parse(answer.Payload)).toMatchObject({
+          errorType: 'Harness.NoRoute',
+          errorMessage: "no test session has mocked Lambda function ChargeCard (double lambda:ChargeCard): register it with harness.lambda.mockFunction('ChargeCard', handler) before the workflow invokes it",
+        });
+      } else {
+        expect(answer.StatusCode).toBe(InvocationType === 'Event' ? 202 : 204);
+      }
+    } finally {
+      client.destroy();
+      await listed.close();
+    }
+  });
+
   it('answers a restored mock as a missing function', async () => {
     // Arrange
     const chargeCard = await harness.lambda.mockFunction('ChargeCard', () => 'ran');

@@ -339,6 +339,27 @@ describe('Function: createLambdaIntegration', () => {
       expect(error.message.split('\n')[1]).toMatchInlineSnapshot(`"No test session has mocked Lambda function ChargeCard. To fix this, call harness.lambda.mockFunction('ChargeCard', handler) before the workflow invokes it, and add it under adapters.lambda.functions in harness.config.json (which lists ShipOrder)."`);
     });
 
+    it.each([
+      ['listed, never mocked', async (api: Awaited<ReturnType<typeof setUp>>) => api],
+      ['listed, mocked then restored', async (api: Awaited<ReturnType<typeof setUp>>) => { await api.mocks.ChargeCard?.restore(); return api; }],
+    ])('fails a function of adapters.lambda.functions (%s) with Harness.NoRoute, as its deployed double does', async (_case, prepare) => {
+      // Arrange
+      const listedHandlers: Record<string, LambdaHandler<never>> = _case.includes('restored') ? { ChargeCard: () => 1 } : {};
+      const { integration } = await prepare(await setUp(listedHandlers, parseLambdaConfig({ functions: { ChargeCard: {} } })));
+
+      // Act
+      const error = await statesErrorOf(() => integration.invoke(fakeTask(INVOKE, { FunctionName: 'ChargeCard' })));
+
+      // Assert: the error and message lambda-double.ts (@harness/container-agent) throws on the aws target.
+      expect(error.error).toBe('Harness.NoRoute');
+      const cause = JSON.parse(error.cause ?? '') as { errorType: string; errorMessage: string; trace: string[] };
+      expect(cause).toEqual({
+        errorType: 'Harness.NoRoute',
+        errorMessage: "no test session has mocked Lambda function ChargeCard (double lambda:ChargeCard): register it with harness.lambda.mockFunction('ChargeCard', handler) before the workflow invokes it",
+        trace: [expect.stringMatching(/^Harness\.NoRoute: no test session has mocked Lambda function ChargeCard/)],
+      });
+    });
+
     it('fails the same way when the mock is restored between the route check and the dispatch', async () => {
       // Arrange
       const { integration, mocks, context } = await setUp({ ChargeCard: () => 1 });

@@ -1,4 +1,4 @@
-import { WaitTimeoutError } from '@harness/core';
+import { AlreadyMockedError, InvalidAnswerError, InvalidHandlerError, ResultNotSerializableError, ResultTooLargeError, WaitTimeoutError } from '@harness/core';
 import { createFakeSession, type FakeSession } from '@harness/core/testing';
 import { describe, expect, it } from 'vitest';
 import { parseLambdaConfig, type LambdaConfig } from '../../src/config.js';
@@ -92,21 +92,47 @@ describe('Function: createLambdaMockApi', () => {
       expect(answer).toEqual({ payload: { late: true } });
     });
 
-    it('replaces the handler when the same function is mocked again, keeping what it recorded', async () => {
+    it('refuses to mock the same function twice, naming it and the two ways forward, and keeps the first handler', async () => {
       // Arrange
       const session = createFakeSession();
       const api = createLambdaMockApi(session, anyFunction);
-      const first = await api.mockFunction('ChargeCard', () => 'first');
+      await api.mockFunction('ChargeCard', () => 'first');
+
+      // Act
+      const second = api.mockFunction('ChargeCard', () => 'second');
+
+      // Assert
+      await expect(second).rejects.toThrow(AlreadyMockedError);
+      await expect(second).rejects.toThrow(
+        "harness.lambda.mockFunction('ChargeCard', handler): lambda:ChargeCard is already mocked in this session. To fix this, change its handler with mock.replaceHandler(handler), or `await mock.restore()` the first mock before mocking it again.",
+      );
+      await expect(invoke(session, { functionName: 'ChargeCard', event: {} })).resolves.toEqual({ payload: 'first' });
+    });
+
+    it('replaces the handler explicitly with replaceHandler, keeping what it recorded', async () => {
+      // Arrange
+      const session = createFakeSession();
+      const mock = await createLambdaMockApi(session, anyFunction).mockFunction('ChargeCard', () => 'first');
       await invoke(session, { functionName: 'ChargeCard', event: {} });
 
       // Act
-      const second = await api.mockFunction('ChargeCard', () => 'second');
+      mock.replaceHandler(() => 'second');
       const answer = await invoke(session, { functionName: 'ChargeCard', event: {} });
 
       // Assert
-      expect(second).toBe(first);
       expect(answer).toEqual({ payload: 'second' });
-      expect(second.invocations.map((invocation) => invocation.result)).toEqual(['first', 'second']);
+      expect(mock.invocations.map((invocation) => invocation.result)).toEqual(['first', 'second']);
+      expect(() => mock.replaceHandler('second' as never)).toThrow(InvalidHandlerError);
+    });
+
+    it('refuses a handler that is not a function when it is given, registering nothing', async () => {
+      const session = createFakeSession();
+
+      const refused = createLambdaMockApi(session, anyFunction).mockFunction('ChargeCard', { charged: true } as never);
+
+      await expect(refused).rejects.toThrow(InvalidHandlerError);
+      await expect(refused).rejects.toThrow("harness.lambda.mockFunction('ChargeCard', handler): the handler is an object, not a function.");
+      expect(session.registrations).toEqual([]);
     });
 
     it('accepts any valid name when the config lists no functions', async () => {
@@ -286,18 +312,36 @@ describe('Function: createLambdaMockApi', () => {
       expect(mock.errors[0]?.message).toBe('card declined');
     });
 
-    it('turns a return value that is not JSON into a function error that says how to fix it', async () => {
+    it.each([
+      ['a BigInt', () => ({ amount: 10n }), '$.value.amount is a BigInt (10n)'],
+      ['a cycle', () => { const order: Record<string, unknown> = {}; order.self = order; return order; }, '$.value.self is a circular reference (to $.value)'],
+      ['a function', () => () => 1, '$.value is a function'],
+    ])('turns a return value with %s into a ResultNotSerializableError function error that says where', async (_case, handler, where) => {
       // Arrange
       const session = createFakeSession();
-      const mock = await createLambdaMockApi(session, anyFunction).mockFunction('ChargeCard', () => ({ amount: 10n }));
+      const mock = await createLambdaMockApi(session, anyFunction).mockFunction('ChargeCard', handler as () => unknown);
 
       // Act
       const answer = await invoke(session, { functionName: 'ChargeCard', event: {} });
 
       // Assert
-      expect(answer).toMatchObject({ functionError: 'Unhandled', errorType: 'LambdaHandlerResultError' });
-      expect(mock.errors[0]?.message).toContain('returned a value that is not JSON');
+      expect(answer).toMatchObject({ functionError: 'Unhandled', errorType: 'ResultNotSerializableError' });
+      expect(mock.errors[0]).toBeInstanceOf(ResultNotSerializableError);
+      expect(mock.errors[0]?.message).toContain(`the result of lambda:ChargeCard is not JSON: ${where}.`);
       expect(mock.errors[0]?.message).toContain('To fix this, return plain data');
+    });
+
+    it('turns a return value too large for the results table into a ResultTooLargeError function error, as on the aws target', async () => {
+      const session = createFakeSession();
+      const mock = await createLambdaMockApi(session, anyFunction).mockFunction('ChargeCard', () => ({ blob: 'x'.repeat(400_000) }));
+
+      const answer = await invoke(session, { functionName: 'ChargeCard', event: {} });
+
+      expect(answer).toMatchObject({ functionError: 'Unhandled', errorType: 'ResultTooLargeError' });
+      expect(mock.errors[0]).toBeInstanceOf(ResultTooLargeError);
+      expect(mock.errors[0]?.message).toMatch(
+        /^the result of lambda:ChargeCard is 400\d{3} bytes of JSON, over the 380000 bytes that a results-table item \(DynamoDB allows 400 KB per item; the result gets 380000 bytes of it\) can carry\. To fix this, return less/,
+      );
     });
 
     it('waits for a matching invocation and lists what it saw when none comes', async () => {
@@ -347,6 +391,82 @@ describe('Function: createLambdaMockApi', () => {
       expect(afterRestore).toBe(false);
       expect(again).not.toBe(mock);
       expect(session.handlers.has('lambda:ChargeCard')).toBe(true);
+    });
+  });
+
+  describe('Answers in sequence: once / onCall / reset', () => {
+    it('fails the first call with a once answer, then the handler answers the retry', async () => {
+      // Arrange
+      const session = createFakeSession();
+      const mock = await createLambdaMockApi(session, anyFunction).mockFunction('ChargeCard', (event: { amount: number }) => ({ charged: event.amount }));
+      mock.once(() => fail('ServiceUnavailable', 'try again'));
+
+      // Act
+      const first = await invoke(session, { functionName: 'ChargeCard', event: { amount: 5 } });
+      const second = await invoke(session, { functionName: 'ChargeCard', event: { amount: 5 } });
+
+      // Assert: Invoke's error shape, then its payload
+      expect(first).toMatchObject({ functionError: 'Unhandled', errorType: 'ServiceUnavailable', errorMessage: 'try again' });
+      expect(second).toEqual({ payload: { charged: 5 } });
+      expect(mock.invocations.map((invocation) => invocation.status)).toEqual(['failed', 'succeeded']);
+      expect(mock.errors).toHaveLength(1);
+    });
+
+    it('answers onCall(n) first, then once answers in order (values, Errors, functions), then the handler', async () => {
+      // Arrange
+      const session = createFakeSession();
+      const mock = await createLambdaMockApi(session, anyFunction).mockFunction<{ n: number }, { from: string }>('ChargeCard', () => ({ from: 'handler' }));
+      mock
+        .once({ from: 'once value' })
+        .once(new LambdaFunctionError('CardDeclined', 'limit'))
+        .once((event) => ({ from: `once function ${event.n}` }))
+        .onCall(0)
+        .answer({ from: 'onCall(0)' });
+
+      // Act
+      const answers = [];
+      for (let n = 0; n < 5; n += 1) answers.push(await invoke(session, { functionName: 'ChargeCard', event: { n } }));
+
+      // Assert
+      expect(answers).toEqual([
+        { payload: { from: 'onCall(0)' } },
+        { payload: { from: 'once value' } },
+        expect.objectContaining({ functionError: 'Unhandled', errorType: 'CardDeclined', errorMessage: 'limit' }),
+        { payload: { from: 'once function 3' } },
+        { payload: { from: 'handler' } },
+      ]);
+      expect(mock.pendingAnswers).toBe(0);
+    });
+
+    it('refuses, at the once line, a value answer that cannot be Invoke\'s Payload', async () => {
+      const mock = await createLambdaMockApi(createFakeSession(), anyFunction).mockFunction('ChargeCard', () => null);
+
+      // The types refuse these already (the handler returns null); a JavaScript test meets the check.
+      expect(() => mock.once({ total: 10n } as never)).toThrow(ResultNotSerializableError);
+      expect(() => mock.once({ blob: 'x'.repeat(400_000) } as never)).toThrow(ResultTooLargeError);
+      expect(mock.pendingAnswers).toBe(0);
+    });
+
+    it('reset() drops unused answers and recorded invocations, keeping the handler', async () => {
+      // Arrange
+      const session = createFakeSession();
+      const mock = await createLambdaMockApi(session, anyFunction).mockFunction('ChargeCard', () => 'handler');
+      await invoke(session, { functionName: 'ChargeCard', event: {} });
+      mock.once('queued');
+
+      // Act
+      mock.reset();
+      const answer = await invoke(session, { functionName: 'ChargeCard', event: {} });
+
+      // Assert
+      expect(answer).toEqual({ payload: 'handler' });
+      expect(mock.invocations).toHaveLength(1);
+      expect(() => mock.onCall(0)).toThrow(InvalidAnswerError);
+    });
+
+    it('refuses a LambdaFunctionError whose type or message is not a string, as Invoke carries them', () => {
+      expect(() => new LambdaFunctionError(42 as never, 'x')).toThrow('LambdaFunctionError: errorType is a number.');
+      expect(() => fail('CardDeclined', { why: 'x' } as never)).toThrow("LambdaFunctionError: the message is an object, but a function's errorMessage is a string.");
     });
   });
 
@@ -428,12 +548,6 @@ describe('Function: createLambdaMockApi', () => {
         (context: { sendTaskFailure(error?: string, cause?: string): void }) => context.sendTaskFailure('E', 'c'.repeat(32_769)),
         'context.sendTaskFailure cause is 32769 characters; AWS allows 32768.',
       ],
-      [
-        'with output over 256 KiB',
-        'tok-1',
-        (context: { sendTaskSuccess(output: unknown): void }) => context.sendTaskSuccess('x'.repeat(262_144)),
-        'context.sendTaskSuccess output is 262146 bytes; Step Functions accepts 262144.',
-      ],
     ])('refuses a callback %s: the handler sees the error, as it would see the SDK refuse', async (_case, taskToken, call, message) => {
       // Arrange
       const session = createFakeSession();
@@ -447,6 +561,23 @@ describe('Function: createLambdaMockApi', () => {
 
       // Assert
       expect(answer).toMatchObject({ functionError: 'Unhandled', errorType: 'LambdaCallbackError' });
+      expect(mock.errors[0]?.message).toContain(message);
+    });
+
+    it.each([
+      ['over 256 KiB', 'x'.repeat(262_144), ResultTooLargeError, "the sendTaskSuccess output of lambda:ChargeCard is 262146 bytes of JSON, over the 262144 bytes that Step Functions' SendTaskSuccess output (256 KiB) can carry."],
+      ['with a BigInt', { n: 1n }, ResultNotSerializableError, 'the sendTaskSuccess output of lambda:ChargeCard is not JSON: $.n is a BigInt (1n).'],
+    ])('refuses sendTaskSuccess output %s with its named error, as the ECS double does', async (_case, output, type, message) => {
+      const session = createFakeSession();
+      const mock = await createLambdaMockApi(session, anyFunction).mockFunction('ChargeCard', (_event, context) => {
+        context.sendTaskSuccess(output);
+        return null;
+      });
+
+      const answer = await invoke(session, { functionName: 'ChargeCard', event: {}, taskToken: 'tok-1' });
+
+      expect(answer).toMatchObject({ functionError: 'Unhandled', errorType: type.name });
+      expect(mock.errors[0]).toBeInstanceOf(type);
       expect(mock.errors[0]?.message).toContain(message);
     });
 

@@ -51,7 +51,7 @@ describe('State machine doubles, deployed with the CLI (against moto)', () => {
 
   beforeAll(async () => {
     client = new SFNClient({});
-    // The engine first: what CloudFormation deploys then runs (packages/testing/moto/fix_sfn_cloudformation_backend.py).
+    // The engine first: what CloudFormation deploys then runs (packages/moto/python/fix_sfn_cloudformation_backend.py).
     restoreEngine = await useStepFunctionsEngine();
     const configPath = await deployDoubles(stack);
     const outputs = await stackOutputs(`${stack}-stepfunctions`);

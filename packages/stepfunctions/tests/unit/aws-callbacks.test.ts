@@ -1,4 +1,5 @@
 import { SendTaskFailureCommand, SendTaskHeartbeatCommand, SendTaskSuccessCommand, SFNClient, TaskDoesNotExist } from '@aws-sdk/client-sfn';
+import { ResultTooLargeError } from '@harness/core';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { sendTaskCallbackOnAws, TaskCallbackError } from '../../src/aws-callbacks.js';
@@ -26,6 +27,16 @@ describe('Function: sendTaskCallbackOnAws', () => {
     await sendTaskCallbackOnAws(TOKEN, { kind: 'success', output: undefined }, client);
 
     expect(sfnMock.commandCalls(SendTaskSuccessCommand)[0]?.args[0].input.output).toBe('null');
+  });
+
+  it('refuses output over 256 KiB with the same ResultTooLargeError as the local target, sending nothing', async () => {
+    sfnMock.on(SendTaskSuccessCommand).resolves({});
+
+    const sent = sendTaskCallbackOnAws(TOKEN, { kind: 'success', output: 'x'.repeat(262_144) }, client);
+
+    await expect(sent).rejects.toThrow(ResultTooLargeError);
+    await expect(sent).rejects.toThrow("is 262146 bytes of JSON, over the 262144 bytes that Step Functions' SendTaskSuccess output (256 KiB) can carry.");
+    expect(sfnMock.commandCalls(SendTaskSuccessCommand)).toEqual([]);
   });
 
   it('sends SendTaskFailure with the error and cause as given, and SendTaskHeartbeat with the token alone', async () => {
