@@ -10,7 +10,8 @@
 // 3. Bootstrap to first request and peak RSS of a real container process
 //    (packages/container-agent/scripts/measure-footprint.mjs).
 // 4. The local target: one ECS double per task (agent process start to exit
-//    code), one Lambda double per call, the ASL engine
+//    code), a 500-item Map of ECS doubles with and without the warm process
+//    pool (packages/ecs/tests/local/measure-local-map.mjs), one Lambda double per call, the ASL engine
 //    (packages/stepfunctions/scripts/bench-local.mjs: first execution in a
 //    fresh process, a 10-state JSONPath workflow and its JSONata twin, a
 //    1,000-item Map of Lambda doubles), and the whole example workflow suite
@@ -19,6 +20,9 @@
 //    (scripts/bench-aws.mjs): deploy of all three
 //    adapters cold and unchanged, the state machine double's round trip over
 //    50 executions, and the Lambda double's Invoke round trip.
+// 6. Invocation carriage under load and faults (scripts/bench-carriage.mjs): ECS invocations/s at
+//    1/50/200 concurrent against moto's raw ceiling for the same calls, 1,000 Lambda double calls
+//    at 50 concurrent, 1,000 invocations through a fault-injecting proxy.
 //
 // Node built-ins and the built packages only. `--json` prints one object.
 import { execFile, spawnSync } from 'node:child_process';
@@ -165,6 +169,16 @@ function runJson(script, args = []) {
 }
 results.localEcsTask = runJson('packages/ecs/tests/local/measure-local-task.mjs', ['--runs', '30']);
 say(`local ECS double per task (agent start → exit code), ${results.localEcsTask.runs} runs: median ${results.localEcsTask.taskMs.median} ms, p90 ${results.localEcsTask.taskMs.p90} ms`);
+// 500 tasks, 40 at a time (MaxConcurrency 40: 500 at once would hold ~22 GB in node processes), pool off then on.
+results.localEcsMap = runJson('packages/ecs/tests/local/measure-local-map.mjs', ['--items', '500', '--concurrency', '40']);
+{
+  const { coldStart, warmPool, speedUp } = results.localEcsMap;
+  const rss = (r) => (typeof r.peakRssMb === 'string' ? r.peakRssMb : `peak RSS ${r.peakRssMb.processes} MB in ${r.peakProcesses} processes`);
+  say(
+    `500-item Map of local ECS .sync doubles (MaxConcurrency 40): ${coldStart.msPerTask} ms per task with a process started per task (${rss(coldStart)}), ` +
+      `${warmPool.msPerTask} ms with the warm process pool (${rss(warmPool)}), ×${speedUp}`,
+  );
+}
 results.localLambdaCall = runJson('packages/lambda/scripts/bench.mjs');
 say(`local Lambda double per call, ${results.localLambdaCall.calls} calls: median ${(results.localLambdaCall.medianMs * 1000).toFixed(1)} µs, p95 ${(results.localLambdaCall.p95Ms * 1000).toFixed(1)} µs`);
 results.engine = runJson('packages/stepfunctions/scripts/bench-local.mjs');
@@ -181,6 +195,46 @@ if (suite.status !== 0) throw new Error(`the example suite failed:\n${suite.stdo
 results.exampleSuiteMs = Math.round(performance.now() - suiteStarted);
 const scenarios = /Tests\s+(\d+) passed/.exec(suite.stdout.replace(/\u001b\[[0-9;]*m/g, ''))?.[1];
 say(`example workflow suite (local target): ${scenarios} scenarios in ${results.exampleSuiteMs} ms wall, vitest start-up included`);
+{
+  // The coverage reporter (apps/example/vitest.config.ts) records every execution and writes the report at the end;
+  // HARNESS_COVERAGE=off leaves it out. Alternated runs, the fastest of each, as the machine is shared.
+  const timeSuite = (coverage) => {
+    const started = performance.now();
+    const run = spawnSync(join(root, 'node_modules/.bin/vitest'), ['run'], { cwd: join(root, 'apps/example'), encoding: 'utf8', env: { ...process.env, HARNESS_COVERAGE: coverage } });
+    if (run.status !== 0) throw new Error(`the example suite (coverage ${coverage}) failed:\n${run.stdout}\n${run.stderr}`);
+    return Math.round(performance.now() - started);
+  };
+  // Three of each (the first with it is the run above): on a loaded 2-core machine two runs of the same suite differ by a third.
+  const withReporter = [results.exampleSuiteMs];
+  const without = [timeSuite('off')];
+  for (let round = 0; round < 2; round++) {
+    withReporter.push(timeSuite('on'));
+    without.push(timeSuite('off'));
+  }
+  // The suite cannot run without the matchers (its assertions are them): their own cost is measured apart, each
+  // matcher on the runs the reporter just recorded, ms per call × the calls the suite makes
+  // (packages/matchers/scripts/bench-matchers.mjs), and added to the reporter's.
+  const matchers = runJson('packages/matchers/scripts/bench-matchers.mjs', ['--runs', join(root, 'apps/example/harness-coverage')]);
+  const withMs = Math.min(...withReporter);
+  const withoutMs = Math.min(...without);
+  results.coverageReporter = {
+    withMs,
+    withoutMs,
+    ratio: Number((withMs / withoutMs).toFixed(3)),
+    matchersMs: matchers.executionMatcherMs,
+    matchersPerCallMs: matchers.perCallMs,
+    // Reporter and matchers together, against the suite with neither (its wall time without the reporter, less the matchers).
+    addedPercent: Number((((withMs - withoutMs + matchers.executionMatcherMs) / (withoutMs - matchers.executionMatcherMs)) * 100).toFixed(1)),
+    failureMessageWithPictureMs: matchers.failureMessageWithPictureMs,
+  };
+  say(`example suite with the coverage reporter: ${withMs} ms, without: ${withoutMs} ms (${results.coverageReporter.ratio}×, fastest of 3 each, alternated)`);
+  say(
+    `the matchers in it: ${matchers.executionMatcherMs} ms (${Object.values(matchers.suiteCalls).reduce((sum, n) => sum + n, 0)} execution matcher calls, ` +
+      `${Math.round(Math.min(...Object.values(matchers.perCallMs)) * 1000)}–${Math.round(Math.max(...Object.values(matchers.perCallMs)) * 1000)} µs each); ` +
+      `reporter + matchers add ${results.coverageReporter.addedPercent} % to the suite's wall time (target ≤ 5 %)`,
+  );
+  say(`a failing matcher's message with the run's picture and its HTML page: median ${matchers.failureMessageWithPictureMs.median} ms, the first ${matchers.failureMessageWithPictureMs.first} ms`);
+}
 
 // ----- 5. aws target: deploy of all three adapters, state machine double round trip -----
 results.awsTarget = runJson('scripts/bench-aws.mjs', ['--runs', '50']);
@@ -192,5 +246,20 @@ say(
 );
 const { lambdaDouble } = results.awsTarget;
 say(`Lambda double round trip on moto (Invoke → handler → answer), ${lambdaDouble.runs} invocations: median ${lambdaDouble.medianMs} ms, p95 ${lambdaDouble.p95Ms} ms`);
+
+// ----- 6. invocation carriage under load and faults (scripts/bench-carriage.mjs) -----
+results.carriage = runJson('scripts/bench-carriage.mjs');
+for (const concurrency of results.carriage.concurrencies) {
+  const ecs = results.carriage.ecs[concurrency];
+  say(
+    `carriage: ECS invocations at ${concurrency} concurrent: ${ecs.perSecond}/s (moto's raw ceiling for the same calls ${results.carriage.raw[concurrency].perSecond}/s), ` +
+      `p95 ${ecs.p95Ms} ms, ${ecs.pollsPerInvocation} polls per invocation, ${ecs.wrongExitCodes} wrong, ${ecs.handlerRanTwice} run twice`,
+  );
+}
+say(`carriage: Lambda double calls, ${results.carriage.lambda.calls} at 50 concurrent: ${results.carriage.lambda.timeouts} timeouts, failures ${JSON.stringify(results.carriage.lambda.failures)}`);
+if (results.carriage.faults) {
+  const { invocations, injectedFaults, lost, handlerRanTwice, longestMs, timeoutMs } = results.carriage.faults;
+  say(`carriage: ${invocations} invocations through the fault proxy (${injectedFaults} faults): ${lost} lost, ${handlerRanTwice} run twice, longest ${longestMs} ms of ${timeoutMs} ms`);
+}
 
 if (json) console.log(JSON.stringify(results, null, 2));

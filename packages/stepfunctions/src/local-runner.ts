@@ -30,6 +30,22 @@ export interface Execution {
   readonly stopDate: Date;
   /** GetExecutionHistory's events, oldest first: `type`, `id`, `previousEventId`, `timestamp` and the `…EventDetails` of each (payloads as JSON text). */
   readonly history: readonly HistoryEvent[];
+  /**
+   * The definition the execution ran (on the aws target: DescribeStateMachine's, read once per state
+   * machine), so that a failed assertion can draw the run on its graph (`@harness/matchers`).
+   * Not enumerable: `toEqual`, snapshots, `JSON.stringify` and `{ ...run }` leave it out.
+   * Absent on an execution built elsewhere (e.g. `executeOnAws` called directly).
+   */
+  readonly definition?: AslDefinition;
+}
+
+/**
+ * Gives an execution its definition as a non-enumerable `definition`
+ * property (see {@link Execution.definition}); returns the same object.
+ */
+export function attachDefinition<T extends object>(run: T, definition: AslDefinition | undefined): T {
+  if (definition !== undefined) Object.defineProperty(run, 'definition', { value: definition, enumerable: false, configurable: true, writable: false });
+  return run;
 }
 
 export interface RunLocalExecutionOptions {
@@ -122,7 +138,7 @@ export async function runLocalExecution(options: RunLocalExecutionOptions): Prom
     ...(options.signal !== undefined ? { signal: options.signal } : {}),
     invokeTask: (task) => invokeIntegration(task, integrations),
   });
-  return {
+  const run: Execution = {
     executionArn: ids.executionArn,
     stateMachineArn: ids.stateMachineArn,
     name: ids.name,
@@ -135,6 +151,7 @@ export async function runLocalExecution(options: RunLocalExecutionOptions): Prom
     stopDate: outcome.stopDate,
     history: outcome.history,
   };
+  return attachDefinition(run, options.definition);
 }
 
 /** A Task state, handed to the integration that owns its resource; what it throws decides whether the workflow or the test sees it. */

@@ -1,0 +1,13 @@
+export { coverageHits, coverageItems } from './coverage.js';
+export type { CoverageHit, CoverageItem, CoverageItemKind } from './coverage.js';
+export { MARK_COLOURS, mermaidId, renderMermaid } from './mermaid.js';
+export type { GraphMark, GraphMarks } from './mermaid.js';
+export { describeRule, ROOT_SCOPE, workflowGraph } from './model.js';
+export type { GraphEdge, GraphEdgeKind, GraphRetry, GraphScope, GraphState, WorkflowGraph } from './model.js';
+export { describePath, describeRunPicture, writeRunPicture } from './picture.js';
+export type { FailingState, RunForPicture, RunPicture } from './picture.js';
+export { COVERAGE_DIR_ENV, coverageDirectory, definitionHash, RECORDED_RUN_FORMAT, recordRun } from './record.js';
+export type { RecordedRun } from './record.js';
+export { renderSvg } from './svg.js';
+export { traceRun } from './trace.js';
+export type { RunTrace, StateVisit, TraceFailure } from './trace.js';
