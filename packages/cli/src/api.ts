@@ -8,7 +8,8 @@ import { resolve } from 'node:path';
 import type { CloudFormationTemplate } from '@harness/core';
 import { runCli } from './cli.js';
 import { createAwsClients, destroyAwsClients } from './aws/clients.js';
-import { deleteStack, deployStack, formatStackEvent, stackOutputs, type StackOwnership } from './aws/stacks.js';
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { deleteStack, deployStack, describeStack, formatStackEvent, MAX_TEMPLATE_BODY_BYTES, stackOutputs } from './aws/stacks.js';
 import { HARNESS_COMMAND } from './constants.js';
 import { DEFAULT_TIMEOUT_MS } from './options.js';
 import type { CliRuntime } from './runtime.js';
@@ -119,8 +120,8 @@ export async function destroyDoubles(options: DeployDoublesOptions = {}): Promis
 export interface DeployWorkflowOptions {
   /** The CloudFormation stack name for the workflow under test. */
   readonly stackName: string;
-  /** The template: an object, or the path of a JSON file (relative to the working directory). */
-  readonly template: CloudFormationTemplate | string;
+  /** The template: an object (a `CloudFormationTemplate` or parsed JSON), or the path of a JSON file (relative to the working directory). */
+  readonly template: CloudFormationTemplate | Readonly<Record<string, unknown>> | string;
   /** Parameter values, typically the doubles' outputs ({@link DeployedDoubles.output}). */
   readonly parameters?: Readonly<Record<string, string>>;
   readonly region?: string;
@@ -137,9 +138,22 @@ export interface DeployedWorkflow {
   readonly outputs: Readonly<Record<string, string>>;
 }
 
-/** The tags that mark a workflow stack as deployed by {@link deployWorkflow} (it refuses to touch one without them). */
-function workflowOwnership(stackName: string, command: StackOwnership['command']): StackOwnership {
-  return { tags: stackTags(stackName, 'workflow'), command };
+/** A stack of that name exists and {@link deployWorkflow} did not create it: it is left alone. */
+export class ForeignWorkflowStackError extends Error {
+  override readonly name = 'ForeignWorkflowStackError';
+}
+
+/** Refuses a stack that does not carry the tags {@link deployWorkflow} puts on the stacks it creates. */
+async function assertWorkflowStack(cloudFormation: CloudFormationClient, stackName: string, doing: string): Promise<void> {
+  const existing = await describeStack(cloudFormation, stackName);
+  if (!existing || existing.StackStatus === 'DELETE_COMPLETE') return;
+  const tags = new Map((existing.Tags ?? []).map((tag) => [tag.Key, tag.Value]));
+  if (stackTags(stackName, 'workflow').every((tag) => tags.get(tag.Key) === tag.Value)) return;
+  throw new ForeignWorkflowStackError(
+    `Stack ${stackName} exists and was not deployed by deployWorkflow (it lacks the tags ${stackTags(stackName, 'workflow')
+      .map((tag) => `${tag.Key}=${tag.Value}`)
+      .join(', ')}), so ${doing} left it alone. To fix this, give deployWorkflow another stackName, or delete ${stackName} yourself if it is a leftover.`,
+  );
 }
 
 /**
@@ -155,16 +169,22 @@ function workflowOwnership(stackName: string, command: StackOwnership['command']
  * });
  */
 export async function deployWorkflow(options: DeployWorkflowOptions): Promise<DeployedWorkflow> {
-  const template = typeof options.template === 'string' ? (JSON.parse(readFileSync(resolve(options.template), 'utf8')) as CloudFormationTemplate) : options.template;
+  const template = typeof options.template === 'string' ? (JSON.parse(readFileSync(resolve(options.template), 'utf8')) as unknown) : options.template;
+  const body = JSON.stringify(template);
+  if (Buffer.byteLength(body) > MAX_TEMPLATE_BODY_BYTES) {
+    throw new Error(
+      `The template of ${options.stackName} is ${Buffer.byteLength(body)} bytes; CloudFormation takes at most ${MAX_TEMPLATE_BODY_BYTES} bytes in a request (TemplateBody). To fix this, make it smaller (shorter definitions, no whitespace), or deploy it with your own tooling through S3 and pass its outputs to your tests.`,
+    );
+  }
   const say = options.onProgress ?? ((line: string) => process.stderr.write(`${line}\n`));
   const clients = createAwsClients({ region: options.region, env: process.env });
   try {
     say(`Deploying workflow stack ${options.stackName}`);
+    await assertWorkflowStack(clients.cloudFormation, options.stackName, 'deployWorkflow');
     const result = await deployStack(clients.cloudFormation, {
       stackName: options.stackName,
-      templateBody: JSON.stringify(template),
-      tags: workflowOwnership(options.stackName, 'deploy').tags,
-      ownership: workflowOwnership(options.stackName, 'deploy'),
+      templateBody: body,
+      tags: stackTags(options.stackName, 'workflow'),
       parameters: Object.entries(options.parameters ?? {}).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })),
       timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       onEvent: (event) => say(formatStackEvent(event)),
@@ -182,9 +202,9 @@ export async function deleteWorkflow(options: Pick<DeployWorkflowOptions, 'stack
   const say = options.onProgress ?? ((line: string) => process.stderr.write(`${line}\n`));
   const clients = createAwsClients({ region: options.region, env: process.env });
   try {
+    await assertWorkflowStack(clients.cloudFormation, options.stackName, 'deleteWorkflow');
     await deleteStack(clients.cloudFormation, {
       stackName: options.stackName,
-      ownership: workflowOwnership(options.stackName, 'destroy'),
       timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       onEvent: (event) => say(formatStackEvent(event)),
       onNote: say,

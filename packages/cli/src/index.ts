@@ -29,5 +29,5 @@ export { withSynthOptions } from './commands/synth/command-object.js';
 export type { SynthArgs } from './commands/synth/command-object.js';
 export { withNewAdapterOptions } from './commands/new/command-object.js';
 export type { NewAdapterArgs } from './commands/new/command-object.js';
-export { deleteWorkflow, deployDoubles, deployWorkflow, destroyDoubles, HarnessCommandError } from './api.js';
+export { deleteWorkflow, deployDoubles, deployWorkflow, destroyDoubles, ForeignWorkflowStackError, HarnessCommandError } from './api.js';
 export type { CliCallOptions, DeployDoublesOptions, DeployedDoubles, DeployedWorkflow, DeployWorkflowOptions } from './api.js';

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { motoHome, REQUIREMENTS, requirementsDigest, venvPython } from './paths.js';
 
@@ -66,9 +66,39 @@ export async function installMoto(options: InstallMotoOptions = {}): Promise<Mot
       `${python} is Python ${version.join('.')}; moto needs ${MIN_PYTHON.join('.')} or later. To fix this, install a newer Python and set HARNESS_PYTHON to it.`,
     );
   }
-  rmSync(home, { recursive: true, force: true });
+  refuseForeignFolder(home);
   mkdirSync(dirname(home), { recursive: true });
+  // Built beside its final place and renamed into it, so two installs at once (parallel test projects) never
+  // share a half-made environment: the second one to finish takes the first one's.
+  const building = `${home}.building-${process.pid}-${Date.now().toString(36)}`;
   say(`Creating a Python ${version.join('.')} environment at ${home}`);
+  try {
+    await build(building, python, version, say);
+  } catch (error) {
+    rmSync(building, { recursive: true, force: true });
+    throw error;
+  }
+  if (findMotoInstallation(home) && !options.force) {
+    rmSync(building, { recursive: true, force: true });
+    say(`moto is installed at ${home} (another install finished first)`);
+    return { home, python: venvPython(home), installed: false };
+  }
+  rmSync(home, { recursive: true, force: true });
+  renameSync(building, home);
+  say(`moto is installed at ${home}`);
+  return { home, python: venvPython(home), installed: true };
+}
+
+/** Refuses to replace a folder that is neither missing, empty, nor a Python environment (HARNESS_MOTO_HOME pointed at the wrong place). */
+function refuseForeignFolder(home: string): void {
+  if (!existsSync(home) || readdirSync(home).length === 0 || existsSync(join(home, 'pyvenv.cfg'))) return;
+  throw new MotoInstallError(
+    `${home} is not empty and is not a Python environment (no pyvenv.cfg), so harness will not replace it with moto's. To fix this, point HARNESS_MOTO_HOME at a new or empty folder.`,
+  );
+}
+
+/** The virtual environment with the pinned requirements, at `home`. */
+async function build(home: string, python: string, version: readonly [number, number], say: (line: string) => void): Promise<void> {
   await run(python, ['-m', 'venv', home], say, `To fix this, install Python's venv module (Debian: apt-get install python3-venv) or set HARNESS_PYTHON to a Python that has it.`);
   const venv = venvPython(home);
   say(`Installing moto server and its dependencies (${pinned().join(', ')}); the first install takes about a minute`);
@@ -78,9 +108,7 @@ export async function installMoto(options: InstallMotoOptions = {}): Promise<Mot
     say,
     'To fix this, check that pip can reach PyPI (or your index: PIP_INDEX_URL), then run `npx harness moto install` again.',
   );
-  writeFileSync(join(home, MARKER), `${JSON.stringify({ digest: requirementsDigest(), requirements: pinned() }, null, 2)}\n`);
-  say(`moto is installed at ${home}`);
-  return { home, python: venv, installed: true };
+  writeFileSync(join(home, MARKER), `${JSON.stringify({ digest: requirementsDigest(), requirements: pinned(), python: version.join('.') }, null, 2)}\n`);
 }
 
 /** The pinned requirements, without comments. */

@@ -9,6 +9,8 @@ export interface MotoServer {
   /** `http://127.0.0.1:<port>`: what `AWS_ENDPOINT_URL` is set to. */
   readonly endpoint: string;
   readonly port: number;
+  /** Resolves when the server's process ends, however it ends: how (`code 1`, `signal SIGKILL`) and the end of its stderr. */
+  readonly exited: Promise<{ readonly how: string; readonly stderr: string }>;
   /** Stops the server and waits for its process to exit. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -62,6 +64,15 @@ async function motoCommand(options: StartMotoServerOptions): Promise<{ executabl
   return { executable: installed.python, args: [LAUNCHER, ...fixArgs] };
 }
 
+/** Whether something already listens on `port` (binding it fails with EADDRINUSE). */
+async function portInUse(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'EADDRINUSE'));
+    probe.listen(port, host, () => probe.close(() => resolve(false)));
+  });
+}
+
 /** A free TCP port on loopback. */
 export async function freePort(host = '127.0.0.1'): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -88,6 +99,12 @@ export async function startMotoServer(options: StartMotoServerOptions = {}): Pro
   }
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? (await freePort(host));
+  // Another server on the port would answer the health check in this one's place.
+  if (options.port !== undefined && (await portInUse(host, port))) {
+    throw new MotoStartError(
+      `Port ${port} on ${host} is in use (another moto server? On macOS, port 5000 is the AirPlay receiver's). To fix this, stop what listens there or choose another port (\`--port\`, or the port option).`,
+    );
+  }
   const endpoint = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
   const child: ChildProcess = spawn(executable, [...args, '-H', host, '-p', String(port)], {
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -99,11 +116,15 @@ export async function startMotoServer(options: StartMotoServerOptions = {}): Pro
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
   let exited: string | undefined;
-  child.once('exit', (code, signal) => {
-    exited = code === null ? `signal ${signal}` : `code ${code}`;
-  });
-  child.once('error', (error) => {
-    exited = `an error (${error.message})`;
+  const ended = new Promise<{ how: string; stderr: string }>((resolve) => {
+    child.once('exit', (code, signal) => {
+      exited = code === null ? `signal ${signal}` : `code ${code}`;
+      resolve({ how: exited, stderr });
+    });
+    child.once('error', (error) => {
+      exited = `an error (${error.message})`;
+      resolve({ how: exited, stderr });
+    });
   });
 
   const timeoutMs = options.startTimeoutMs ?? 30_000;
@@ -114,9 +135,10 @@ export async function startMotoServer(options: StartMotoServerOptions = {}): Pro
       throw new MotoStartError(`moto server exited with ${exited} before answering on ${endpoint}. Its stderr:\n${stderr}`);
     }
     try {
-      const response = await fetch(`${endpoint}/moto-api/data.json`);
+      // Each attempt is bounded too: a port that accepts and never answers must not hold the start past its timeout.
+      const response = await fetch(`${endpoint}/moto-api/data.json`, { signal: AbortSignal.timeout(Math.max(1, Math.min(5_000, deadline - Date.now()))) });
       await response.arrayBuffer();
-      if (response.ok) return { endpoint, port, stop: () => stopChild(child) };
+      if (response.ok && exited === undefined) return { endpoint, port, exited: ended, stop: () => stopChild(child) };
       lastError = `HTTP ${response.status}`;
     } catch (error) {
       lastError = (error as Error).message;

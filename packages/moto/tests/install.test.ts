@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -89,5 +89,36 @@ describe('Function: startMotoServer', () => {
 
     expect(failure).toBeInstanceOf(MotoStartError);
     expect((failure as Error).message).toMatch(/^moto server exited with code 3 before answering on http:\/\/127\.0\.0\.1:\d+\. Its stderr:\nno venv here/);
+  });
+});
+
+describe('Function: installMoto, where it writes', () => {
+  it('refuses to replace a folder that is not a Python environment (HARNESS_MOTO_HOME pointed at the wrong place)', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'harness-moto-mine-'));
+    writeFileSync(join(home, 'notes.txt'), 'mine');
+
+    const failure = await installMoto({ home, python: fakePython('3.11') }).catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(MotoInstallError);
+    expect((failure as Error).message).toBe(
+      `${home} is not empty and is not a Python environment (no pyvenv.cfg), so harness will not replace it with moto's. To fix this, point HARNESS_MOTO_HOME at a new or empty folder.`,
+    );
+    expect(readFileSync(join(home, 'notes.txt'), 'utf8')).toBe('mine');
+  });
+});
+
+describe('Function: startMotoServer, on a port in use', () => {
+  it('refuses to start rather than take another server for its own', async () => {
+    const { createServer } = await import('node:net');
+    const other = createServer();
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const port = (other.address() as { port: number }).port;
+    try {
+      await expect(startMotoServer({ python: fakePython('3.11'), port })).rejects.toThrow(
+        `Port ${port} on 127.0.0.1 is in use (another moto server? On macOS, port 5000 is the AirPlay receiver's). To fix this, stop what listens there or choose another port (\`--port\`, or the port option).`,
+      );
+    } finally {
+      other.close();
+    }
   });
 });

@@ -5,7 +5,7 @@ import { CloudFormationClient, CreateStackCommand, DescribeStacksCommand, waitUn
 import { ECS_OUTPUTS } from '@harness/ecs';
 import { uniqueName } from '@harness/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deleteWorkflow, deployDoubles, deployWorkflow, destroyDoubles, HarnessCommandError } from '../../src/api.js';
+import { deleteWorkflow, deployDoubles, deployWorkflow, destroyDoubles, ForeignWorkflowStackError, HarnessCommandError } from '../../src/api.js';
 
 const cloudFormation = new CloudFormationClient({});
 
@@ -61,13 +61,25 @@ describe('deployDoubles, deployWorkflow (against moto): a test run wires its wor
     await cloudFormation.send(new CreateStackCommand({ StackName: foreign, TemplateBody: JSON.stringify({ Resources: { Queue: { Type: 'AWS::SQS::Queue' } } }) }));
     await waitUntilStackCreateComplete({ client: cloudFormation, maxWaitTime: 60, minDelay: 1, maxDelay: 2 }, { StackName: foreign });
 
-    await expect(deployWorkflow({ stackName: foreign, template, parameters: { ClusterArn: 'c' }, onProgress: () => {} })).rejects.toThrow(foreign);
-    await expect(deleteWorkflow({ stackName: foreign, onProgress: () => {} })).rejects.toThrow(foreign);
+    await expect(deployWorkflow({ stackName: foreign, template, parameters: { ClusterArn: 'c' }, onProgress: () => {} })).rejects.toThrow(
+      new ForeignWorkflowStackError(
+        `Stack ${foreign} exists and was not deployed by deployWorkflow (it lacks the tags harness:stack=${foreign}, harness:component=workflow), so deployWorkflow left it alone. To fix this, give deployWorkflow another stackName, or delete ${foreign} yourself if it is a leftover.`,
+      ),
+    );
+    await expect(deleteWorkflow({ stackName: foreign, onProgress: () => {} })).rejects.toThrow(`so deleteWorkflow left it alone`);
     await deleteWorkflow({ stackName: flowStack, onProgress: () => {} });
 
     const { Stacks } = await cloudFormation.send(new DescribeStacksCommand({ StackName: foreign }));
     expect(Stacks?.[0]?.StackStatus).toBe('CREATE_COMPLETE');
     await expect(cloudFormation.send(new DescribeStacksCommand({ StackName: flowStack }))).rejects.toThrow(/does not exist/);
+  });
+
+  it('refuses a template larger than CloudFormation takes in a request, before calling it', async () => {
+    const large = { ...template, Description: 'x'.repeat(60_000) };
+
+    await expect(deployWorkflow({ stackName: `${stack}-large`, template: large, parameters: { ClusterArn: 'c' }, onProgress: () => {} })).rejects.toThrow(
+      /^The template of .*-large is \d+ bytes; CloudFormation takes at most 51200 bytes in a request \(TemplateBody\)\. To fix this, /,
+    );
   });
 
   it('destroys the doubles; a command that fails throws what it printed', async () => {

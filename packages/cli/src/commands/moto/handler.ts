@@ -1,12 +1,15 @@
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AdapterNotFoundError, resolveAdapterModule } from '@harness/core';
+import { AdapterNotFoundError, HarnessError, resolveAdapterModule } from '@harness/core';
 import { HARNESS_COMMAND } from '../../constants.js';
 import { UsageError } from '../../errors.js';
 import type { CliRuntime } from '../../runtime.js';
 import type { MotoInstallArgs, MotoStartArgs } from './command-object.js';
 
 type MotoModule = typeof import('@harness/moto');
+
+/** The moto server `harness moto start` keeps running ended without being asked to. */
+export class MotoServerExitedError extends HarnessError {}
 
 /** @harness/moto as the project has it (else beside the CLI): an optional peer, loaded when a moto command runs. */
 async function loadMoto(runtime: CliRuntime): Promise<MotoModule> {
@@ -43,6 +46,15 @@ export async function motoStartHandler(args: MotoStartArgs, runtime: CliRuntime)
     fixes: args.fixes,
     onProgress: (line) => runtime.stderr(`${line}\n`),
   });
+  try {
+    await serve(server, moto, args, runtime);
+  } finally {
+    runtime.stderr('Stopping moto server…\n');
+    await server.stop();
+  }
+}
+
+async function serve(server: Awaited<ReturnType<MotoModule['startMotoServer']>>, moto: MotoModule, args: MotoStartArgs, runtime: CliRuntime): Promise<void> {
   if (args.stepFunctionsEngine) await moto.useStepFunctionsEngine(server.endpoint);
   const environment = moto.motoEnvironment(server.endpoint);
   runtime.stderr(
@@ -50,15 +62,18 @@ export async function motoStartHandler(args: MotoStartArgs, runtime: CliRuntime)
       'In the shell that runs your tests (or your vitest globalSetup):\n',
   );
   runtime.stdout(`export ${Object.entries(environment).map(([key, value]) => `${key}=${value}`).join(' ')}\n`);
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+  let onSignal: () => void = () => {};
+  const signalled = new Promise<'signal'>((resolve) => {
+    onSignal = () => resolve('signal');
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
   });
-  runtime.stderr('Stopping moto server…\n');
-  await server.stop();
+  const outcome = await Promise.race([signalled, server.exited]);
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  if (outcome !== 'signal') {
+    throw new MotoServerExitedError(
+      `moto server on ${server.endpoint} stopped by itself (${outcome.how}). Its last output:\n${outcome.stderr.trim() || '(none)'}\nTo fix this, see the output above, then run \`${HARNESS_COMMAND} moto start\` again.`,
+    );
+  }
 }
