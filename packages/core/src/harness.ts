@@ -10,7 +10,7 @@ import { ConfigError, HandlersStillRunningError, HarnessError, SessionClosedErro
 import { BREAKING_PROPERTIES, HARNESS_PROPERTIES } from './harness-properties.js';
 import type { InvocationMessage, InvocationResult } from './protocol.js';
 import type { ResettableMock } from './recording-mock.js';
-import { adapterStackName, checkStackOutputs, CORE_OUTPUTS, coreStackName, validateStackName } from './stacks.js';
+import { adapterStackName, checkStackOutputs, CORE_OUTPUTS, coreStackName, USABLE_STACK_STATUSES, validateStackName } from './stacks.js';
 import { loadAwsSdk, type AwsSdk } from './transport/aws-sdk.js';
 import { AwsTransport } from './transport/aws-transport.js';
 import { LocalTransport } from './transport/local-transport.js';
@@ -167,7 +167,6 @@ export async function createHarness<const TAdapters extends readonly AnyAdapter[
     routeTtlSeconds: options.routeTtlSeconds,
     heartbeatIntervalMs: options.heartbeatIntervalMs,
     routeWaitTimeoutMs: options.routeWaitTimeoutMs,
-    closeTimeoutMs: options.closeTimeoutMs,
     onError,
   });
   const session = new Session(sessionId, stack, 'aws', transport, { closeTimeoutMs: options.closeTimeoutMs, onError });
@@ -192,6 +191,7 @@ async function createLocalHarness<const TAdapters extends readonly AnyAdapter[]>
   const session = new Session(sessionId, stack, 'local', new LocalTransport(), { closeTimeoutMs: options.closeTimeoutMs, onError });
   const context: LocalIntegrationContext = {
     session: sessionId,
+    stackName: stack,
     dispatch: (message) => session.dispatch(message),
     isMocked: (double) => session.isMocked(double),
   };
@@ -318,9 +318,11 @@ class Session {
     this.closing ??= (async () => {
       const started = Date.now();
       const deadline = started + (this.options.closeTimeoutMs ?? 10_000);
-      // The aws transport stops receiving first, then waits (bounded) for the answers in flight.
-      await this.transport.close();
+      // No new invocation after this; the handlers running now answer (bounded), and the transport writes
+      // their answers before it releases the routes and removes the queue.
+      await this.transport.stop();
       const hung = await this.handlersSettled(deadline);
+      await this.transport.close();
       const disposals = await Promise.allSettled(this.localIntegrations.map((integration) => integration.dispose?.()));
       if (hung.length > 0) {
         const now = Date.now();
@@ -386,14 +388,6 @@ function assertDistinctAdapters(adapters: readonly AnyAdapter[]): void {
     seen.add(adapter.name).add(property);
   }
 }
-
-const USABLE_STACK_STATUSES: ReadonlySet<string> = new Set([
-  'CREATE_COMPLETE',
-  'UPDATE_COMPLETE',
-  'UPDATE_ROLLBACK_COMPLETE',
-  'IMPORT_COMPLETE',
-  'IMPORT_ROLLBACK_COMPLETE',
-]);
 
 async function stackOutputs(client: CloudFormationClient, sdk: AwsSdk, stackName: string): Promise<Record<string, string>> {
   let stack;

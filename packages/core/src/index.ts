@@ -31,6 +31,7 @@ export {
   CORE_OUTPUTS,
   coreStackName,
   sessionQueuePrefix,
+  USABLE_STACK_STATUSES,
   validateStackName,
 } from './stacks.js';
 export { AwsTransport } from './transport/aws-transport.js';

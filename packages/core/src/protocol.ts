@@ -145,8 +145,16 @@ export const AGENT_EXIT_CODES = {
   timeout: 124,
 } as const;
 
-/** Largest message body the harness sends over SQS (the SQS default maximum). */
-export const MAX_MESSAGE_BYTES = 262_144;
+/**
+ * Largest invocation message harness sends over SQS: 1 MiB (1,048,576 bytes), SQS's largest message. A queue's
+ * default `MaximumMessageSize` is 256 KiB, so the session queue is created with this value
+ * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html).
+ * The container agent refuses a larger invocation before sending it.
+ */
+export const MAX_MESSAGE_BYTES = 1_048_576;
+
+/** What {@link MAX_MESSAGE_BYTES} is, for error messages. */
+const MESSAGE_LIMIT = `an SQS message (the session queue's MaximumMessageSize, ${MAX_MESSAGE_BYTES} bytes = 1 MiB, SQS's largest)`;
 
 // ----- ECS -----
 
@@ -190,12 +198,16 @@ export interface EcsResultValue {
   readonly logs?: readonly string[];
 }
 
-/** Serialises a value for a queue message or a results item; refuses what would not fit. */
-export function encodeJson(value: unknown, limitBytes: number, what: string): string {
+/**
+ * Serialises a value for a queue message; refuses what would not fit, naming the limit.
+ *
+ * @param limit - what carries it, for the error message; default: an SQS message ({@link MAX_MESSAGE_BYTES})
+ */
+export function encodeJson(value: unknown, limitBytes: number, what: string, limit = MESSAGE_LIMIT): string {
   const body = JSON.stringify(value);
   const size = byteLength(body);
   if (size > limitBytes) {
-    throw new Error(`${what} is ${size} bytes, over the ${limitBytes}-byte limit. Send less data through the double.`);
+    throw new Error(`${what} is ${size} bytes, over the ${limitBytes}-byte limit of ${limit}. Send less data through the double.`);
   }
   return body;
 }

@@ -11,9 +11,12 @@
  *   is room for the item's other attributes;
  * - Step Functions payloads: 256 KiB of UTF-8 (state input/output, task result,
  *   `SendTaskSuccess` output: https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html);
- * - SQS messages: 1 MiB at most (a queue's `MaximumMessageSize` may be lower).
+ * - SQS messages: 1 MiB at most, {@link MAX_MESSAGE_BYTES}: the session queue is created with
+ *   that `MaximumMessageSize` (the default is 256 KiB), and the agent refuses a larger invocation
+ *   (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html).
  */
 import { InvalidHandlerError, ResultNotSerializableError, ResultTooLargeError } from './errors.js';
+import { MAX_MESSAGE_BYTES } from './protocol.js';
 
 /** The AWS limits a double's answer meets on its way, in bytes. */
 export const RESULT_LIMITS = {
@@ -23,8 +26,8 @@ export const RESULT_LIMITS = {
   resultItemBytes: 380_000,
   /** Step Functions' payload limit: 256 KiB of UTF-8 JSON. */
   stepFunctionsPayloadBytes: 262_144,
-  /** SQS's largest message: 1 MiB. */
-  sqsMessageBytes: 1_048_576,
+  /** An invocation message: SQS's largest, 1 MiB, the session queue's `MaximumMessageSize` ({@link MAX_MESSAGE_BYTES}). */
+  sqsMessageBytes: MAX_MESSAGE_BYTES,
 } as const;
 
 const RESULT_ITEM_LIMIT = `a results-table item (DynamoDB allows 400 KB per item; the result gets ${RESULT_LIMITS.resultItemBytes} bytes of it)`;

@@ -56,6 +56,19 @@ export function checkStackOutputs<T extends Readonly<Record<string, string>>>(st
   return outputs;
 }
 
+/**
+ * The CloudFormation stack statuses whose resources are all in place, so tests can use the stack as it is
+ * ("Stack status codes", CloudFormation User Guide). `createHarness` reads the outputs of a stack only in one
+ * of these; `harness deploy` updates such a stack and takes every other status somewhere first.
+ */
+export const USABLE_STACK_STATUSES: ReadonlySet<string> = new Set([
+  'CREATE_COMPLETE',
+  'UPDATE_COMPLETE',
+  'UPDATE_ROLLBACK_COMPLETE',
+  'IMPORT_COMPLETE',
+  'IMPORT_ROLLBACK_COMPLETE',
+]);
+
 /** Prefix of every session queue of a stack; the doubles' IAM policies allow sending to it and nothing else. */
 export function sessionQueuePrefix(stack: string): string {
   return `${stack}-session-`;

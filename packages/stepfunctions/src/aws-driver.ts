@@ -1,12 +1,12 @@
 import type { DescribeExecutionCommandOutput, HistoryEvent as AwsHistoryEvent, SFNClient } from '@aws-sdk/client-sfn';
 import { loadSfnSdk, type SfnSdk } from './sfn-sdk.js';
-import { WaitTimeoutError } from '@harness/core';
+import { RESULT_LIMITS, WaitTimeoutError } from '@harness/core';
 import { StepFunctionsError } from './errors.js';
 import { errorOf, stateNameOf } from './engine/history/read.js';
 import type { Execution, ExecutionStatus, HistoryEvent } from './local-runner.js';
 
 /** Step Functions' payload limit: 256 KiB of UTF-8 JSON. */
-const MAX_PAYLOAD_BYTES = 262_144;
+const MAX_PAYLOAD_BYTES = RESULT_LIMITS.stepFunctionsPayloadBytes;
 const DEFAULT_TIMEOUT_MS = 300_000;
 /**
  * How `executeOnAws` waits for an execution's end. DescribeExecution is

@@ -11,6 +11,7 @@ import {
   type StackEvent,
   type Tag,
 } from '@aws-sdk/client-cloudformation';
+import { USABLE_STACK_STATUSES } from '@harness/core';
 import { HARNESS_COMMAND } from '../constants.js';
 import { ForeignStackError, ResourcesLeftBehindError, StackStateError, StackOperationError, StackWaitTimeoutError } from '../errors.js';
 
@@ -143,13 +144,9 @@ export type StackStatusPlan =
  * executed, which never ends on its own.
  */
 export function stackStatusPlan(status: string | undefined): StackStatusPlan {
+  // The usable statuses are core's list: the ones createHarness accepts.
+  if (status !== undefined && USABLE_STACK_STATUSES.has(status)) return 'update';
   switch (status) {
-    case 'CREATE_COMPLETE':
-    case 'UPDATE_COMPLETE':
-    case 'UPDATE_ROLLBACK_COMPLETE':
-    case 'IMPORT_COMPLETE':
-    case 'IMPORT_ROLLBACK_COMPLETE':
-      return 'update';
     case 'CREATE_FAILED':
     case 'ROLLBACK_COMPLETE':
     case 'ROLLBACK_FAILED':

@@ -91,9 +91,10 @@ export function createFakeSession(options: FakeSessionOptions = {}): FakeSession
   let invocations = 0;
   let integrations: readonly LocalServiceIntegration[] = [];
 
+  const stackName = options.stackName ?? (target === 'local' ? 'local' : 'harness-test');
   const session: FakeSession = {
     id,
-    stackName: options.stackName ?? (target === 'local' ? 'local' : 'harness-test'),
+    stackName,
     target,
     outputs: { ...options.outputs },
     handlers,
@@ -101,6 +102,7 @@ export function createFakeSession(options: FakeSessionOptions = {}): FakeSession
     messages,
     context: {
       session: id,
+      stackName,
       dispatch: (message) => session.dispatch(message),
       isMocked: (double) => session.isMocked(double),
     },

@@ -2,12 +2,13 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Message, SQSClient } from '@aws-sdk/client-sqs';
 import { RouteBusyError, SessionClosedError } from '../errors.js';
 import {
-  encodeJson,
+  MAX_MESSAGE_BYTES,
   parseInvocationMessage,
   routeExpiryIso,
   type InvocationMessage,
   type InvocationResult,
 } from '../protocol.js';
+import { checkResultValue, RESULT_LIMITS } from '../result-limits.js';
 import { sessionQueuePrefix } from '../stacks.js';
 import type { CoreResources } from '../types/adapter.js';
 import { AwsClock, observeAwsClock } from './aws-clock.js';
@@ -30,8 +31,6 @@ export interface AwsTransportOptions {
   readonly heartbeatIntervalMs?: number | undefined;
   /** How long to wait for another session to release a double, in milliseconds. Default 60 000. */
   readonly routeWaitTimeoutMs?: number | undefined;
-  /** How long `close()` waits for running handlers, in milliseconds. Default 10 000. */
-  readonly closeTimeoutMs?: number | undefined;
   /** Long-poll wait per receive, in seconds (SQS allows at most 20). Default 20. */
   readonly receiveWaitSeconds?: number | undefined;
   /** Receives in flight at once. Default {@link LISTENER_DEFAULTS}. */
@@ -41,9 +40,12 @@ export interface AwsTransportOptions {
    * lost costs this much before the messages come back. Default {@link LISTENER_DEFAULTS}.
    */
   readonly visibilityTimeoutSeconds?: number | undefined;
-  /** How long one SQS or DynamoDB call (other than a long poll) may take before it is given up and retried, in ms. Default 5 000. */
+  /** How long one SQS or DynamoDB call (other than a long poll) may take before it is given up and retried, in ms. Default {@link LISTENER_DEFAULTS} (10 000). */
   readonly requestTimeoutMs?: number | undefined;
-  /** Handlers running at once; receiving pauses at this many. Default 1 000. */
+  /**
+   * Handlers running at once; receiving pauses at this many, and a receive asks for no more messages than
+   * there are free slots (so the cap is never overshot). Default 1 000.
+   */
   readonly maxConcurrentHandlers?: number | undefined;
   /** This machine's clock, epoch ms (tests skew it). Routes are written on AWS's clock, learnt from its answers. */
   readonly now?: (() => number) | undefined;
@@ -67,8 +69,6 @@ export const LISTENER_DEFAULTS = { receivers: 4, visibilityTimeoutSeconds: 10, r
  */
 const BULK_CALLS_IN_FLIGHT = 40;
 
-/** DynamoDB's item limit is 400 KB; leave room for the other attributes. */
-const MAX_RESULT_BYTES = 380_000;
 const RESULT_TTL_SECONDS = 3_600;
 const MAX_DROPPED_KEPT = 100;
 /** Answered invocation ids kept to recognise a redelivery (a message whose delete was lost). */
@@ -78,8 +78,13 @@ const CALL_ATTEMPTS = 5;
 
 /** An invocation being answered, and the receipts of every copy of its message received meanwhile. */
 interface Running {
-  readonly work: Promise<void>;
+  work: Promise<void>;
   readonly receipts: Set<string>;
+  /**
+   * The handler answered before close(): close() waits for its answer's write and message deletes. An
+   * answer given later is still written, but its messages went with the queue.
+   */
+  answeredOpen: boolean;
 }
 
 /**
@@ -105,12 +110,18 @@ export class AwsTransport implements SessionTransport {
   private listening: Promise<void> | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
   private heartbeating: Promise<void> | undefined;
-  private slotFreed: (() => void) | undefined;
+  /** Receivers waiting for a handler slot: all woken at once when one frees (or on stop). */
+  private slotWaiters: (() => void)[] = [];
+  /** Slots promised to receives in flight (each asks for at most its share of the free slots). */
+  private reservedSlots = 0;
+  private stopping: Promise<void> | undefined;
   private deletes: { receipt: string; done: (error?: unknown) => void }[] = [];
   private deleteScheduled = false;
   private bulkInFlight = 0;
   private readonly bulkWaiting: (() => void)[] = [];
   private closed = false;
+  /** close() is releasing the routes and deleting the queue: no more heartbeats or visibility renewals. */
+  private releasing = false;
   /** The SDK's command classes, loaded by start(). */
   private sdk!: AwsSdk;
 
@@ -142,6 +153,8 @@ export class AwsTransport implements SessionTransport {
           ReceiveMessageWaitTimeSeconds: '20',
           VisibilityTimeout: String(this.visibilitySeconds),
           MessageRetentionPeriod: '3600',
+          // Stated, not left to the default (256 KiB on AWS, 1 MiB on moto): what the agent enforces.
+          MaximumMessageSize: String(MAX_MESSAGE_BYTES),
           SqsManagedSseEnabled: 'true',
         },
         tags: { 'harness:stack': this.options.stackName, 'harness:session': this.options.session },
@@ -211,17 +224,34 @@ export class AwsTransport implements SessionTransport {
     }
   }
 
+  /**
+   * Stops receiving: once it resolves, no new invocation reaches dispatch. Routes stay (and are renewed)
+   * so that the handlers still running can answer. Safe to call twice.
+   */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.abort.abort();
+      this.wakeSlotWaiters();
+      await this.listening;
+    })();
+    return this.stopping;
+  }
+
+  /**
+   * Stops receiving (see {@link stop}), writes the answers handlers have already given, then releases the
+   * routes and deletes the queue. It does not wait for handlers still running: the session does that,
+   * bounded by `closeTimeoutMs`, between `stop()` and `close()`. An answer given after close() is still
+   * written to the results table. Safe to call twice.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.stop();
+    // Let the answers given in this turn of the event loop reach their write.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    await Promise.allSettled([...this.inFlight.values()].filter((running) => running.answeredOpen).map((running) => running.work));
+    this.releasing = true;
     clearTimeout(this.heartbeat);
-    this.abort.abort();
-    this.slotFreed?.();
-    await this.listening;
-    await Promise.race([
-      Promise.allSettled([...this.inFlight.values()].map((running) => running.work)),
-      sleep(this.options.closeTimeoutMs ?? 10_000),
-    ]);
     await this.heartbeating;
     const problems: unknown[] = [];
     for (const result of await Promise.allSettled([...this.routes].map((double) => this.releaseRoute(double)))) {
@@ -254,7 +284,7 @@ export class AwsTransport implements SessionTransport {
   // A chain of timeouts, not an interval: a slow renewal never overlaps the next. Each renewal starts one
   // interval after the previous one started (not ended), so a slow endpoint does not stretch the gaps.
   private scheduleHeartbeat(previousStart = Date.now()): void {
-    if (this.closed) return;
+    if (this.releasing) return;
     const interval = this.options.heartbeatIntervalMs ?? ROUTE_DEFAULTS.heartbeatIntervalMs;
     this.heartbeat = setTimeout(() => {
       const started = Date.now();
@@ -302,11 +332,15 @@ export class AwsTransport implements SessionTransport {
     const waitSeconds = this.options.receiveWaitSeconds ?? 20;
     const maxHandlers = this.options.maxConcurrentHandlers ?? LISTENER_DEFAULTS.maxConcurrentHandlers;
     let failures = 0;
-    while (!this.closed) {
-      if (this.inFlight.size >= maxHandlers) {
-        await new Promise<void>((resolve) => (this.slotFreed = resolve));
+    while (!this.abort.signal.aborted) {
+      const free = maxHandlers - this.inFlight.size - this.reservedSlots;
+      if (free <= 0) {
+        await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
         continue;
       }
+      // Never more messages than free slots: with several receivers, each reserves its share first.
+      const wanted = Math.min(10, free);
+      this.reservedSlots += wanted;
       let messages: Message[];
       try {
         // A receive whose answer is lost is given up after its wait plus a call's timeout; its
@@ -315,7 +349,7 @@ export class AwsTransport implements SessionTransport {
         const received = await this.options.sqs.send(
           new this.sdk.sqs.ReceiveMessageCommand({
             QueueUrl: queueUrl,
-            MaxNumberOfMessages: 10,
+            MaxNumberOfMessages: wanted,
             WaitTimeSeconds: waitSeconds,
             VisibilityTimeout: this.visibilitySeconds,
           }),
@@ -324,14 +358,25 @@ export class AwsTransport implements SessionTransport {
         messages = received.Messages ?? [];
         failures = 0;
       } catch (error) {
-        if (this.closed) return;
+        if (this.abort.signal.aborted) return;
         failures++;
         this.report(error);
-        await sleep(Math.min(100 * 2 ** failures, 5_000));
+        await sleep(Math.min(100 * 2 ** failures, 5_000), this.abort.signal);
         continue;
+      } finally {
+        this.reservedSlots -= wanted;
       }
       for (const message of messages) this.track(message, dispatch);
+      // Slots reserved and not used are free again for the receivers waiting on them.
+      if (messages.length < wanted) this.wakeSlotWaiters();
     }
+  }
+
+  /** Wakes every receiver waiting for a handler slot; each checks the free slots again. */
+  private wakeSlotWaiters(): void {
+    const waiters = this.slotWaiters;
+    this.slotWaiters = [];
+    for (const wake of waiters) wake();
   }
 
   private get requestTimeoutMs(): number {
@@ -358,16 +403,18 @@ export class AwsTransport implements SessionTransport {
       if (receipt) this.deleteMessage(receipt).catch((error: unknown) => this.report(error));
       return;
     }
-    const running = this.inFlight.get(invocationId);
-    if (running) {
-      if (receipt) running.receipts.add(receipt);
+    const already = this.inFlight.get(invocationId);
+    if (already) {
+      if (receipt) already.receipts.add(receipt);
       return;
     }
     const receipts = new Set<string>(receipt ? [receipt] : []);
     const extender = this.extendVisibility(receipts);
-    const work = this.answer(invocation, dispatch)
+    const running: Running = { work: Promise.resolve(), receipts, answeredOpen: false };
+    const work = this.answer(invocation, dispatch, running)
       .then(() => {
         this.remember(invocationId);
+        if (!running.answeredOpen) return [];
         return Promise.all([...receipts].map((handle) => this.deleteMessage(handle)));
       })
       .then(
@@ -377,16 +424,18 @@ export class AwsTransport implements SessionTransport {
       .finally(() => {
         clearInterval(extender);
         this.inFlight.delete(invocationId);
-        this.slotFreed?.();
-        this.slotFreed = undefined;
+        this.wakeSlotWaiters();
       });
-    this.inFlight.set(invocationId, { work, receipts });
+    running.work = work;
+    this.inFlight.set(invocationId, running);
   }
 
   /** Keeps a running invocation's messages invisible: renews their visibility at half its timeout. */
   private extendVisibility(receipts: Set<string>): NodeJS.Timeout {
     const QueueUrl = this.requireQueue();
     const timer = setInterval(() => {
+      // close() is deleting the queue, and these messages with it.
+      if (this.releasing) return;
       for (const ReceiptHandle of receipts) {
         // Not bulk: a renewal queued past the visibility timeout would be too late.
         this.call((abortSignal) => this.options.sqs.send(new this.sdk.sqs.ChangeMessageVisibilityCommand({ QueueUrl, ReceiptHandle, VisibilityTimeout: this.visibilitySeconds }), { abortSignal })).catch(
@@ -413,18 +462,10 @@ export class AwsTransport implements SessionTransport {
     }
   }
 
-  private async answer(invocation: InvocationMessage, dispatch: Dispatch): Promise<void> {
+  private async answer(invocation: InvocationMessage, dispatch: Dispatch, running: Running): Promise<void> {
     const result = await dispatch(invocation);
-    let encoded: string;
-    try {
-      encoded = encodeJson(result, MAX_RESULT_BYTES, `the result of invocation ${invocation.invocationId} of ${invocation.double}`);
-    } catch (error) {
-      const tooLarge: InvocationResult = {
-        status: 'error',
-        error: { name: 'ResultTooLargeError', message: (error as Error).message },
-      };
-      encoded = JSON.stringify(tooLarge);
-    }
+    running.answeredOpen = !this.closed;
+    const encoded = encodeResult(result, invocation.double);
     try {
       await this.bulk(() => this.call((abortSignal) => this.options.dynamodb.send(new this.sdk.dynamodb.PutItemCommand({
         TableName: this.options.core.resultsTable,
@@ -535,6 +576,34 @@ export function isTransient(error: unknown): boolean {
   return status !== undefined && status >= 500;
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * The results-table JSON of a session's answer. The session has checked an `ok` value already
+ * (`answerInvocation`); this is the last guard, with the same check, so that an answer that cannot
+ * be carried still fails under its own name (`ResultNotSerializableError`, `ResultTooLargeError`).
+ */
+export function encodeResult(result: InvocationResult, double: string): string {
+  try {
+    if (result.status === 'ok') return checkResultValue(result.value, double);
+    const json = JSON.stringify(result);
+    if (Buffer.byteLength(json) <= RESULT_LIMITS.resultItemBytes) return json;
+    // A thrown error whose message or stack alone is over the limit: its name and the start of its message.
+    return JSON.stringify({ status: 'error', error: { name: result.error.name, message: result.error.message.slice(0, 10_000) } } satisfies InvocationResult);
+  } catch (error) {
+    const named = error instanceof Error ? error : new Error(String(error));
+    return JSON.stringify({ status: 'error', error: { name: named.name, message: named.message } } satisfies InvocationResult);
+  }
+}
+
+/** Waits `ms`, or less when `signal` aborts; the timer never outlives the wait. */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }

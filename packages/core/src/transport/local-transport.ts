@@ -14,5 +14,7 @@ export class LocalTransport implements SessionTransport {
 
   async releaseRoute(_double: string): Promise<void> {}
 
+  async stop(): Promise<void> {}
+
   async close(): Promise<void> {}
 }

@@ -20,7 +20,13 @@ export interface SessionTransport {
   /** Takes the route of a double for this session, waiting for another live holder. */
   claimRoute(double: string): Promise<void>;
   releaseRoute(double: string): Promise<void>;
-  /** Stops listening, lets running handlers finish, releases routes, removes the session's resources. */
+  /** Stops receiving: once it resolves, no new invocation reaches dispatch. Routes stay. Safe to call twice. */
+  stop(): Promise<void>;
+  /**
+   * Stops receiving, writes the answers already given, releases routes, removes the session's resources.
+   * It does not wait for handlers still running: the session waits for them (bounded by `closeTimeoutMs`)
+   * between `stop()` and `close()`.
+   */
   close(): Promise<void>;
   /** Messages received but not dispatched (from other sessions, malformed…), for diagnosis. */
   readonly dropped: readonly DroppedMessage[];

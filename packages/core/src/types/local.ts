@@ -64,6 +64,12 @@ export interface LocalServiceIntegration {
 /** What an adapter's local integrations are given: the session's own dispatch, as the doubles' transport would reach it. */
 export interface LocalIntegrationContext {
   readonly session: string;
+  /**
+   * The harness stack (`createHarness`'s `stack`), so that a local integration also answers to the names its
+   * doubles are deployed under on the aws target (a Lambda double's `<stack>-<Name>`). Absent in contexts made
+   * before it existed.
+   */
+  readonly stackName?: string;
   /** Answers an invocation with the handler registered for its double (or an error result naming the fix). */
   dispatch(message: InvocationMessage): Promise<InvocationResult>;
   /** Whether a handler is registered for a double (what the routes table tells doubles on the aws target). */

@@ -17,7 +17,8 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RouteBusyError } from '../../src/errors.js';
-import { PROTOCOL_VERSION, type InvocationMessage } from '../../src/protocol.js';
+import { MAX_MESSAGE_BYTES, PROTOCOL_VERSION, type InvocationMessage } from '../../src/protocol.js';
+import { RESULT_LIMITS } from '../../src/result-limits.js';
 import { AwsTransport, isTransient } from '../../src/transport/aws-transport.js';
 
 const sqsMock = mockClient(SQSClient);
@@ -58,6 +59,83 @@ function deliver(...batches: { Body: string; ReceiptHandle: string }[][]): void 
   });
 }
 
+/** Resolves with `promise`, or fails after `ms` saying what it waited for and what `seen()` shows then. */
+async function within<T>(promise: Promise<T>, ms: number, what: string, seen: () => string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => reject(new Error(`${what} did not happen within ${ms} ms; saw ${seen()}`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+interface WatchedTimer {
+  readonly ms: number;
+  readonly timer: NodeJS.Timeout;
+  state: 'pending' | 'fired' | 'cleared';
+}
+
+/** Records every setTimeout from now on (through the real one) and how it ended. */
+function watchTimers(): WatchedTimer[] {
+  const watched: WatchedTimer[] = [];
+  const realSet = globalThis.setTimeout;
+  const realClear = globalThis.clearTimeout;
+  vi.spyOn(globalThis, 'setTimeout').mockImplementation(((callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+    const entry: WatchedTimer = {
+      ms: ms ?? 0,
+      state: 'pending',
+      timer: realSet(() => {
+        entry.state = 'fired';
+        callback(...args);
+      }, ms),
+    };
+    watched.push(entry);
+    return entry.timer;
+  }) as typeof setTimeout);
+  vi.spyOn(globalThis, 'clearTimeout').mockImplementation((timer?: string | number | NodeJS.Timeout) => {
+    const entry = watched.find((candidate) => candidate.timer === timer);
+    if (entry?.state === 'pending') entry.state = 'cleared';
+    realClear(timer);
+  });
+  return watched;
+}
+
+/** Timers still pending that keep the process alive (unref'd ones do not), as `<ms> ms` for the failure message. */
+function keepingAlive(watched: readonly WatchedTimer[]): string[] {
+  return watched.filter((entry) => entry.state === 'pending' && entry.timer.hasRef()).map((entry) => `${entry.ms} ms`);
+}
+
+/** A handler that holds each invocation until released; counts how many it holds at most. */
+function gate(): { dispatch: (message: InvocationMessage) => Promise<{ status: 'ok'; value: string }>; releaseAll: () => void; held: () => number; most: () => number; answered: string[] } {
+  const waiting: (() => void)[] = [];
+  let holding = 0;
+  let most = 0;
+  let open = false;
+  const answered: string[] = [];
+  return {
+    dispatch: async (message) => {
+      holding++;
+      most = Math.max(most, holding);
+      if (!open) await new Promise<void>((resolve) => waiting.push(resolve));
+      holding--;
+      answered.push(message.invocationId);
+      return { status: 'ok', value: message.invocationId };
+    },
+    releaseAll: () => {
+      open = true;
+      for (const release of waiting.splice(0)) release();
+    },
+    held: () => holding,
+    most: () => most,
+    answered,
+  };
+}
+
 /** Receipt handles deleted so far, over every DeleteMessageBatch. */
 function deletedReceipts(): string[] {
   return sqsMock.commandCalls(DeleteMessageBatchCommand).flatMap((call) => (call.args[0].input.Entries ?? []).map((entry) => entry.ReceiptHandle ?? ''));
@@ -74,7 +152,10 @@ describe('Class: AwsTransport', () => {
     dynamoMock.on(PutItemCommand).resolves({});
     dynamoMock.on(DeleteItemCommand).resolves({});
   });
-  afterEach(() => vi.useRealTimers());
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.restoreAllMocks();
+  });
 
   describe('Method: start', () => {
     it('creates the session queue under the stack prefix, encrypted, with long polling', async () => {
@@ -88,6 +169,57 @@ describe('Class: AwsTransport', () => {
       expect(input?.QueueName).toBe('hx-session-s1');
       expect(input?.Attributes).toMatchObject({ SqsManagedSseEnabled: 'true', ReceiveMessageWaitTimeSeconds: '20' });
       expect(sqsMock.commandCalls(DeleteQueueCommand)).toHaveLength(1);
+    });
+
+    it('creates the session queue with the message size the agent enforces (the SQS default is 256 KiB)', async () => {
+      deliver();
+      const subject = transport();
+
+      await subject.start(async () => ({ status: 'ok', value: null }));
+      await subject.close();
+
+      const attributes = sqsMock.commandCalls(CreateQueueCommand)[0]?.args[0].input.Attributes;
+      expect(attributes?.MaximumMessageSize).toBe(String(MAX_MESSAGE_BYTES));
+      expect(MAX_MESSAGE_BYTES).toBe(RESULT_LIMITS.sqsMessageBytes);
+    });
+  });
+
+  describe('Method: close', () => {
+    it('leaves no timer that keeps the process alive, idle', async () => {
+      // Arrange: receives that hang until aborted, as a long poll on an empty queue does
+      sqsMock.on(ReceiveMessageCommand).callsFake(
+        (_input, _getClient) =>
+          new Promise((resolve) => {
+            setTimeout(() => resolve({ Messages: [] }), 50).unref();
+          }),
+      );
+      const watched = watchTimers();
+      const subject = transport();
+      await subject.start(async () => ({ status: 'ok', value: null }));
+
+      // Act
+      await subject.close();
+
+      // Assert
+      expect(keepingAlive(watched)).toEqual([]);
+    });
+
+    it('ends the back-off after a failed receive as soon as it is closed', async () => {
+      // Arrange: every receive fails, so each receiver sleeps up to 5 s between attempts
+      sqsMock.on(ReceiveMessageCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }));
+      const errors: Error[] = [];
+      const watched = watchTimers();
+      const subject = transport({ onError: (error) => errors.push(error) });
+      await subject.start(async () => ({ status: 'ok', value: null }));
+      await vi.waitFor(() => expect(errors.length).toBeGreaterThanOrEqual(4), { timeout: 2_000 });
+
+      // Act
+      await within(subject.close(), 7_000, 'close() during the receive back-off', () => `${errors.length} receive failures`);
+
+      // Assert: the back-offs running at close were cut short, not waited out, and none is left
+      const backOffs = watched.filter((entry) => entry.ms >= 200 && entry.ms <= 5_000);
+      expect(backOffs.filter((entry) => entry.state === 'cleared').length).toBeGreaterThan(0);
+      expect(keepingAlive(watched)).toEqual([]);
     });
   });
 
@@ -195,7 +327,81 @@ describe('Class: AwsTransport', () => {
 
       const stored = JSON.parse(dynamoMock.commandCalls(PutItemCommand)[0]?.args[0].input.Item?.result?.S ?? '');
       expect(stored).toMatchObject({ status: 'error', error: { name: 'ResultTooLargeError' } });
-      expect(stored.error.message).toMatch(/over the 380000-byte limit/);
+      expect(stored.error.message).toMatch(/ecs:RenderPdf.*400 KB/);
+    });
+
+    it('names a result that is not JSON for what it is, not as too large', async () => {
+      deliver([message('i-7')]);
+      const subject = transport();
+
+      await subject.start(async () => ({ status: 'ok', value: { count: 1n } }));
+      await vi.waitFor(() => expect(dynamoMock.commandCalls(PutItemCommand)).toHaveLength(1));
+      await subject.close();
+
+      const stored = JSON.parse(dynamoMock.commandCalls(PutItemCommand)[0]?.args[0].input.Item?.result?.S ?? '');
+      expect(stored).toMatchObject({ status: 'error', error: { name: 'ResultNotSerializableError' } });
+      expect(stored.error.message).toContain('$.value.count');
+    });
+  });
+
+  describe('Method: listen (maxConcurrentHandlers)', () => {
+    /** Six messages in the queue; each receive takes at most what it asks for. */
+    function queueOf(count: number): void {
+      const pool = Array.from({ length: count }, (_, index) => message(`i-cap-${index}`));
+      sqsMock.on(ReceiveMessageCommand).callsFake(async (input: { MaxNumberOfMessages?: number }) => {
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        return { Messages: pool.splice(0, input.MaxNumberOfMessages ?? 1) };
+      });
+    }
+
+    it('never runs more handlers than the cap, asking each receive for no more than the free slots', async () => {
+      // Arrange
+      queueOf(6);
+      const handlers = gate();
+      const subject = transport({ receivers: 4, maxConcurrentHandlers: 2 });
+
+      // Act: the cap is reached, the receivers wait; then every handler is let go
+      await subject.start(handlers.dispatch);
+      await vi.waitFor(() => expect(handlers.held()).toBe(2), { timeout: 2_000 });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const heldAtCap = handlers.held();
+      handlers.releaseAll();
+      await vi.waitFor(() => expect(handlers.answered).toHaveLength(6), { timeout: 2_000 });
+      await within(subject.close(), 2_000, 'close()', () => `${handlers.answered.length} answered`);
+
+      // Assert
+      expect(heldAtCap).toBe(2);
+      expect(handlers.most()).toBe(2);
+      const asked = sqsMock.commandCalls(ReceiveMessageCommand).map((call) => call.args[0].input.MaxNumberOfMessages ?? 0);
+      expect(Math.max(...asked)).toBeLessThanOrEqual(2);
+      expect(deletedReceipts()).toHaveLength(6);
+    });
+
+    it('wakes every waiting receiver when a handler finishes, so close() returns', async () => {
+      // Arrange: a cap of 2 with 4 receivers; one handler holds its slot until released, the others answer at once
+      queueOf(8);
+      const holding: (() => void)[] = [];
+      const answered: string[] = [];
+      const subject = transport({ receivers: 4, maxConcurrentHandlers: 2 });
+
+      // Act
+      await subject.start(async (invocation) => {
+        if (invocation.invocationId === 'i-cap-0') await new Promise<void>((resolve) => holding.push(resolve));
+        answered.push(invocation.invocationId);
+        return { status: 'ok', value: null };
+      });
+      // The one slot left is taken and freed over and over by the receivers in turn: all the others get through.
+      await within(
+        vi.waitFor(() => expect(answered).toHaveLength(7), { timeout: 2_000 }),
+        3_000,
+        'seven answers with one slot held',
+        () => `answered ${answered.join(', ')}`,
+      );
+      holding.splice(0).forEach((release) => release());
+      await within(subject.close(), 2_000, 'close() with receivers waiting for a slot', () => `answered ${answered.length}`);
+
+      // Assert
+      expect(answered).toHaveLength(8);
     });
   });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   doubleId,
   encodeJson,
+  MAX_MESSAGE_BYTES,
   parseDoubleId,
   parseInvocationMessage,
   parseInvocationResult,
@@ -41,5 +42,14 @@ describe('Module: protocol', () => {
     expect(encodeJson('é', 4, 'x')).toBe('"é"');
     expect(() => encodeJson('éé', 5, 'the payload')).toThrow('the payload is 6 bytes, over the 5-byte limit');
     expect(() => encodeJson('😀', 5, 'x')).toThrow('x is 6 bytes');
+  });
+
+  it('names the SQS message limit (1 MiB, the session queue\'s MaximumMessageSize) when an invocation is too large', () => {
+    const message = { payload: 'x'.repeat(MAX_MESSAGE_BYTES) };
+
+    expect(() => encodeJson(message, MAX_MESSAGE_BYTES, 'the invocation of ecs:RenderPdf')).toThrow(
+      `the invocation of ecs:RenderPdf is ${MAX_MESSAGE_BYTES + 14} bytes, over the 1048576-byte limit of an SQS message (the session queue's MaximumMessageSize, 1048576 bytes = 1 MiB, SQS's largest). Send less data through the double.`,
+    );
+    expect(MAX_MESSAGE_BYTES).toBe(1_048_576);
   });
 });

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { StackOutputError } from '../../src/errors.js';
-import { checkStackOutputs } from '../../src/stacks.js';
+import { checkStackOutputs, USABLE_STACK_STATUSES } from '../../src/stacks.js';
+
+describe('Constant: USABLE_STACK_STATUSES', () => {
+  it('holds the statuses whose resources are all in place, and none that is failed or in progress', () => {
+    expect([...USABLE_STACK_STATUSES].sort()).toEqual(['CREATE_COMPLETE', 'IMPORT_COMPLETE', 'IMPORT_ROLLBACK_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE']);
+    for (const status of ['CREATE_FAILED', 'ROLLBACK_COMPLETE', 'UPDATE_IN_PROGRESS', 'DELETE_FAILED']) expect(USABLE_STACK_STATUSES.has(status)).toBe(false);
+  });
+});
 
 describe('Function: checkStackOutputs', () => {
   it('returns outputs of the shapes a template makes, ARNs with an empty region or account included', () => {

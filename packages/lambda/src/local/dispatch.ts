@@ -1,6 +1,7 @@
 import { LAMBDA_DOUBLE_ERRORS } from '@harness/container-agent';
 import { doubleId, PROTOCOL_VERSION, type InvocationMessage, type LocalIntegrationContext } from '@harness/core';
 import { LambdaNotSupportedError } from '../errors.js';
+import { deployedFunctionName } from '../template.js';
 import { isLambdaResultValue, type LambdaInvocationPayload, type LambdaResultValue } from '../wire.js';
 
 /**
@@ -44,6 +45,28 @@ export async function invokeMockedFunction(
     `Double ${double} was answered with ${describeAnswer(answer.value)}, which is not a Lambda result. ` +
       'To fix this, mock the function with harness.lambda.mockFunction (another adapter must not register lambda:* doubles).',
   );
+}
+
+/**
+ * The function a name invokes on the local target. A function of `adapters.lambda.functions` answers to its
+ * own name (`ChargeCard`) and to the name its double is deployed under on the aws target
+ * (`<stack>-ChargeCard`, {@link deployedFunctionName}), so code wired to the deployed name, or to its ARN,
+ * works on both targets. Any other name is the function it names.
+ *
+ * @param stack - the harness stack; without it only the configured names are known
+ *
+ * @example
+ * const functionNamed = configuredFunctionNames(['ChargeCard'], 'harness-dev');
+ * functionNamed('harness-dev-ChargeCard'); // 'ChargeCard'
+ * functionNamed('ChargeCard'); // 'ChargeCard'
+ */
+export function configuredFunctionNames(configured: readonly string[], stack: string | undefined): (name: string) => string {
+  const byDeployedName = new Map<string, string>();
+  if (stack !== undefined) {
+    for (const name of configured) byDeployedName.set(deployedFunctionName(stack, name), name);
+  }
+  // A configured name is itself first: `<stack>-X` may also be configured as a function of its own.
+  return (name) => (configured.includes(name) ? name : (byDeployedName.get(name) ?? name));
 }
 
 function describeAnswer(value: unknown): string {

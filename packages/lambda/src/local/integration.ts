@@ -24,7 +24,7 @@ import {
   type LambdaInvocationPayload,
 } from '../wire.js';
 import { applicationEndpoint, endpointRegion, type LambdaEndpoint, type LambdaEndpointOptions } from './app-endpoint.js';
-import { invokeMockedFunction } from './dispatch.js';
+import { configuredFunctionNames, invokeMockedFunction } from './dispatch.js';
 import { startLambdaInvokeEndpoint, type LambdaInvokeEndpoint } from './invoke-endpoint.js';
 import { dataLimitCause, executedVersion, invokeOutput, serviceExceptionCause } from './responses.js';
 
@@ -80,6 +80,7 @@ export interface LambdaLocalIntegration extends LocalServiceIntegration {
  */
 export function createLambdaIntegration(config: LambdaConfig, context: LocalIntegrationContext): LambdaLocalIntegration {
   const known = Object.keys(config.functions);
+  const functionNamed = configuredFunctionNames(known, context.stackName);
   let endpoint: Promise<LambdaInvokeEndpoint> | undefined;
   let disposed = false;
   /** Undoes what `setEnvironment` set, when the harness closes. */
@@ -88,7 +89,7 @@ export function createLambdaIntegration(config: LambdaConfig, context: LocalInte
     name: 'lambda',
     // The whole `lambda:` service namespace is ours, so a misspelt pattern gets an answer naming the ones that exist.
     handles: (resource) => SERVICE_RESOURCE.test(resource) || looksLikeFunctionArn(resource),
-    invoke: (task) => runLambdaTask(task, context, known),
+    invoke: (task) => runLambdaTask(task, context, known, functionNamed),
     async endpoint(options = {}) {
       if (disposed) {
         throw new LambdaNotSupportedError('harness.lambda.endpoint() was called after the harness closed. To fix this, call it while the harness is open.');
@@ -114,7 +115,12 @@ interface LambdaRequest {
   readonly arn: string;
 }
 
-async function runLambdaTask(task: LocalTaskInvocation, context: LocalIntegrationContext, known: readonly string[]): Promise<unknown> {
+async function runLambdaTask(
+  task: LocalTaskInvocation,
+  context: LocalIntegrationContext,
+  known: readonly string[],
+  functionNamed: (name: string) => string,
+): Promise<unknown> {
   const mode = lambdaTaskMode(task.resource);
   if (mode === undefined) {
     throw new LambdaNotSupportedError(
@@ -125,7 +131,9 @@ async function runLambdaTask(task: LocalTaskInvocation, context: LocalIntegratio
   }
   const requestId = randomUUID();
   const request = mode === 'function' ? requestFromArn(task) : requestFromParameters(task, mode, requestId);
-  const { functionName, qualifier } = request.reference;
+  // A configured function answers to its deployed name `<stack>-<Name>` too, as on the aws target.
+  const functionName = functionNamed(request.reference.functionName);
+  const { qualifier } = request.reference;
   const taskToken = mode === 'waitForTaskToken' ? requireTaskToken(task) : undefined;
   const payload: LambdaInvocationPayload = {
     functionName,

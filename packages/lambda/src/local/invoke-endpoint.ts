@@ -9,6 +9,7 @@
  * | … `X-Amz-Invocation-Type: Event` | 202, empty; the handler runs after the answer |
  * | … `X-Amz-Invocation-Type: DryRun` | 204, empty; the handler does not run |
  * | a function of `adapters.lambda.functions` no session mocks | 200, `X-Amz-Function-Error: Unhandled`, `errorType: Harness.NoRoute` (what its deployed double answers) |
+ * | a function of `adapters.lambda.functions` by its deployed name `<stack>-<Name>` (or that name's ARN) | as by `<Name>` (see `configuredFunctionNames`) |
  * | any other function no session mocks | 404 `ResourceNotFoundException` (no such function is deployed) |
  *
  * Signatures are not verified: the server listens on 127.0.0.1 only and plays
@@ -21,7 +22,7 @@ import { doubleId, listenOnLoopback, readRequestBody, signedRegion, type LocalIn
 import { DEFAULT_ARN_PARTS } from '../constants.js';
 import { FUNCTION_NAME_CONSTRAINT, functionArn, parseFunctionName, type FunctionReference } from '../function-reference.js';
 import { isFunctionError, type LambdaInvocationPayload, type LambdaResultValue } from '../wire.js';
-import { invokeMockedFunction } from './dispatch.js';
+import { configuredFunctionNames, invokeMockedFunction } from './dispatch.js';
 import { executedVersion } from './responses.js';
 
 /**
@@ -82,6 +83,7 @@ class InvokeError extends Error {
 export async function startLambdaInvokeEndpoint(options: LambdaInvokeEndpointOptions): Promise<LambdaInvokeEndpoint> {
   const { context } = options;
   const configured = options.functions ?? [];
+  const functionNamed = configuredFunctionNames(configured, context.stackName);
   const defaultRegion = options.region ?? DEFAULT_ARN_PARTS.region;
   const pending = new Set<Promise<unknown>>();
   let closing = false;
@@ -140,8 +142,9 @@ export async function startLambdaInvokeEndpoint(options: LambdaInvokeEndpointOpt
       throw new InvokeError('RequestTooLargeException', `Request must be smaller than ${limit} bytes for the InvokeFunction operation`, 413);
     }
     const event = parseEvent(body);
+    const functionName = functionNamed(target.functionName);
     const payload: LambdaInvocationPayload = {
-      functionName: target.functionName,
+      functionName,
       ...(target.qualifier !== undefined ? { qualifier: target.qualifier } : {}),
       event,
     };
@@ -149,7 +152,7 @@ export async function startLambdaInvokeEndpoint(options: LambdaInvokeEndpointOpt
 
     if (invocationType !== 'RequestResponse') {
       // A configured function's double exists (and fails with Harness.NoRoute when it runs); any other function does not.
-      if (!context.isMocked(doubleId('lambda', target.functionName)) && !configured.includes(target.functionName)) throw notFound(arn);
+      if (!context.isMocked(doubleId('lambda', functionName)) && !configured.includes(functionName)) throw notFound(arn);
       if (invocationType === 'DryRun') return { status: 204, body: '' };
       // Lambda queues the event and answers at once; the handler runs after the answer.
       // Runs once: a handler's error is recorded by its mock (Lambda would retry it twice, then drop the event).

@@ -1,3 +1,5 @@
+import { RESULT_LIMITS } from '@harness/core';
+
 /**
  * The error names Step Functions itself raises (the `States.*` family), as
  * the Amazon States Language specification and the developer guide's
@@ -20,8 +22,8 @@ export const STATES_ERRORS = {
   ExceedToleratedFailureThreshold: 'States.ExceedToleratedFailureThreshold',
 } as const;
 
-/** Step Functions' payload limit: 256 KiB of UTF-8. */
-export const MAX_PAYLOAD_BYTES = 262_144;
+/** Step Functions' payload limit: 256 KiB of UTF-8 (core's `RESULT_LIMITS.stepFunctionsPayloadBytes`). */
+export const MAX_PAYLOAD_BYTES = RESULT_LIMITS.stepFunctionsPayloadBytes;
 
 /** The prefix of every runtime and evaluation cause: `An error occurred while executing the state 'X' (entered at the event id #N). ` */
 export function statePrefix(stateName: string, enteredEventId: number): string {
