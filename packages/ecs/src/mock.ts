@@ -143,6 +143,8 @@ export type KnownFamilies = ReadonlyMap<string, readonly string[]>;
 class FamilyMock extends RecordingMock<RecordedEcsInvocation, EcsHandler> implements TaskMock {
   taskHandler: EcsHandler | undefined;
   readonly containerHandlers = new Map<string, EcsHandler>();
+  /** Runs per container since the last clear(): `onCall(n, { container })` indexes (counted, not filtered: a large Map runs thousands). */
+  private readonly runsPerContainer = new Map<string, number>();
 
   /** @param containers - the family's containers when known (config or stack outputs): `once` / `onCall` for another is refused */
   constructor(
@@ -163,7 +165,7 @@ class FamilyMock extends RecordingMock<RecordedEcsInvocation, EcsHandler> implem
   override onCall(call: number, options: { readonly container?: string } = {}): CallAnswer<MockAnswer<EcsHandler>, this> {
     const { container } = options;
     const where = container === undefined ? `onCall(${call})` : `onCall(${call}, { container: '${container}' })`;
-    this.checkCall(call, container === undefined ? this.invocations.length : this.invocationsOf(container).length, where);
+    this.checkCall(call, container === undefined ? this.invocations.length : (this.runsPerContainer.get(container) ?? 0), where);
     return {
       answer: (answer) => {
         this.queueAnswer(container ?? '', answer, call, `${where}.answer(answer)`);
@@ -182,6 +184,11 @@ class FamilyMock extends RecordingMock<RecordedEcsInvocation, EcsHandler> implem
     }
     if (typeof answer === 'function' || answer instanceof Error) return;
     toResultValue(answer, `ECS task double ${this.family} (${where})`, doubleId('ecs', this.family));
+  }
+
+  override clear(): void {
+    super.clear();
+    this.runsPerContainer.clear();
   }
 
   invocationsOf(container: string): readonly RecordedEcsInvocation[] {
@@ -211,7 +218,8 @@ class FamilyMock extends RecordingMock<RecordedEcsInvocation, EcsHandler> implem
     const record: Mutable<RecordedEcsInvocation> = { ...invocation };
     // Indexes for onCall: over the family's runs, and over this container's.
     const familyIndex = this.invocations.length;
-    const containerIndex = this.invocationsOf(invocation.container).length;
+    const containerIndex = this.runsPerContainer.get(invocation.container) ?? 0;
+    this.runsPerContainer.set(invocation.container, containerIndex + 1);
     this.log.record(record);
     // The container's own answers first, then the family's, then the handlers.
     const taken = this.takeAnswer(invocation.container, containerIndex) ?? this.takeAnswer('', familyIndex);

@@ -3,12 +3,19 @@ import { basename } from 'node:path';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import {
   adapterStackName,
+  AlreadyMockedError,
+  checkFailure,
+  checkHandler,
   doubleId,
   HarnessError,
-  InvocationLog,
   RecordingMock,
+  RESULT_LIMITS,
+  ResultTooLargeError,
+  runAnswer,
   StatesError,
   type AdapterSession,
+  type CallAnswer,
+  type MockAnswer,
   type InvocationMessage,
   type LocalServiceIntegration,
   type LocalTaskInvocation,
@@ -17,12 +24,13 @@ import {
 } from '@harness/core';
 import { sendTaskCallbackOnAws, type TaskCallback } from './aws-callbacks.js';
 import { executeOnAws, resolveStateMachineArn } from './aws-driver.js';
+import { deployedDefinition, recordForCoverage } from './graph/record.js';
 import type { StepFunctionsEndpoint, StepFunctionsEndpointOptions } from './app-endpoint.js';
 import { STATE_MACHINE_NAME, type StepFunctionsConfig } from './config.js';
 import type { StepFunctionsLocalIntegration } from './integration.js';
 import { loadDefinition, type AslDefinition, type DefinitionSource, type LoadDefinitionOptions } from './definition.js';
 import { LocalTargetOnlyError, StateMachineMockError, StepFunctionsError, UnknownStateMachineError } from './errors.js';
-import { runLocalExecution, type Execution, type ExecutionStatus, type RunLocalExecutionOptions } from './local-runner.js';
+import { attachDefinition, runLocalExecution, type Execution, type ExecutionStatus, type RunLocalExecutionOptions } from './local-runner.js';
 import { sendTaskFailure, sendTaskHeartbeat, sendTaskSuccess } from './task-tokens.js';
 import { awsS3Objects, localS3Objects, type S3ObjectsApi } from './s3.js';
 import { loadSfnSdk } from './sfn-sdk.js';
@@ -69,9 +77,36 @@ export interface RecordedStateMachineInvocation extends StateMachineInvocation {
 export interface StateMachineMock {
   readonly name: string;
   readonly invocations: readonly RecordedStateMachineInvocation[];
+  /** Errors the handler threw, and answers Step Functions would refuse (output over 256 KiB, a failure's error over 256 characters…); each failed its execution. */
+  readonly errors: readonly Error[];
   waitForInvocation(options?: WaitForInvocationOptions<RecordedStateMachineInvocation>): Promise<RecordedStateMachineInvocation>;
-  /** Forgets recorded invocations; the handler stays. */
+  /** Forgets recorded invocations and errors; the handler and queued answers stay. */
   clear(): void;
+  /** Forgets recorded invocations and errors and drops unused `once` / `onCall` answers; the handler stays, the state machine stays mocked. */
+  reset(): void;
+  /** How many `once` / `onCall` answers are still waiting for their execution. */
+  readonly pendingAnswers: number;
+  /**
+   * Queues the answer of one execution, used before the handler: its output, a
+   * handler, or an `Error` (the execution fails: `failExecution`'s error and
+   * cause, else the error's name and message). Returns the mock.
+   *
+   * @example
+   * notify.once(new StatesError('Notify.Unavailable', 'try later')).once({ sent: true });
+   */
+  once(answer: MockAnswer<StateMachineHandler>): this;
+  /**
+   * The answer of the execution at index `call` (0 for the first, over `invocations`), before queued `once` answers.
+   *
+   * @example
+   * notify.onCall(1).answer({ sent: false });
+   */
+  onCall(call: number): CallAnswer<MockAnswer<StateMachineHandler>, this>;
+  /**
+   * Replaces the handler: later executions run it; what was recorded stays.
+   * Mocking the state machine again instead is refused (`AlreadyMockedError`).
+   */
+  replaceHandler(handler: StateMachineHandler): void;
   /** Stops mocking: a registered definition of the same name runs again, else starting it fails. */
   restore(): Promise<void>;
 }
@@ -112,10 +147,30 @@ export interface RecordedServiceInvocation {
 export interface ServiceMock {
   readonly resource: string;
   readonly invocations: readonly RecordedServiceInvocation[];
+  /** Errors the handler threw (a `StatesError` included); each failed its `Task` state. */
+  readonly errors: readonly Error[];
   waitForInvocation(options?: WaitForInvocationOptions<RecordedServiceInvocation>): Promise<RecordedServiceInvocation>;
+  /** Forgets recorded invocations and errors; the handler and queued answers stay. */
   clear(): void;
+  /** Forgets recorded invocations and errors and drops unused `once` / `onCall` answers; the handler stays. */
+  reset(): void;
+  /** How many `once` / `onCall` answers are still waiting for their `Task` state. */
+  readonly pendingAnswers: number;
+  /**
+   * Queues the answer of one `Task` state of the resource, used before the
+   * handler: the state's result, a handler, or an `Error` (a `StatesError`
+   * fails the state with its error and cause).
+   *
+   * @example
+   * queue.once(new StatesError('SQS.ThrottlingException', 'slow down')).once({ MessageId: 'm-2' });
+   */
+  once(answer: MockAnswer<ServiceHandler>): this;
+  /** The answer of the `Task` state at index `call` (0 for the first), before queued `once` answers. */
+  onCall(call: number): CallAnswer<MockAnswer<ServiceHandler>, this>;
+  /** Replaces the handler; mocking the resource again instead is refused (`AlreadyMockedError`). */
+  replaceHandler(handler: ServiceHandler): void;
   /** Stops mocking the resource. */
-  restore(): void;
+  restore(): Promise<void>;
 }
 
 /** How {@link StepFunctionsApi.execute} (and registered children) run: the local runner's options, see {@link RunLocalExecutionOptions}. */
@@ -219,17 +274,31 @@ export interface StepFunctionsApi {
  * await harness.stepFunctions.mockStateMachine('Charge', () => failExecution('Card.Declined', 'insufficient funds'));
  */
 export function failExecution(error: string, cause?: string): never {
+  // A failure's error ≤ 256 and cause ≤ 32,768 characters, as Step Functions records them (InvalidFailureError otherwise).
+  checkFailure({ error, cause }, 'failExecution(error, cause)', 'the execution failure');
   throw new StatesError(error, cause);
 }
 
 
-class MachineMock extends RecordingMock<RecordedStateMachineInvocation> implements StateMachineMock {
+class MachineMock extends RecordingMock<RecordedStateMachineInvocation, StateMachineHandler> implements StateMachineMock {
   constructor(
     readonly name: string,
     public handler: StateMachineHandler,
     release: () => Promise<void>,
+    session: AdapterSession,
   ) {
-    super(`State machine double ${name}`, release);
+    super(`State machine double ${name}`, release, session);
+  }
+
+  replaceHandler(handler: StateMachineHandler): void {
+    checkHandler(handler, doubleId('stepfunctions', this.name), `mock.replaceHandler(handler) of state machine double ${this.name}`);
+    this.handler = handler;
+  }
+
+  /** An output answer is the execution's output: refuse, at the test's line, one that is not JSON or over 256 KiB. */
+  protected override checkAnswer(answer: MockAnswer<StateMachineHandler>, where: string): void {
+    if (typeof answer === 'function' || answer instanceof Error) return;
+    checkExecutionOutput(jsonValue(answer, `${where} of state machine double ${this.name}`), this.name);
   }
 
   async handle(message: InvocationMessage<StateMachineInvocationPayload>): Promise<StateMachineResultValue> {
@@ -247,48 +316,84 @@ class MachineMock extends RecordingMock<RecordedStateMachineInvocation> implemen
       sentAt: new Date(message.sentAt),
     };
     const record: Mutable<RecordedStateMachineInvocation> = { ...invocation };
+    const taken = this.takeAnswer('', this.invocations.length);
     this.log.record(record);
     const startDate = Date.parse(message.sentAt);
-    try {
-      const output = jsonValue(await this.handler(invocation), `The handler of state machine double ${this.name}`);
-      record.status = 'SUCCEEDED';
-      record.output = output;
-      return { status: 'SUCCEEDED', output, startDate, stopDate: Date.now() };
-    } catch (thrown) {
-      const { error, cause } = failureOf(thrown);
+    const fail = (failure: { error?: string; cause?: string }): StateMachineResultValue => {
+      const { error, cause } = failure;
       record.status = 'FAILED';
       if (error !== undefined) record.error = error;
       if (cause !== undefined) record.cause = cause;
       return { status: 'FAILED', ...(error !== undefined ? { error } : {}), ...(cause !== undefined ? { cause } : {}), startDate, stopDate: Date.now() };
+    };
+    let output: unknown;
+    try {
+      const returned = taken ? await runAnswer(taken.answer, [invocation]) : await this.handler(invocation);
+      output = jsonValue(returned, `The ${taken ? `${taken.source} answer` : 'handler'} of state machine double ${this.name}`);
+    } catch (thrown) {
+      const error = thrown instanceof Error ? thrown : new Error(String(thrown));
+      let failure = failureOf(thrown);
+      try {
+        checkFailure(failure, doubleId('stepfunctions', this.name), 'the failed execution');
+      } catch (invalid) {
+        // A StatesError built by hand (not failExecution) with an error or cause Step Functions would not record: fail with the check instead.
+        this.errors.push(invalid as Error);
+        failure = failureOf(invalid);
+        return fail(failure);
+      }
+      this.errors.push(error);
+      return fail(failure);
     }
+    try {
+      checkExecutionOutput(output, this.name);
+    } catch (tooLarge) {
+      // An execution whose output is over 256 KiB fails with States.DataLimitExceeded (Step Functions quotas, payload size).
+      this.errors.push(tooLarge as Error);
+      return fail({ error: 'States.DataLimitExceeded', cause: (tooLarge as Error).message });
+    }
+    record.status = 'SUCCEEDED';
+    record.output = output;
+    return { status: 'SUCCEEDED', output, startDate, stopDate: Date.now() };
   }
 }
 
-class ResourceMock implements ServiceMock {
-  readonly log: InvocationLog<RecordedServiceInvocation>;
+/**
+ * Step Functions' 256 KiB limit on an execution's output (UTF-8 JSON):
+ * https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html (payload size);
+ * over it, the execution fails with `States.DataLimitExceeded`.
+ */
+function checkExecutionOutput(output: unknown, name: string): void {
+  const bytes = Buffer.byteLength(JSON.stringify(output) ?? 'null', 'utf8');
+  if (bytes > RESULT_LIMITS.stepFunctionsPayloadBytes) {
+    throw new ResultTooLargeError(
+      doubleId('stepfunctions', name),
+      'the execution output',
+      bytes,
+      RESULT_LIMITS.stepFunctionsPayloadBytes,
+      "Step Functions' execution output (256 KiB; the execution fails with States.DataLimitExceeded)",
+      'return less (e.g. a reference to data stored elsewhere, such as an S3 key).',
+    );
+  }
+}
 
+class ResourceMock extends RecordingMock<RecordedServiceInvocation, ServiceHandler> implements ServiceMock {
   constructor(
     readonly resource: string,
     public handler: ServiceHandler,
-    private readonly release: () => void,
+    release: () => Promise<void>,
+    session: AdapterSession,
   ) {
-    this.log = new InvocationLog(`Mocked service ${resource}`);
+    super(`Mocked service ${resource}`, release, session);
   }
 
-  get invocations(): readonly RecordedServiceInvocation[] {
-    return this.log.invocations;
+  replaceHandler(handler: ServiceHandler): void {
+    checkHandler(handler, `service ${this.resource}`, `mock.replaceHandler(handler) of mocked service ${this.resource}`);
+    this.handler = handler;
   }
 
-  waitForInvocation(options?: WaitForInvocationOptions<RecordedServiceInvocation>): Promise<RecordedServiceInvocation> {
-    return this.log.waitForInvocation(options);
-  }
-
-  clear(): void {
-    this.log.clear();
-  }
-
-  restore(): void {
-    this.release();
+  protected override checkAnswer(answer: MockAnswer<ServiceHandler>, where: string): void {
+    if (typeof answer === 'function' || answer instanceof Error) return;
+    jsonValue(answer, `${where} of mocked service ${this.resource}`);
   }
 
   async invoke(task: LocalTaskInvocation): Promise<unknown> {
@@ -300,20 +405,23 @@ class ResourceMock implements ServiceMock {
       execution: task.execution,
       receivedAt: new Date(),
     };
+    const taken = this.takeAnswer('', this.invocations.length);
     this.log.record(record);
     let output: unknown;
     try {
+      const serviceTask: ServiceTask = {
+        resource: task.resource,
+        stateName: task.stateName,
+        ...(task.taskToken !== undefined ? { taskToken: task.taskToken } : {}),
+        execution: task.execution,
+        signal: task.signal,
+      };
       output = jsonValue(
-        await this.handler(task.input, {
-          resource: task.resource,
-          stateName: task.stateName,
-          ...(task.taskToken !== undefined ? { taskToken: task.taskToken } : {}),
-          execution: task.execution,
-          signal: task.signal,
-        }),
-        `The mockService handler for ${this.resource}`,
+        taken ? await runAnswer(taken.answer, [task.input, serviceTask]) : await this.handler(task.input, serviceTask),
+        `The ${taken ? `${taken.source} answer` : 'handler'} of mockService ${this.resource}`,
       );
     } catch (thrown) {
+      this.errors.push(thrown instanceof Error ? thrown : new Error(String(thrown)));
       if (thrown instanceof HarnessError && !(thrown instanceof StatesError)) throw thrown;
       const { error, cause } = failureOf(thrown);
       if (error !== undefined) record.error = error;
@@ -478,17 +586,21 @@ export function createStepFunctionsApi(session: AdapterSession, _config: StepFun
 
   return {
     async mockStateMachine(name, handler) {
+      const call = `harness.stepFunctions.mockStateMachine('${name}', handler)`;
+      checkHandler(handler, doubleId('stepfunctions', name), call);
       checkName(name);
       checkDeployed(name);
       const existing = machines.get(name);
-      if (existing && !existing.restored) {
-        existing.handler = handler;
-        return existing;
-      }
-      const mock = new MachineMock(name, handler, async () => {
-        machines.delete(name);
-        await releaseDouble(name);
-      });
+      if (existing && !existing.restored) throw new AlreadyMockedError(doubleId('stepfunctions', name), call, 'mock.replaceHandler(handler)');
+      const mock = new MachineMock(
+        name,
+        handler,
+        async () => {
+          machines.delete(name);
+          await releaseDouble(name);
+        },
+        session,
+      );
       machines.set(name, mock);
       try {
         await ensureDouble(name);
@@ -504,14 +616,17 @@ export function createStepFunctionsApi(session: AdapterSession, _config: StepFun
       if (!resource.startsWith('arn:')) {
         throw new StepFunctionsError(`mockService('${resource}') needs the Task state's Resource ARN, e.g. 'arn:aws:states:::sqs:sendMessage'. To fix this, copy the Resource from the definition.`);
       }
-      const existing = services.get(resource);
-      if (existing) {
-        existing.handler = handler;
-        return existing;
-      }
-      const mock = new ResourceMock(resource, handler, () => {
-        if (services.get(resource) === mock) services.delete(resource);
-      });
+      const call = `harness.stepFunctions.mockService('${resource}', handler)`;
+      checkHandler(handler, `service ${resource}`, call);
+      if (services.has(resource)) throw new AlreadyMockedError(`service ${resource}`, call, 'mock.replaceHandler(handler)');
+      const mock: ResourceMock = new ResourceMock(
+        resource,
+        handler,
+        async () => {
+          if (services.get(resource) === mock) services.delete(resource);
+        },
+        session,
+      );
       services.set(resource, mock);
       return mock;
     },
@@ -536,7 +651,7 @@ export function createStepFunctionsApi(session: AdapterSession, _config: StepFun
         const client = await sfnClient();
         const stateMachineArn = options.stateMachineArn ?? (await resolveStateMachineArn(nameOrDefinition, { outputs: session.outputs, client }));
         // AWS names an unnamed execution with a UUID; naming it here does the same on every endpoint.
-        return executeOnAws({
+        const run = await executeOnAws({
           client,
           stateMachineArn,
           input,
@@ -544,6 +659,10 @@ export function createStepFunctionsApi(session: AdapterSession, _config: StepFun
           timeoutMs: options.timeoutMs,
           stopOnTimeout: options.stopOnTimeout,
         });
+        // The deployed definition (read once per state machine) lets a failed assertion draw the run; without it, the text path only.
+        const definition = await deployedDefinition(client, run.stateMachineArn).catch(() => undefined);
+        await recordForCoverage(run, 'aws', () => deployedDefinition(client, run.stateMachineArn));
+        return attachDefinition(run, definition);
       }
       await Promise.all(doubles.values());
       const workflow = resolveWorkflow(nameOrDefinition, options);
@@ -556,7 +675,7 @@ export function createStepFunctionsApi(session: AdapterSession, _config: StepFun
         stopOnTimeout: _stopOnTimeout,
         ...runOptions
       } = workflow.options as ExecuteOptions;
-      return runLocalExecution({
+      const run = await runLocalExecution({
         ...runOptions,
         definition: workflow.definition,
         input,
@@ -564,6 +683,8 @@ export function createStepFunctionsApi(session: AdapterSession, _config: StepFun
         objectStore: s3.store,
         stateMachineArn: workflow.stateMachineArn,
       });
+      await recordForCoverage(run, 'local', workflow.definition);
+      return run;
     },
 
     sendTaskSuccess: (taskToken, output) => callback(taskToken, { kind: 'success', output }),

@@ -56,7 +56,7 @@ export type { StepFunctionsLocalIntegration } from './integration.js';
 export type { StepFunctionsEndpoint, StepFunctionsEndpointCredentials, StepFunctionsEndpointOptions } from './app-endpoint.js';
 export { START_EXECUTION_LIMITS, startStepFunctionsApiEndpoint } from './sfn-endpoint.js';
 export type { StepFunctionsApiEndpoint, StepFunctionsApiEndpointOptions } from './sfn-endpoint.js';
-export { DEFAULT_CALLBACK_TIMEOUT_MS, runLocalExecution } from './local-runner.js';
+export { attachDefinition, DEFAULT_CALLBACK_TIMEOUT_MS, runLocalExecution } from './local-runner.js';
 export type { Execution, ExecutionStatus, HistoryEvent, HistoryEventType, RunLocalExecutionOptions } from './local-runner.js';
 export { runExecution, StateFailure } from './engine/index.js';
 export type { Clock, EngineTask, ExecutionOutcome, Json, ObjectStore, RunExecutionOptions, StoredObjectSummary, TaskInvoker } from './engine/index.js';
@@ -69,3 +69,43 @@ export type { S3ObjectsApi } from './s3.js';
 export { sendTaskFailure, sendTaskHeartbeat, sendTaskSuccess } from './task-tokens.js';
 export { STEP_FUNCTIONS_RESOURCES, stateMachineArnOutputKey, stateMachineLogicalId, stepFunctionsTemplate } from './template.js';
 export type { StartExecutionPattern, StateMachineInvocationPayload, StateMachineResultValue } from './wire.js';
+export {
+  COVERAGE_DIR_ENV,
+  coverageDirectory,
+  coverageHits,
+  coverageItems,
+  definitionHash,
+  describePath,
+  describeRule,
+  describeRunPicture,
+  MARK_COLOURS,
+  mermaidId,
+  RECORDED_RUN_FORMAT,
+  recordRun,
+  renderMermaid,
+  renderSvg,
+  ROOT_SCOPE,
+  traceRun,
+  workflowGraph,
+  writeRunPicture,
+} from './graph/index.js';
+export type {
+  CoverageHit,
+  CoverageItem,
+  CoverageItemKind,
+  FailingState,
+  GraphEdge,
+  GraphEdgeKind,
+  GraphMark,
+  GraphMarks,
+  GraphRetry,
+  GraphScope,
+  GraphState,
+  RecordedRun,
+  RunForPicture,
+  RunPicture,
+  RunTrace,
+  StateVisit,
+  TraceFailure,
+  WorkflowGraph,
+} from './graph/index.js';

@@ -6,9 +6,10 @@ import {
   stateInput,
   statesEntered,
   type Execution,
-  type HistoryEvent,
   type stepFunctionsAdapter,
 } from '@harness/stepfunctions';
+// The matchers' types (vitest.config.ts and vitest.e2e.config.ts register them in setupFiles).
+import type {} from '@harness/matchers/vitest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 export type OrderFlowHarness = Harness<[typeof stepFunctionsAdapter, typeof lambdaAdapter, typeof ecsAdapter]>;
@@ -40,30 +41,6 @@ export const order = {
 };
 
 type Caught = { error: { Error: string; Cause: string } };
-
-const SCHEDULED: ReadonlySet<string> = new Set(['TaskScheduled', 'LambdaFunctionScheduled']);
-
-/**
- * The state of each retry in the history, in order: a Task's every `…Scheduled` event after its
- * first is a retry (AWS adds no new `…StateEntered` for one). Each event is traced back through
- * `previousEventId` to the `…StateEntered` it follows, so concurrent Map iterations don't mix.
- */
-function retriedStates(history: readonly HistoryEvent[]): string[] {
-  const byId = new Map(history.map((event) => [event.id, event]));
-  const scheduledAfter = new Map<number, number>();
-  const retried: string[] = [];
-  for (const event of history) {
-    if (!SCHEDULED.has(event.type)) continue;
-    let entered = byId.get(event.previousEventId);
-    while (entered && !entered.type.endsWith('StateEntered')) entered = byId.get(entered.previousEventId);
-    const name = entered?.stateEnteredEventDetails?.name;
-    if (!entered || name === undefined) continue;
-    const seen = scheduledAfter.get(entered.id) ?? 0;
-    scheduledAfter.set(entered.id, seen + 1);
-    if (seen > 0) retried.push(name);
-  }
-  return retried;
-}
 
 /**
  * The order flow's acceptance scenarios: the workflow of infrastructure/ with
@@ -100,7 +77,15 @@ export function describeOrderFlow(title: string, where: OrderFlowTarget): void {
 
       const run = await where.runOrderFlow(harness, definition, order);
 
-      expect(run.status, `${run.error}: ${run.cause}`).toBe('SUCCEEDED');
+      expect(run).toHaveSucceeded();
+      expect(run).toHaveTakenPath([
+        'ValidateOrder',
+        'EnrichOrder',
+        { state: 'RenderDocuments', everyIteration: ['RenderDocument'] },
+        'FulfilOrder',
+        'NotifyCustomer',
+        'OrderCompleted',
+      ]);
       expect(run.output).toMatchObject({
         enrichment: { customer: { email: 'ada@example.com' } },
         documents: [
@@ -114,50 +99,52 @@ export function describeOrderFlow(title: string, where: OrderFlowTarget): void {
         ['--order', 'o-1', '--sku', 'sku-1'],
         ['--order', 'o-1', '--sku', 'sku-2'],
       ]);
-      expect(doubles.render.invocations[0]?.startedBy).toBe('AWS Step Functions');
+      expect(doubles.render).toHaveBeenInvokedWith({ command: ['--order', 'o-1', '--sku', 'sku-2'], startedBy: 'AWS Step Functions' });
       const fulfilment = doubles.fulfil.invocations[0];
       expect(fulfilment?.environment.ORDER_ID).toBe('o-1');
       expect(fulfilment?.taskToken).toEqual(expect.any(String));
       expect(fulfilment?.environment.TASK_TOKEN).toBe(fulfilment?.taskToken);
       expect(doubles.validate.invocations[0]?.event).toEqual(order);
-      expect(doubles.customer.invocations[0]?.event).toEqual({ customerId: 'c-7' });
+      expect(doubles.customer).toHaveBeenNthInvokedWith(1, { event: { customerId: 'c-7' } });
       // Notify is fire-and-forget: the workflow may finish first; the double still runs.
       const notification = await doubles.notify.waitForInvocation({ timeoutMs: 10_000 });
       expect(notification.command).toEqual(['--order', 'o-1', '--customer', 'ada@example.com']);
     });
 
     it('rejects an invalid order through its Catch', async () => {
-      await happyDoubles();
-      await harness.lambda.mockFunction('ValidateOrder', () => fail('InvalidOrder', 'order o-1 has no items'));
+      (await happyDoubles()).validate.replaceHandler(() => fail('InvalidOrder', 'order o-1 has no items'));
 
       const run = await where.runOrderFlow(harness, definition, order);
 
-      expect(run).toMatchObject({ status: 'FAILED', error: 'OrderRejected', cause: 'The order did not pass validation.' });
-      expect(stateInput(run.history, 'OrderRejected')).toMatchObject({
+      expect(run).toHaveFailedWith('OrderRejected', 'The order did not pass validation.');
+      expect(run).toHaveBeenCaughtBy('ValidateOrder', 'OrderRejected');
+      expect(run).toHaveEnteredWith('OrderRejected', {
         error: { Error: 'InvalidOrder', Cause: expect.stringContaining('order o-1 has no items') },
       });
     });
 
     it('retries a validation that fails with ServiceUnavailable', async () => {
       const doubles = await happyDoubles();
-      let calls = 0;
-      await harness.lambda.mockFunction('ValidateOrder', (event: typeof order) => (++calls === 1 ? fail('ServiceUnavailable', 'try again') : event));
+      // The first call fails; the handler answers the retry.
+      doubles.validate.once(() => fail('ServiceUnavailable', 'try again'));
 
       const run = await where.runOrderFlow(harness, definition, order);
 
-      expect(run.status, `${run.error}: ${run.cause}`).toBe('SUCCEEDED');
-      expect(calls).toBe(2);
-      expect(retriedStates(run.history)).toEqual(['ValidateOrder']);
-      expect(doubles.render.invocations).toHaveLength(2);
+      expect(run).toHaveSucceeded();
+      expect(doubles.validate).toHaveBeenInvokedTimes(2);
+      expect(doubles.validate.pendingAnswers).toBe(0);
+      expect(run).toHaveRetried('ValidateOrder', 1);
+      expect(run).toHaveRetried('RenderDocument', 0);
+      expect(doubles.render).toHaveBeenInvokedTimes(2);
     });
 
     it('fails the order when the child workflow fails', async () => {
-      await happyDoubles();
-      await harness.lambda.mockFunction('LookUpCustomer', () => fail('CustomerNotFound', 'no customer c-7'));
+      (await happyDoubles()).customer.replaceHandler(() => fail('CustomerNotFound', 'no customer c-7'));
 
       const run = await where.runOrderFlow(harness, definition, order);
 
-      expect(run).toMatchObject({ status: 'FAILED', error: 'EnrichmentFailed' });
+      expect(run).toHaveFailedWith('EnrichmentFailed');
+      expect(run).toHaveBeenCaughtBy('EnrichOrder', 'EnrichmentFailed');
       const caught = (stateInput(run.history, 'EnrichmentFailed') as Caught).error;
       expect(caught.Error).toBe('States.TaskFailed');
       expect(JSON.parse(caught.Cause)).toMatchObject({ Status: 'FAILED', Error: 'CustomerNotFound' });
@@ -165,11 +152,12 @@ export function describeOrderFlow(title: string, where: OrderFlowTarget): void {
 
     it('retries a render that exits non-zero, then fails with the stopped task as cause', async () => {
       const doubles = await happyDoubles();
-      await harness.ecs.mockTask('RenderPdf', ({ command }) => (command.includes('sku-2') ? exit(1, { logs: ['font missing'] }) : exit(0)));
+      doubles.render.replaceHandler(({ command }) => (command.includes('sku-2') ? exit(1, { logs: ['font missing'] }) : exit(0)));
 
       const run = await where.runOrderFlow(harness, definition, order);
 
-      expect(run).toMatchObject({ status: 'FAILED', error: 'RenderingFailed' });
+      expect(run).toHaveFailedWith('RenderingFailed');
+      expect(run).toHaveBeenCaughtBy('RenderDocuments', 'RenderingFailed');
       const caught = (stateInput(run.history, 'RenderingFailed') as Caught).error;
       expect(caught.Error).toBe('States.TaskFailed');
       expect(JSON.parse(caught.Cause)).toMatchObject({ LastStatus: 'STOPPED', Containers: [{ Name: 'Main', ExitCode: 1 }] });
@@ -177,20 +165,31 @@ export function describeOrderFlow(title: string, where: OrderFlowTarget): void {
       expect(doubles.render.invocations.filter((invocation) => invocation.command.includes('sku-2'))).toHaveLength(2);
     });
 
-    it('passes a fulfilment failure from the callback on verbatim', async () => {
-      await happyDoubles();
-      await harness.ecs.mockTask('Fulfil', () => sendTaskFailure({ error: 'OutOfStock', cause: 'sku-2 is sold out' }));
+    it('renders a document again when its first container run exits non-zero', async () => {
+      const doubles = await happyDoubles();
+      // Whichever render container runs first exits 1; RenderDocument's Retry runs it again, and the handler answers.
+      doubles.render.once(exit(1, { logs: ['font missing'] }));
 
       const run = await where.runOrderFlow(harness, definition, order);
 
-      expect(run).toMatchObject({ status: 'FAILED', error: 'FulfilmentFailed' });
-      expect(stateInput(run.history, 'FulfilmentFailed')).toMatchObject({ error: { Error: 'OutOfStock', Cause: 'sku-2 is sold out' } });
+      expect(run).toHaveSucceeded();
+      expect(doubles.render).toHaveBeenInvokedTimes(3);
+      expect(doubles.render.invocations.map((invocation) => invocation.exitCode).sort()).toEqual([0, 0, 1]);
+    });
+
+    it('passes a fulfilment failure from the callback on verbatim', async () => {
+      (await happyDoubles()).fulfil.replaceHandler(() => sendTaskFailure({ error: 'OutOfStock', cause: 'sku-2 is sold out' }));
+
+      const run = await where.runOrderFlow(harness, definition, order);
+
+      expect(run).toHaveFailedWith('FulfilmentFailed');
+      expect(run).toHaveEnteredWith('FulfilmentFailed', { error: { Error: 'OutOfStock', Cause: 'sku-2 is sold out' } });
     });
 
     if (where.target === 'local') {
       it('times the fulfilment out at once, instead of after an hour, when its task exits without calling back', async () => {
-        await happyDoubles();
-        const fulfil = await harness.ecs.mockTask('Fulfil', () => exit(0));
+        const { fulfil } = await happyDoubles();
+        fulfil.replaceHandler(() => exit(0));
         const started = Date.now();
 
         const run = await where.runOrderFlow(harness, definition, order);
@@ -198,15 +197,15 @@ export function describeOrderFlow(title: string, where: OrderFlowTarget): void {
         // FulfilOrder has TimeoutSeconds 3600: AWS fails it with States.Timeout after an hour. The local
         // target sees the task stop without a callback, waits callbackTimeoutMs for a late one, then its
         // virtual clock skips the rest of the hour.
-        expect(run).toMatchObject({ status: 'FAILED', error: 'FulfilmentFailed' });
-        expect(stateInput(run.history, 'FulfilmentFailed')).toMatchObject({ error: { Error: 'States.Timeout' } });
+        expect(run).toHaveFailedWith('FulfilmentFailed');
+        expect(run).toHaveEnteredWith('FulfilmentFailed', { error: { Error: 'States.Timeout' } });
         expect(Date.now() - started).toBeLessThan(20_000);
-        expect(fulfil.invocations).toHaveLength(1);
+        expect(fulfil).toHaveBeenInvokedTimes(1);
       });
     } else {
       it('waits at FulfilOrder, as AWS does for up to its hour, when the fulfilment task exits without calling back', async () => {
-        await happyDoubles();
-        const fulfil = await harness.ecs.mockTask('Fulfil', () => exit(0));
+        const { fulfil } = await happyDoubles();
+        fulfil.replaceHandler(() => exit(0));
 
         const outcome = await where.runOrderFlow(harness, definition, order, 8_000).catch((error: unknown) => error);
 

@@ -13,7 +13,7 @@ import { deployWithCli, stackOutputs, uniqueName, useStepFunctionsEngine } from 
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { stepFunctionsAdapter } from '../../src/adapter.js';
 import { TaskCallbackError } from '../../src/aws-callbacks.js';
-import { failExecution } from '../../src/api.js';
+import { failExecution, type StateMachineHandler, type StateMachineMock } from '../../src/api.js';
 import { stateMachineArnOutputKey } from '../../src/template.js';
 
 const DOUBLES = ['Child', 'Unmocked'] as const;
@@ -65,6 +65,18 @@ describe('State machine doubles, deployed with the CLI (against moto)', () => {
     await restoreEngine?.();
   });
 
+  let childMock: StateMachineMock | undefined;
+  /** The Child double's mock: made by the first test that needs it; later tests reset it and replace its handler (mocking it again is refused). */
+  async function mockChild(handler: StateMachineHandler): Promise<StateMachineMock> {
+    if (childMock === undefined) {
+      childMock = await harness.stepFunctions.mockStateMachine('Child', handler);
+    } else {
+      childMock.reset();
+      childMock.replaceHandler(handler);
+    }
+    return childMock;
+  }
+
   it('deploys one STANDARD state machine per configured name, its ARN in the stack outputs', async () => {
     // Act
     const outputs = await stackOutputs(`${stack}-stepfunctions`);
@@ -80,7 +92,7 @@ describe('State machine doubles, deployed with the CLI (against moto)', () => {
 
   it('succeeds with the handler\'s output, and the mock records the execution', async () => {
     // Arrange
-    const child = await harness.stepFunctions.mockStateMachine('Child', ({ input }) => ({ charged: (input as { amount: number }).amount }));
+    const child = await mockChild(({ input }) => ({ charged: (input as { amount: number }).amount }));
 
     // Act
     const execution = await start('Child', { amount: 42 });
@@ -103,7 +115,7 @@ describe('State machine doubles, deployed with the CLI (against moto)', () => {
 
   it('fails with the error and cause of failExecution', async () => {
     // Arrange
-    await harness.stepFunctions.mockStateMachine('Child', () => failExecution('Card.Declined', 'insufficient funds'));
+    await mockChild(() => failExecution('Card.Declined', 'insufficient funds'));
 
     // Act
     const execution = await start('Child', { amount: 1 });
@@ -114,7 +126,7 @@ describe('State machine doubles, deployed with the CLI (against moto)', () => {
 
   it('passes a task token in the input on to the handler', async () => {
     // Arrange
-    const child = await harness.stepFunctions.mockStateMachine('Child', ({ taskToken }) => ({ token: taskToken }));
+    const child = await mockChild(({ taskToken }) => ({ token: taskToken }));
     child.clear();
 
     // Act
@@ -127,7 +139,7 @@ describe('State machine doubles, deployed with the CLI (against moto)', () => {
 
   it('runs on harness.stepFunctions.execute, named by its stack output', async () => {
     // Arrange
-    await harness.stepFunctions.mockStateMachine('Child', ({ input }) => ({ seen: input }));
+    await mockChild(({ input }) => ({ seen: input }));
 
     // Act
     const execution = await harness.stepFunctions.execute(stateMachineArnOutputKey('Child'), { orderId: 'o-1' });
@@ -149,7 +161,7 @@ describe('State machine doubles, deployed with the CLI (against moto)', () => {
 
   it('completes a workflow that calls the double through states:startExecution.sync:2 with the handler\'s output', async () => {
     // Arrange
-    const child = await harness.stepFunctions.mockStateMachine('Child', ({ input }) => ({ charged: (input as { amount: number }).amount }));
+    const child = await mockChild(({ input }) => ({ charged: (input as { amount: number }).amount }));
     child.clear();
     // Created after the engine was switched on (beforeAll), so moto's engine runs it; the ASL is what a workflow on AWS writes.
     const parent = await client.send(
@@ -197,7 +209,7 @@ describe('State machine doubles, deployed with the CLI (against moto)', () => {
   it('lets the handler of a double started with states:startExecution.waitForTaskToken answer the parent through sendTaskSuccess', async () => {
     // Arrange: the double's handler gets the parent's token; the test, playing the child's worker, calls back.
     const tokens: string[] = [];
-    await harness.stepFunctions.mockStateMachine('Child', ({ taskToken }) => {
+    await mockChild(({ taskToken }) => {
       if (taskToken) tokens.push(taskToken);
       return { accepted: true };
     });

@@ -1,4 +1,4 @@
-import { StatesError, type LocalServiceIntegration } from '@harness/core';
+import { AlreadyMockedError, InvalidFailureError, InvalidHandlerError, ResultTooLargeError, StatesError, type LocalServiceIntegration } from '@harness/core';
 import { createFakeSession, type FakeSessionOptions } from '@harness/core/testing';
 import { describe, expect, it } from 'vitest';
 import { createStepFunctionsApi, failExecution } from '../../src/api.js';
@@ -318,6 +318,106 @@ describe('Function: createStepFunctionsApi', () => {
       // Assert
       expect(run.output).toEqual({ Error: 'Lambda.ServiceException', Cause: 'throttled' });
       expect(lambdas.tasks).toHaveLength(0);
+    });
+  });
+
+  describe('Mocking twice, answers in sequence and shape checks', () => {
+    const sendDefinition = {
+      StartAt: 'Send',
+      States: { Send: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage', Retry: [{ ErrorEquals: ['SQS.Throttled'], IntervalSeconds: 1, MaxAttempts: 2 }], End: true } },
+    } as unknown as AslDefinition;
+
+    it('refuses a second mockStateMachine and a handler that is not a function, as the ECS and Lambda mocks do', async () => {
+      // Arrange
+      const { api } = setUp();
+      const first = await api.mockStateMachine('NotifyCustomer', () => ({ sent: 'first' }));
+
+      // Act
+      const second = api.mockStateMachine('NotifyCustomer', () => ({ sent: 'second' }));
+
+      // Assert
+      await expect(second).rejects.toThrow(AlreadyMockedError);
+      await expect(second).rejects.toThrow(
+        "harness.stepFunctions.mockStateMachine('NotifyCustomer', handler): stepfunctions:NotifyCustomer is already mocked in this session. To fix this, change its handler with mock.replaceHandler(handler)",
+      );
+      await expect(api.mockStateMachine('Other', { sent: true } as never)).rejects.toThrow(InvalidHandlerError);
+      expect(() => first.replaceHandler(42 as never)).toThrow(InvalidHandlerError);
+      first.replaceHandler(() => ({ sent: 'replaced' }));
+      const run = await api.execute(parent('arn:aws:states:::states:startExecution.sync:2'), { order: { id: 'o-1' } });
+      expect((run.output as { child: { Output: unknown } }).child.Output).toEqual({ sent: 'replaced' });
+    });
+
+    it('refuses a second mockService of a resource and a handler that is not a function; restore() frees it', async () => {
+      const { api } = setUp();
+      const first = api.mockService('arn:aws:states:::sqs:sendMessage', () => ({ MessageId: 'm-1' }));
+
+      expect(() => api.mockService('arn:aws:states:::sqs:sendMessage', () => ({}))).toThrow(AlreadyMockedError);
+      expect(() => api.mockService('arn:aws:states:::sns:publish', undefined as never)).toThrow(
+        "harness.stepFunctions.mockService('arn:aws:states:::sns:publish', handler): the handler is undefined, not a function.",
+      );
+      await first.restore();
+      expect(() => api.mockService('arn:aws:states:::sqs:sendMessage', () => ({}))).not.toThrow();
+    });
+
+    it('answers child executions with onCall / once answers first, then the handler', async () => {
+      // Arrange
+      const { api } = setUp();
+      const child = await api.mockStateMachine('NotifyCustomer', () => ({ sent: 'handler' }));
+      child.once(new StatesError('Notify.Unavailable', 'try later')).onCall(1).answer({ sent: 'onCall(1)' });
+      const resource = 'arn:aws:states:::states:startExecution.sync:2';
+
+      // Act
+      const runs = [];
+      for (let n = 0; n < 3; n += 1) runs.push(await api.execute(parent(resource, { 'Input.$': '$.order', Name: `child-${n}` }), { order: { n } }));
+
+      // Assert
+      const children = runs.map((run) => (run.output as { child: { Error?: string; Cause?: string; Output?: unknown } }).child);
+      expect(children[0]?.Error).toBe('States.TaskFailed');
+      expect(JSON.parse(children[0]?.Cause ?? '{}')).toMatchObject({ Status: 'FAILED', Error: 'Notify.Unavailable', Cause: 'try later' });
+      expect(children.slice(1).map((result) => result.Output)).toEqual([{ sent: 'onCall(1)' }, { sent: 'handler' }]);
+      expect(child.invocations.map((invocation) => invocation.status)).toEqual(['FAILED', 'SUCCEEDED', 'SUCCEEDED']);
+      expect(child.errors).toHaveLength(1);
+    });
+
+    it('fails a child execution whose output is over 256 KiB with States.DataLimitExceeded, the check in mock.errors', async () => {
+      // Arrange
+      const { api } = setUp();
+      const child = await api.mockStateMachine('NotifyCustomer', () => ({ blob: 'x'.repeat(262_144) }));
+
+      // Act
+      const run = await api.execute(parent('arn:aws:states:::states:startExecution.sync:2'), { order: { id: 'o-1' } });
+
+      // Assert
+      const caught = (run.output as { child: { Cause: string } }).child;
+      expect(JSON.parse(caught.Cause)).toMatchObject({ Status: 'FAILED', Error: 'States.DataLimitExceeded' });
+      expect(child.errors[0]).toBeInstanceOf(ResultTooLargeError);
+      expect(child.errors[0]?.message).toMatch(/^the execution output of stepfunctions:NotifyCustomer is 262155 bytes of JSON, over the 262144 bytes that Step Functions' execution output/);
+      expect(() => child.once({ blob: 'x'.repeat(262_144) })).toThrow(ResultTooLargeError);
+    });
+
+    it('refuses a failExecution error over 256 characters, as Step Functions records a failure', () => {
+      expect(() => failExecution('E'.repeat(257), 'cause')).toThrow(InvalidFailureError);
+      expect(() => failExecution('Card.Declined', 'c'.repeat(32_769))).toThrow(
+        'failExecution(error, cause): the cause of the execution failure is 32769 characters; Step Functions takes a string of at most 32768 characters there',
+      );
+    });
+
+    it('answers a service Task with queued answers: a throttle the Retry absorbs, then the handler', async () => {
+      // Arrange
+      const { api } = setUp();
+      const queue = api.mockService('arn:aws:states:::sqs:sendMessage', () => ({ MessageId: 'm-handler' }));
+      queue.once(new StatesError('SQS.Throttled', 'slow down'));
+
+      // Act
+      const run = await api.execute(sendDefinition, {});
+
+      // Assert
+      expect(run.output).toEqual({ MessageId: 'm-handler' });
+      expect(queue.invocations.map((invocation) => invocation.error ?? 'ok')).toEqual(['SQS.Throttled', 'ok']);
+      expect(queue.errors).toHaveLength(1);
+      queue.once({ MessageId: 'unused' });
+      queue.reset();
+      expect([queue.invocations.length, queue.errors.length, queue.pendingAnswers]).toEqual([0, 0, 0]);
     });
   });
 
