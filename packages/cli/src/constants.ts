@@ -21,3 +21,6 @@ export const HARNESS_COMMAND = 'npx harness';
  * to install an `@harness/<name>` that does not exist.
  */
 export const BUILT_IN_ADAPTERS: readonly string[] = ['ecs', 'lambda', 'stepfunctions'];
+
+/** The @harness packages a command loads when it runs (`harness coverage`, `harness moto`): optional peer dependencies too. */
+export const COMMAND_PACKAGES: readonly string[] = ['coverage', 'moto'];

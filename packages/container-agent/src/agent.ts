@@ -17,7 +17,16 @@ import {
   type EcsInvocationPayload,
   type EcsResultValue,
 } from '@harness/core/protocol';
-import { createAwsContext, describeTask, getJson, type AwsContext, type DescribedTask, type Env, type FetchLike } from './aws.js';
+import {
+  createAwsContext,
+  describeTask,
+  getJson,
+  type AwsContext,
+  type CredentialProvider,
+  type DescribedTask,
+  type Env,
+  type FetchLike,
+} from './aws.js';
 import { httpFetch } from './http.js';
 import { AgentConfigurationError, ContainerAgentError } from './errors.js';
 import { awaitResult, lookUpRoute, parseResultItem, performCallback, sendInvocation } from './round-trip.js';
@@ -57,6 +66,11 @@ function createLogger(env: Env): Logger {
 export interface AgentOptions {
   readonly fetch?: FetchLike;
   readonly now?: () => number;
+  /**
+   * The task role's credentials, when the caller already loaded them (the bootstrap has, to fetch the agent):
+   * spares the container a second request to its credentials endpoint. Default: the container's credential chain.
+   */
+  readonly credentials?: CredentialProvider;
 }
 
 /**
@@ -67,7 +81,8 @@ export interface AgentOptions {
  * @param command The container's command (what follows the entry point).
  * @param env The container's environment.
  * @param options `fetch`: the HTTP client for the metadata endpoint and AWS (default {@link httpFetch}; tests pass a fake);
- *   `now`: this machine's clock (route expiries are judged on AWS's, from its answers' `Date`; this is the fallback).
+ *   `now`: this machine's clock (route expiries are judged on AWS's, from its answers' `Date`; this is the fallback);
+ *   `credentials`: a provider already holding the task role's credentials (the bootstrap passes its own).
  *
  * @example
  * // what `node agent.mjs --order o-1` does
@@ -78,7 +93,7 @@ export async function main(command: readonly string[], env: Env = process.env, o
   const log = createLogger(env);
   let exitCode: number;
   try {
-    exitCode = await run(command, env, log, options.fetch ?? httpFetch, options.now ?? Date.now);
+    exitCode = await run(command, env, log, options);
   } catch (error) {
     log.error(`the container agent failed: ${(error as Error).message}`, { error: describeError(error) });
     exitCode = AGENT_EXIT_CODES.internalError;
@@ -91,14 +106,16 @@ export async function main(command: readonly string[], env: Env = process.env, o
   return exitCode;
 }
 
-async function run(command: readonly string[], env: Env, log: Logger, fetchImpl: FetchLike, now: () => number): Promise<number> {
+async function run(command: readonly string[], env: Env, log: Logger, options: AgentOptions): Promise<number> {
+  const fetchImpl = options.fetch ?? httpFetch;
+  const now = options.now ?? Date.now;
   const double = required(env, HARNESS_ENV.double);
   log.with({ double });
   const routesTable = required(env, HARNESS_ENV.routesTable);
   const resultsTable = required(env, HARNESS_ENV.resultsTable);
   const timeoutMs = parseTimeout(env[HARNESS_ENV.timeoutMs]);
   const { name } = parseDoubleId(double);
-  const aws = createAwsContext(env, { fetch: fetchImpl });
+  const aws = createAwsContext(env, { fetch: fetchImpl, ...(options.credentials ? { credentials: options.credentials } : {}) });
 
   // Metadata and DescribeTasks run while the route is read: a missing route
   // must fail at once, and a found one should not wait for them.

@@ -22,6 +22,8 @@ const LOG_LEVEL: typeof HARNESS_ENV.logLevel = 'HARNESS_LOG_LEVEL';
 const INTERNAL_ERROR: typeof AGENT_EXIT_CODES.internalError = 70;
 const INTEGRITY_ERROR: typeof AGENT_EXIT_CODES.integrityError = 77;
 
+const REDEPLOY = ' To fix this, run `npx harness deploy` again.';
+
 const env = process.env;
 const double = env[DOUBLE];
 
@@ -35,13 +37,14 @@ async function bootstrap(): Promise<number> {
   const key = env[AGENT_KEY];
   const pinned = env[AGENT_SHA256]?.toLowerCase();
   if (!bucket || !key || !pinned || !/^[0-9a-f]{64}$/.test(pinned)) {
-    log('error', `${AGENT_BUCKET}, ${AGENT_KEY} and ${AGENT_SHA256} (64 hex digits) must be set. To fix this, run \`npx harness deploy\` again.`);
+    log('error', `${AGENT_BUCKET}, ${AGENT_KEY} and ${AGENT_SHA256} (64 hex digits) must be set.${REDEPLOY}`);
     return INTERNAL_ERROR;
   }
   const location = `s3://${bucket}/${key}`;
+  const aws = createAwsContext(env);
   let body: Uint8Array;
   try {
-    body = await s3GetObject(createAwsContext(env), bucket, key);
+    body = await s3GetObject(aws, bucket, key);
   } catch (error) {
     log('error', `could not fetch the container agent from ${location}: ${(error as Error).message}`, { bucket, key });
     return INTERNAL_ERROR;
@@ -50,7 +53,7 @@ async function bootstrap(): Promise<number> {
   if (actual !== pinned) {
     log(
       'error',
-      `refusing to run the container agent from ${location}: its SHA-256 is ${actual}, not the pinned ${pinned}. To fix this, run \`npx harness deploy\` again.`,
+      `refusing to run the container agent from ${location}: its SHA-256 is ${actual}, not the pinned ${pinned}.${REDEPLOY}`,
       { bucket, key, expectedSha256: pinned, actualSha256: actual },
     );
     return INTEGRITY_ERROR;
@@ -61,10 +64,13 @@ async function bootstrap(): Promise<number> {
   writeFileSync(partial, body);
   renameSync(partial, file);
   log('debug', 'agent verified', { file });
-  const agent = (await import(pathToFileURL(file).href)) as { main?: (command: string[]) => Promise<number> };
-  if (typeof agent.main !== 'function') throw new Error(`the agent at ${location} exports no main()`);
-  // `node -e <script> -- a b` → process.argv is [node, 'a', 'b'].
-  return agent.main(process.argv.slice(1));
+  const agent = (await import(pathToFileURL(file).href)) as {
+    main?: (command: string[], environment: typeof env, options: typeof aws) => Promise<number>;
+  };
+  if (typeof agent.main !== 'function') throw new Error(`${location} exports no main()`);
+  // `node -e <script> -- a b` → process.argv is [node, 'a', 'b']. The context goes along as the agent's
+  // options (its `fetch` and `credentials`): the agent need not ask the credentials endpoint again.
+  return agent.main(process.argv.slice(1), env, aws);
 }
 
 bootstrap().then(

@@ -35,6 +35,7 @@ import {
   type AwsContext,
   type ItemRead,
 } from './aws.js';
+import { AwsRequestError } from './errors.js';
 
 /**
  * How the results table is polled: the delay before each poll is the larger of a backoff
@@ -48,7 +49,9 @@ export const RESULT_POLL = { initialMs: 20, factor: 1.5, maxMs: 1_000, latencyFa
  * While it waits, the double re-reads its route every `intervalMs` (in the same BatchGetItem as the
  * result poll): a route that moved to another live session gets the invocation again (same id: it
  * is answered once); a route that expired `graceMs` ago (AWS's clock) and was not taken, or was
- * removed, means the session is gone, and the double stops waiting.
+ * removed, means the session is gone, and the double stops waiting. Where BatchGetItem is refused as absent or
+ * not allowed (HTTP 501, UnknownOperationException, AccessDeniedException: an endpoint without it, a role of an
+ * older stack), the two reads are made as GetItems instead.
  */
 export const ROUTE_WATCH = { intervalMs: 1_500, graceMs: 2_000, maxResends: 3 } as const;
 
@@ -207,6 +210,7 @@ export async function awaitResult(aws: AwsContext, tables: ResultTables, sent: S
   let polls = 0;
   let lastLatency = sent.sentAt - sent.sendStartedAt;
   let lastRouteCheck = Date.now();
+  let batched = true;
   for (let step = 0; ; step++) {
     const remaining = deadline - Date.now();
     const delay = Math.min(poll.maxMs, Math.max(poll.initialMs * poll.factor ** step, poll.latencyFactor * lastLatency)) * (1 - poll.jitter / 2 + poll.jitter * Math.random());
@@ -219,11 +223,24 @@ export async function awaitResult(aws: AwsContext, tables: ResultTables, sent: S
     let result: ItemRead | 'unread' = 'unread';
     let routeRead: ItemRead | 'unread' = 'unread';
     try {
-      if (checkRoute) {
-        const read = await readTwoItems(aws, { table: tables.resultsTable, key: resultKey }, { table: tables.routesTable, key: routeKey }, { attempts: 1, timeoutMs });
-        result = read.first;
-        routeRead = read.second;
-      } else {
+      if (checkRoute && batched) {
+        try {
+          const read = await readTwoItems(aws, { table: tables.resultsTable, key: resultKey }, { table: tables.routesTable, key: routeKey }, { attempts: 1, timeoutMs });
+          result = read.first;
+          routeRead = read.second;
+        } catch (error) {
+          if (!cannotBatch(error)) throw error;
+          // An endpoint without BatchGetItem, or a role without dynamodb:BatchGetItem (a stack deployed
+          // before the agent used it): the same two reads, as GetItems, from now on.
+          batched = false;
+        }
+      }
+      if (checkRoute && !batched) {
+        [result, routeRead] = await Promise.all([
+          readItem(aws, tables.resultsTable, resultKey, { attempts: 1, timeoutMs }),
+          readItem(aws, tables.routesTable, routeKey, { attempts: 1, timeoutMs }),
+        ]);
+      } else if (!checkRoute) {
         result = await readItem(aws, tables.resultsTable, resultKey, { attempts: 1, timeoutMs });
       }
       lastLatency = Date.now() - started;
@@ -250,6 +267,12 @@ export async function awaitResult(aws: AwsContext, tables: ResultTables, sent: S
     }
     if (Date.now() >= deadline) return { timedOut: true, polls, resent };
   }
+}
+
+/** A BatchGetItem refusal that GetItems would not get: the operation is not there (501, UnknownOperationException) or not allowed. */
+function cannotBatch(error: unknown): boolean {
+  if (!(error instanceof AwsRequestError)) return false;
+  return error.status === 501 || error.errorType === 'UnknownOperationException' || error.errorType === 'AccessDeniedException';
 }
 
 /** The result a results item holds, or what is wrong with it (`malformed`, as text). */

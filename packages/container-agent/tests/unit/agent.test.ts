@@ -1,4 +1,4 @@
-import { AGENT_EXIT_CODES, type InvocationMessage, type EcsInvocationPayload } from '@harness/core/protocol';
+import { AGENT_EXIT_CODES, MAX_MESSAGE_BYTES, type InvocationMessage, type EcsInvocationPayload } from '@harness/core/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { checkResultValue, invocationEnvironment, main, readTaskMetadata } from '../../src/agent.js';
 import type { AttributeValue, Env } from '../../src/aws.js';
@@ -218,6 +218,40 @@ describe('Function: main', () => {
       expect(output).toContain('done\n');
     });
 
+    it('signs with the credentials it is handed (the bootstrap passes its own) and never asks the credentials endpoint', async () => {
+      // Arrange: a container whose credentials endpoint would be asked without them
+      const aws = fakeAws({ result: { status: 'ok', value: { exitCode: 0 } } });
+      const seen: { url: string; authorization: string | null }[] = [];
+      const fetch = (url: string, init?: RequestInit) => {
+        seen.push({ url, authorization: new Headers(init?.headers).get('authorization') });
+        return aws.fetch(url, init);
+      };
+      const env: Env = {
+        ...BASE_ENV,
+        AWS_ACCESS_KEY_ID: undefined,
+        AWS_SECRET_ACCESS_KEY: undefined,
+        AWS_SESSION_TOKEN: undefined,
+        AWS_CONTAINER_CREDENTIALS_FULL_URI: 'http://127.0.0.1:9/credentials',
+        AWS_CONTAINER_AUTHORIZATION_TOKEN: 'token',
+      };
+      let loads = 0;
+      const credentials = async () => {
+        loads++;
+        return { accessKeyId: 'ASIAHANDEDOVER', secretAccessKey: 'handed-over-secret', sessionToken: 'handed-over-session' };
+      };
+
+      // Act
+      const code = await main(['--order', 'o-1'], env, { fetch, credentials });
+
+      // Assert
+      expect(code).toBe(0);
+      expect(seen.map((call) => call.url)).not.toContain('http://127.0.0.1:9/credentials');
+      const signed = seen.filter((call) => call.authorization !== null);
+      expect(signed.length).toBeGreaterThanOrEqual(3);
+      expect(signed.every((call) => call.authorization?.includes('Credential=ASIAHANDEDOVER/'))).toBe(true);
+      expect(loads).toBeGreaterThan(0);
+    });
+
     it('goes on without overrides when DescribeTasks is refused, saying so at debug level', async () => {
       // Arrange
       const aws = fakeAws({ result: { status: 'ok', value: { exitCode: 0 } }, describedTask: 'fail' });
@@ -342,12 +376,12 @@ describe('Function: main', () => {
       const aws = fakeAws({ result: { status: 'ok', value: { exitCode: 0 } } });
 
       // Act
-      const code = await runAgent(aws, { ...BASE_ENV, BIG: 'x'.repeat(300_000) });
+      const code = await runAgent(aws, { ...BASE_ENV, BIG: 'x'.repeat(MAX_MESSAGE_BYTES + 1) });
 
       // Assert
       expect(code).toBe(AGENT_EXIT_CODES.internalError);
       expect(aws.sent).toHaveLength(0);
-      expect(String(logLines().find((line) => line.level === 'error')?.message)).toMatch(/the invocation of ecs:RenderPdf is \d+ bytes, over the 262144-byte limit/);
+      expect(String(logLines().find((line) => line.level === 'error')?.message)).toMatch(new RegExp(`the invocation of ecs:RenderPdf is \\d+ bytes, over the ${MAX_MESSAGE_BYTES}-byte limit`));
     });
   });
 

@@ -31,6 +31,8 @@ function fakeAws(
     results?: (poll: number) => Record<string, AttributeValue> | undefined;
     date?: () => number;
     fail?: (operation: string, call: number) => number | undefined;
+    /** The error code of a failed answer: default ThrottlingException for a 400, InternalFailure otherwise. */
+    errorType?: string;
   } = {},
 ): {
   readonly aws: AwsContext;
@@ -50,7 +52,9 @@ function fakeAws(
         calls.push({ operation, input, at: Date.now() });
         const headers: Record<string, string> = items.date ? { date: new Date(items.date()).toUTCString() } : {};
         const status = items.fail?.(operation, calls.length);
-        if (status) return new Response(JSON.stringify({ __type: status === 400 ? 'ThrottlingException' : 'InternalFailure' }), { status, headers });
+        if (status) {
+          return new Response(JSON.stringify({ __type: items.errorType ?? (status === 400 ? 'ThrottlingException' : 'InternalFailure') }), { status, headers });
+        }
         let body: unknown = {};
         if (target === 'DynamoDB_20120810.GetItem' && input.TableName === 'routes') {
           const route = routeItem();
@@ -336,6 +340,29 @@ describe('Function: awaitResult', () => {
       },
     });
   });
+
+  it.each([501, 400])(
+    'reads the result and the route with two GetItems when BatchGetItem is refused as absent or not allowed (HTTP %i)',
+    async (status) => {
+      // Arrange: BatchGetItem answers 501 (not implemented) or 400 UnknownOperationException; the 12th read finds the result
+      const aws0 = Date.now();
+      const { aws, calls } = fakeAws({
+        date: () => aws0,
+        routes: route('s1', Math.floor(aws0 / 1000) + 60),
+        results: (poll) => (poll === 12 ? { invocationId: { S: 'i-1' }, result: { S: '{}' } } : undefined),
+        fail: (operation) => (operation === 'BatchGetItem' ? status : undefined),
+        ...(status === 400 ? { errorType: 'UnknownOperationException' } : {}),
+      });
+
+      // Act
+      const wait = await awaitResult(aws, TABLES, sentInvocation(), Date.now() + 10_000, QUICK);
+
+      // Assert: BatchGetItem tried once, then the route is read on its own
+      expect(wait).toMatchObject({ item: { invocationId: 'i-1' }, resent: [] });
+      expect(calls.filter((call) => call.operation === 'BatchGetItem')).toHaveLength(1);
+      expect(calls.filter((call) => call.operation === 'GetItem' && call.input.TableName === 'routes').length).toBeGreaterThan(0);
+    },
+  );
 
   it('reports the session lost once its route expired graceMs ago on AWS\'s clock, whatever this machine\'s clock says', async () => {
     // Arrange: the route expired 3 s ago by AWS's Date; this machine's clock is 5 minutes behind

@@ -9,6 +9,7 @@
  * | DynamoDB `GetItem` on the routes table | a route to this session when the double is mocked, else no item |
  * | SQS `SendMessage` | dispatches the invocation to the session (once per invocation id) |
  * | DynamoDB `GetItem` on the results table | the invocation's result, once the handler has answered |
+ * | DynamoDB `BatchGetItem` on both tables | the two reads above in one call: the agent's result poll while it watches its route |
  * | Step Functions `SendTaskSuccess` / `SendTaskFailure` / `SendTaskHeartbeat` | the callbacks of the task that owns the token |
  * | ECS `DescribeTasks`, `ListTasks` | the task records registered here: running tasks, and stopped ones until the endpoint closes |
  * | ECS `RunTask`, `StopTask` | handed to `options.tasks`, which runs and stops tasks (application code's ECS API on the local target) |
@@ -119,6 +120,8 @@ export const LOCAL_AWS_NAMES = {
 /** Step Functions' limits on callbacks (SendTaskSuccess / SendTaskFailure). */
 const CALLBACK_LIMITS = { token: 2048, error: 256, cause: 32_768, output: 262_144 } as const;
 const MAX_REQUEST_BYTES = 2 * 1024 * 1024;
+/** DynamoDB's limit on the keys of one BatchGetItem (API_BatchGetItem: "as many as 100 items"). */
+const BATCH_GET_LIMIT = 100;
 /** Stopped task records kept for DescribeTasks / ListTasks. */
 const MAX_STOPPED_TASKS = 1000;
 /** ECS's limits: tasks per DescribeTasks, results per ListTasks page, characters of a StopTask reason. */
@@ -201,37 +204,80 @@ export async function startLocalAwsEndpoint(options: LocalAwsEndpointOptions): P
 
   // ----- DynamoDB -----
 
-  function getItem(input: Record<string, unknown>): unknown {
-    const table = input.TableName;
-    const keyName = table === names.routesTable ? TABLE_KEYS.routes : table === names.resultsTable ? TABLE_KEYS.results : undefined;
-    if (keyName === undefined) throw new JsonError('ResourceNotFoundException', 'Requested resource not found');
-    const key = isObject(input.Key) ? input.Key : {};
+  /** The key attribute of one of the two tables, or undefined for any other table. */
+  function keyNameOf(table: unknown): string | undefined {
+    return table === names.routesTable ? TABLE_KEYS.routes : table === names.resultsTable ? TABLE_KEYS.results : undefined;
+  }
+
+  /** The string value of a table's single key attribute, as GetItem and BatchGetItem take it. */
+  function keyValueOf(keyName: string, rawKey: unknown): string {
+    const key = isObject(rawKey) ? rawKey : {};
     const attribute = key[keyName];
     const value = isObject(attribute) ? attribute.S : undefined;
     if (typeof value !== 'string' || Object.keys(key).length !== 1) {
       throw new JsonError('ValidationException', 'The provided key element does not match the schema');
     }
+    return value;
+  }
+
+  /** The item under a key of the routes or results table, as DynamoDB's JSON carries it; undefined when there is none. */
+  function readTableItem(table: string, value: string): Record<string, unknown> | undefined {
     if (table === names.routesTable) {
-      if (!context.isMocked(value)) return {};
+      if (!context.isMocked(value)) return undefined;
       return {
-        Item: {
-          [TABLE_KEYS.routes]: { S: value },
-          session: { S: context.session },
-          queueUrl: { S: `${url}/queue` },
-          [TABLE_KEYS.ttl]: { N: String(Math.floor(Date.now() / 1000) + routeTtlSeconds) },
-        },
+        [TABLE_KEYS.routes]: { S: value },
+        session: { S: context.session },
+        queueUrl: { S: `${url}/queue` },
+        [TABLE_KEYS.ttl]: { N: String(Math.floor(Date.now() / 1000) + routeTtlSeconds) },
       };
     }
     const result = invocations.get(value)?.result;
-    if (!result) return {};
+    if (!result) return undefined;
     return {
-      Item: {
-        [TABLE_KEYS.results]: { S: value },
-        session: { S: context.session },
-        result: { S: JSON.stringify(result) },
-        [TABLE_KEYS.ttl]: { N: String(Math.floor(Date.now() / 1000) + routeTtlSeconds) },
-      },
+      [TABLE_KEYS.results]: { S: value },
+      session: { S: context.session },
+      result: { S: JSON.stringify(result) },
+      [TABLE_KEYS.ttl]: { N: String(Math.floor(Date.now() / 1000) + routeTtlSeconds) },
     };
+  }
+
+  function getItem(input: Record<string, unknown>): unknown {
+    const table = input.TableName;
+    const keyName = keyNameOf(table);
+    if (keyName === undefined) throw new JsonError('ResourceNotFoundException', 'Requested resource not found');
+    const item = readTableItem(table as string, keyValueOf(keyName, input.Key));
+    return item ? { Item: item } : {};
+  }
+
+  /**
+   * BatchGetItem, as DynamoDB answers it: `Responses` maps each requested table to the items found (missing keys
+   * are left out), `UnprocessedKeys` is empty (nothing here is throttled). What the agent polls while it also
+   * watches its route. DynamoDB refuses more than 100 keys and a key asked twice (ValidationException).
+   */
+  function batchGetItem(input: Record<string, unknown>): unknown {
+    const requestItems = isObject(input.RequestItems) ? input.RequestItems : {};
+    const tables = Object.keys(requestItems);
+    if (tables.length === 0) {
+      throw new JsonError('ValidationException', "1 validation error detected: Value null at 'requestItems' failed to satisfy constraint: Member must not be null");
+    }
+    const reads: [table: string, keys: string[]][] = [];
+    let count = 0;
+    for (const table of tables) {
+      const keyName = keyNameOf(table);
+      if (keyName === undefined) throw new JsonError('ResourceNotFoundException', 'Requested resource not found');
+      const entry = requestItems[table];
+      const rawKeys = isObject(entry) && Array.isArray(entry.Keys) ? entry.Keys : [];
+      const keys = rawKeys.map((key) => keyValueOf(keyName, key));
+      if (new Set(keys).size !== keys.length) throw new JsonError('ValidationException', 'Provided list of item keys contains duplicates');
+      count += keys.length;
+      reads.push([table, keys]);
+    }
+    if (count > BATCH_GET_LIMIT) throw new JsonError('ValidationException', 'Too many items requested for the BatchGetItem call');
+    const responses: Record<string, unknown[]> = {};
+    for (const [table, keys] of reads) {
+      responses[table] = keys.map((key) => readTableItem(table, key)).filter((item) => item !== undefined);
+    }
+    return { Responses: responses, UnprocessedKeys: {} };
   }
 
   // ----- SQS -----
@@ -393,6 +439,7 @@ export async function startLocalAwsEndpoint(options: LocalAwsEndpointOptions): P
 
   async function callJsonOperation(service: JsonService, operation: string, input: Record<string, unknown>, region: string): Promise<unknown> {
     if (service === 'dynamodb' && operation === 'GetItem') return getItem(input);
+    if (service === 'dynamodb' && operation === 'BatchGetItem') return batchGetItem(input);
     if (service === 'sqs' && operation === 'SendMessage') return sendMessage(input);
     if (service === 'sfn' && ['SendTaskSuccess', 'SendTaskFailure', 'SendTaskHeartbeat'].includes(operation)) return taskCallback(operation, input);
     if (service === 'ecs' && operation === 'DescribeTasks') return describeTasks(input);

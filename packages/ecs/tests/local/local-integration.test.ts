@@ -2,6 +2,7 @@ import { AGENT_EXIT_CODES, ResultTooLargeError, StatesError } from '@harness/cor
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseEcsConfig } from '../../src/config.js';
 import { ecsAdapter, exit, sendTaskFailure, sendTaskSuccess } from '../../src/index.js';
+import { RESULT_POLL, ROUTE_WATCH } from '../../../container-agent/src/round-trip.js';
 import { ecsLocalIntegration, type EcsLocalIntegration } from '../../src/local/integration.js';
 import type { EcsMockApi, TaskMock } from '../../src/mock.js';
 import {
@@ -206,6 +207,21 @@ describe('Function: ecsLocalIntegration', () => {
       expect(Object.keys(invocation?.environment ?? {}).filter((name) => /^(HARNESS_|ECS_|AWS_CONTAINER_)/.test(name))).toEqual([]);
       expect(invocation?.environment).not.toHaveProperty('AWS_SECRET_ACCESS_KEY');
       expect(invocation?.overrides).toEqual({ name: 'Main', command: ['render', '--order', 'o-2'], environment: [{ name: 'ORDER_ID', value: 'o-2' }] });
+    });
+
+    it('waits for a handler that answers after the agent started watching its route (exit 0, not 70)', async () => {
+      // Past ROUTE_WATCH.intervalMs the agent polls its result and its route in one BatchGetItem: the loopback
+      // endpoint did not play it, and every task whose handler (or a loaded machine) took that long exited 70.
+      const slowerThanTheRouteWatch = ROUTE_WATCH.intervalMs + RESULT_POLL.maxMs * 2;
+      const render = await api.mockTask('RenderPdf', async () => {
+        await new Promise((resolve) => setTimeout(resolve, slowerThanTheRouteWatch));
+        return exit(0);
+      });
+
+      const output = (await integration.invoke(taskInvocation(RUN_TASK_SYNC, runTaskParameters('RenderPdf')))) as { Containers: { ExitCode?: number }[] };
+
+      expect(output.Containers[0]?.ExitCode).toBe(0);
+      expect(render.invocations.map((invocation) => invocation.exitCode)).toEqual([0]);
     });
 
     it('fails with States.TaskFailed and exit code 1 when the handler throws, and tells the test', async () => {

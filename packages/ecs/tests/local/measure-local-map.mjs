@@ -12,13 +12,21 @@
  *
  *   msPerTask: the Map's wall time / items (execute() called → output in hand)
  *   peak RSS:  the largest sum of resident memory over the process tree,
- *              sampled every 50 ms from /proc (Linux): the task and pool
+ *              sampled every 100 ms from /proc (Linux): the task and pool
  *              processes alone, and with this process
+ *   CPU:       per task, in this process (the sampling's own CPU taken out
+ *              and shown apart) and in the ended children (task and pool
+ *              processes); their sum over the CPUs is the floor of msPerTask
+ *   HTTP:      requests and connections per task that this process's HTTP
+ *              servers accepted (the loopback AWS endpoint, each task's
+ *              metadata and credentials endpoint)
  *
  * Usage (after building core, container-agent, ecs and stepfunctions):
  *   node tests/local/measure-local-map.mjs [--items 500] [--concurrency 0] [--only pool|cold] [--json]
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { Server } from 'node:http';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -66,6 +74,15 @@ const definition = {
   },
 };
 const config = { stack: 'bench', adapters: { ecs: { families: { RenderPdf: { containers: ['Main'] } } } } };
+
+// ----- HTTP requests and connections accepted by this process's servers -----
+const http = { requests: 0, connections: 0 };
+const emit = Server.prototype.emit;
+Server.prototype.emit = function countingEmit(event, ...rest) {
+  if (event === 'request') http.requests++;
+  else if (event === 'connection') http.connections++;
+  return emit.call(this, event, ...rest);
+};
 
 // ----- resident memory of the process tree, from /proc -----
 const pageKb = 4;
@@ -132,13 +149,19 @@ async function measure(label, poolSize) {
     await new Promise((resolve) => setTimeout(resolve, 1_000));
 
     const peak = { descendants: 0, processes: 0, tree: 0 };
+    // The sampling's own CPU (reading /proc for every process of the tree), kept out of this process's figure.
+    let samplingCpuUs = 0;
     const sample = () => {
+      const before = process.cpuUsage();
       const { descendants, count, self } = sampleTree();
+      const spent = process.cpuUsage(before);
+      samplingCpuUs += spent.user + spent.system;
       peak.descendants = Math.max(peak.descendants, descendants);
       peak.processes = Math.max(peak.processes, count);
       peak.tree = Math.max(peak.tree, descendants + self);
     };
-    const sampler = canSample ? setInterval(sample, 50) : undefined;
+    const sampler = canSample ? setInterval(sample, 100) : undefined;
+    const httpBefore = { ...http };
     const orders = Array.from({ length: items }, (_, i) => ({ id: `o-${i}` }));
     const cpuBefore = cpuMs();
     const started = performance.now();
@@ -146,6 +169,7 @@ async function measure(label, poolSize) {
     const wallMs = performance.now() - started;
     clearInterval(sampler);
     const cpuAfter = cpuMs();
+    const httpDone = { requests: http.requests - httpBefore.requests, connections: http.connections - httpBefore.connections };
     if (run.status !== 'SUCCEEDED') throw new Error(`${label}: the Map ${run.status}: ${run.error} ${run.cause}`);
     const failed = run.output.filter((output) => output.exitCode !== 0).length;
     if (run.output.length !== items || failed > 0) throw new Error(`${label}: ${run.output.length} outputs, ${failed} non-zero exit codes`);
@@ -156,11 +180,16 @@ async function measure(label, poolSize) {
       ...(cpuBefore && cpuAfter
         ? {
             cpuMsPerTask: {
-              thisProcess: Math.round(((cpuAfter.self - cpuBefore.self) / items) * 10) / 10,
+              thisProcess: Math.round(((cpuAfter.self - cpuBefore.self - samplingCpuUs / 1000) / items) * 10) / 10,
               children: Math.round(((cpuAfter.children - cpuBefore.children) / items) * 10) / 10,
+              sampling: Math.round((samplingCpuUs / 1000 / items) * 10) / 10,
             },
+            // With every CPU busy on tasks and nothing else running, msPerTask cannot go below this.
+            cpuFloorMsPerTask:
+              Math.round(((cpuAfter.self - cpuBefore.self - samplingCpuUs / 1000 + cpuAfter.children - cpuBefore.children) / items / availableParallelism()) * 10) / 10,
           }
         : {}),
+      httpPerTask: { requests: Math.round((httpDone.requests / items) * 100) / 100, connections: Math.round((httpDone.connections / items) * 100) / 100 },
       ...(canSample
         ? { peakRssMb: { processes: Math.round(peak.descendants / 1024), withThisProcess: Math.round(peak.tree / 1024) }, peakProcesses: peak.processes }
         : { peakRssMb: 'not sampled (no /proc/<pid>/task/<tid>/children)' }),
@@ -180,7 +209,11 @@ else {
   const line = (name, r) =>
     `  ${name}: ${r.msPerTask} ms per task (${r.wallMs} ms for ${r.items}), peak RSS ${
       typeof r.peakRssMb === 'string' ? r.peakRssMb : `${r.peakRssMb.processes} MB in up to ${r.peakProcesses} processes (${r.peakRssMb.withThisProcess} MB with this one)`
-    }${r.cpuMsPerTask ? `; CPU per task ${r.cpuMsPerTask.thisProcess} ms here + ${r.cpuMsPerTask.children} ms in ended children` : ''}`;
+    }${
+      r.cpuMsPerTask
+        ? `; CPU per task ${r.cpuMsPerTask.thisProcess} ms here + ${r.cpuMsPerTask.children} ms in ended children (+ ${r.cpuMsPerTask.sampling} ms sampling /proc), floor ${r.cpuFloorMsPerTask} ms per task on ${availableParallelism()} CPUs`
+        : ''
+    }; ${r.httpPerTask.requests} HTTP requests and ${r.httpPerTask.connections} connections per task`;
   console.log(`${items}-item Map of local ECS .sync doubles, MaxConcurrency ${concurrency} (node ${process.version}):`);
   if (result.coldStart) console.log(line('a process started per task', result.coldStart));
   if (result.warmPool) console.log(line('warm process pool', result.warmPool));

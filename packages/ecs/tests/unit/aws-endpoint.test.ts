@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { BatchGetItemCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeTasksCommand, ECSClient, type Task } from '@aws-sdk/client-ecs';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -7,7 +7,7 @@ import { PROTOCOL_VERSION, type InvocationMessage, type InvocationResult, type L
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 // Step Functions through the container agent's own client: the caller of these
 // APIs in production (@aws-sdk/client-sfn is not a dependency of this repository).
-import { callJson, createAwsContext, sendTaskFailure, sendTaskSuccess } from '../../../container-agent/src/aws.js';
+import { callJson, createAwsContext, readTwoItems, sendTaskFailure, sendTaskSuccess } from '../../../container-agent/src/aws.js';
 import { startLocalAwsEndpoint, type LocalAwsEndpoint } from '../../src/local/aws-endpoint.js';
 import { recordingCallbacks } from '../local/support.js';
 
@@ -161,6 +161,67 @@ describe('Function: startLocalAwsEndpoint', () => {
         clients.sqs.send(new SendMessageCommand({ QueueUrl: `${endpoint.url}/queue`, MessageBody: '{"hello":"world"}' })),
       ).rejects.toMatchObject({ name: 'InvalidMessageContents' });
       expect(context.dispatched).toEqual([]);
+    });
+  });
+
+  describe('DynamoDB BatchGetItem on both tables', () => {
+    it('answers the result and the route in one call, as DynamoDB does (missing keys left out, nothing unprocessed)', async () => {
+      // Arrange
+      await clients.sqs.send(new SendMessageCommand({ QueueUrl: `${endpoint.url}/queue`, MessageBody: JSON.stringify(invocation('i-b1')) }));
+      const batch = () =>
+        clients.dynamodb.send(
+          new BatchGetItemCommand({
+            RequestItems: {
+              [endpoint.names.resultsTable]: { Keys: [{ invocationId: { S: 'i-b1' } }], ConsistentRead: true },
+              [endpoint.names.routesTable]: { Keys: [{ double: { S: 'ecs:RenderPdf' } }, { double: { S: 'ecs:Invoice' } }], ConsistentRead: true },
+            },
+          }),
+        );
+
+      // Act
+      const before = await batch();
+      context.answer({ status: 'ok', value: { exitCode: 0 } });
+      await new Promise((resolve) => setImmediate(resolve));
+      const after = await batch();
+
+      // Assert
+      expect(before.Responses?.[endpoint.names.resultsTable]).toEqual([]);
+      expect(before.Responses?.[endpoint.names.routesTable]).toEqual([
+        expect.objectContaining({ double: { S: 'ecs:RenderPdf' }, session: { S: 's-endpoint' }, queueUrl: { S: `${endpoint.url}/queue` } }),
+      ]);
+      expect(before.UnprocessedKeys).toEqual({});
+      expect(after.Responses?.[endpoint.names.resultsTable]).toEqual([expect.objectContaining({ invocationId: { S: 'i-b1' }, session: { S: 's-endpoint' } })]);
+    });
+
+    it("answers the agent's own poll (readTwoItems): the read that failed every task waiting over 1.5 s with exit 70", async () => {
+      const aws = createAwsContext({ AWS_ENDPOINT_URL: endpoint.url, AWS_REGION: region, AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: 'x' });
+
+      const read = await readTwoItems(
+        aws,
+        { table: endpoint.names.resultsTable, key: { invocationId: 'i-none' } },
+        { table: endpoint.names.routesTable, key: { double: 'ecs:RenderPdf' } },
+        { attempts: 1 },
+      );
+
+      expect(read.first).toMatchObject({ item: undefined });
+      expect(read.second).toMatchObject({ item: { double: 'ecs:RenderPdf', session: 's-endpoint', queueUrl: `${endpoint.url}/queue` } });
+      expect(read.second === 'unread' ? undefined : read.second.date).toEqual(expect.any(Number));
+    });
+
+    it.each([
+      ['ResourceNotFoundException', 'a table it does not have', () => ({ orders: { Keys: [{ id: { S: '1' } }] } })],
+      ['ValidationException', 'a key asked twice', () => ({ [endpoint.names.routesTable]: { Keys: [{ double: { S: 'ecs:A' } }, { double: { S: 'ecs:A' } }] } })],
+      [
+        'ValidationException',
+        'more than 100 keys',
+        () => ({ [endpoint.names.resultsTable]: { Keys: Array.from({ length: 101 }, (_, i) => ({ invocationId: { S: `i-${i}` } })) } }),
+      ],
+      ['ValidationException', 'a key of another shape', () => ({ [endpoint.names.resultsTable]: { Keys: [{ id: { S: '1' } }] } })],
+    ])('answers %s for %s', async (code, _what, requestItems) => {
+      await expect(clients.dynamodb.send(new BatchGetItemCommand({ RequestItems: requestItems() }))).rejects.toMatchObject({
+        name: code,
+        $metadata: { httpStatusCode: 400 },
+      });
     });
   });
 
