@@ -29,7 +29,7 @@ import {
 } from './aws.js';
 import { httpFetch } from './http.js';
 import { AgentConfigurationError, ContainerAgentError } from './errors.js';
-import { awaitResult, lookUpRoute, parseResultItem, performCallback, sendInvocation } from './round-trip.js';
+import { awaitResult, lookUpRoute, parseResultItem, performCallback, sendInvocation, sessionLostMessage } from './round-trip.js';
 
 /** How long the agent waits for its result when `HARNESS_TIMEOUT_MS` is not set: 15 minutes. */
 export const DEFAULT_TIMEOUT_MS = 900_000;
@@ -39,6 +39,7 @@ type Level = 'debug' | 'info' | 'warn' | 'error';
 interface Logger {
   debug(message: string, fields?: Record<string, unknown>): void;
   info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
   /** Adds fields (`double`, `invocationId`) to every later line. */
   with(fields: Record<string, unknown>): void;
@@ -57,6 +58,7 @@ function createLogger(env: Env): Logger {
       if (debug) write('debug', message, fields);
     },
     info: (message, fields) => write('info', message, fields),
+    warn: (message, fields) => write('warn', message, fields),
     error: (message, fields) => write('error', message, fields),
     with: (fields) => Object.assign(context, fields),
   };
@@ -165,15 +167,7 @@ async function run(command: readonly string[], env: Env, log: Logger, options: A
     onResend: (from, to) => log.info(`invocation sent again, to session ${to}: session ${from} stopped heartbeating and ${to} took ECS task ${name} over`),
   });
   if ('sessionLost' in wait) {
-    const lost = wait.sessionLost;
-    log.error(
-      `the test session ${lost.session} stopped answering before it answered invocation ${invocationId} of ECS task ${name}: ` +
-        (lost.reason === 'expired'
-          ? `its route expired at ${new Date((lost.expiresAt ?? 0) * 1000).toISOString()} (AWS's clock) without a heartbeat and no other session took it over; the test process was probably killed or crashed.`
-          : 'it removed its route (the session closed, or unmocked the task) with the invocation unanswered.') +
-        ' The task exits without a result.',
-      { routesTable, polls: wait.polls },
-    );
+    log.error(`${sessionLostMessage(wait.sessionLost, invocationId, `ECS task ${name}`, 'task')} The task exits without a result.`, { routesTable, polls: wait.polls });
     return AGENT_EXIT_CODES.sessionLost;
   }
   if ('timedOut' in wait) {
@@ -217,8 +211,9 @@ async function run(command: readonly string[], env: Env, log: Logger, options: A
       );
       return AGENT_EXIT_CODES.internalError;
     }
-    await performCallback(aws, value.callback, taskToken);
-    log.info(`task ${value.callback.type} sent`);
+    const { warning } = await performCallback(aws, value.callback, taskToken);
+    if (warning) log.warn(warning);
+    else log.info(`task ${value.callback.type} sent`);
   }
   log.info('invocation answered', { exitCode: value.exitCode });
   return value.exitCode;

@@ -3,6 +3,7 @@
  * SigV4 signer: just the calls the container agent and its bootstrap make,
  * with no dependency.
  */
+import { isRetryableAnswer } from '@harness/core/protocol';
 import { AgentConfigurationError, AwsRequestError, ContainerAgentError, CredentialsError } from './errors.js';
 import { httpFetch, type FetchLike, type HttpResponse } from './http.js';
 import { encodeRfc3986, signRequest, type AwsCredentials } from './sigv4.js';
@@ -210,11 +211,10 @@ export const ATTEMPTS = 5;
  * How long one attempt may wait for its answer. An answer lost on the way
  * costs this much, then the call is sent again (every call the agent makes is
  * safe to repeat: reads, a send the session deduplicates by invocation id, a
- * task-token callback AWS answers once).
+ * task-token callback AWS takes once; a repeat of one that was taken gets
+ * `TaskTimedOut`, which `performCallback` recognises as delivered).
  */
 export const REQUEST_TIMEOUT_MS = 10_000;
-// Error codes of throttling answers (RequestThrottled, ThrottlingException… all match `Throttl`).
-const THROTTLING = /Throttl|RequestLimitExceeded|ProvisionedThroughputExceeded|TooManyRequests|SlowDown/;
 
 interface SendOptions {
   readonly service: AwsService;
@@ -256,9 +256,8 @@ async function send(context: AwsContext, options: SendOptions): Promise<HttpResp
     }
     if (response.ok) return response;
     lastError = await toAwsError(options, response, credentials);
-    // 501 Not Implemented (an endpoint without this operation) cannot succeed on retry.
-    const retryable = (response.status >= 500 && response.status !== 501) || THROTTLING.test(lastError.errorType ?? '');
-    if (!retryable) throw lastError;
+    // A 5xx but 501 (Not Implemented: no retry helps), throttling: core's transport judges by the same rule.
+    if (!isRetryableAnswer(lastError)) throw lastError;
   }
   throw lastError as AwsRequestError;
 }
@@ -557,6 +556,5 @@ export function sleep(ms: number): Promise<void> {
 
 /** Whether a failed call may succeed if made again: no answer, a 5xx but 501, throttling. */
 export function isTransientFailure(error: unknown): boolean {
-  if (!(error instanceof AwsRequestError)) return false;
-  return error.status === 0 || (error.status >= 500 && error.status !== 501) || THROTTLING.test(error.errorType ?? '');
+  return error instanceof AwsRequestError && (error.status === 0 || isRetryableAnswer(error));
 }

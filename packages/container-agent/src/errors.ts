@@ -9,14 +9,12 @@ export class ContainerAgentError extends Error {
 /** The agent's environment is incomplete or wrong (a missing `HARNESS_*` variable, no region…). */
 export class AgentConfigurationError extends ContainerAgentError {
   override name = 'AgentConfigurationError';
+  /** The environment variable at fault. (Declared, set in the constructor: a field would cost the bootstrap bytes.) */
+  declare readonly variable: string;
 
-  constructor(
-    /** The environment variable at fault. */
-    readonly variable: string,
-    message: string,
-    options?: ErrorOptions,
-  ) {
+  constructor(variable: string, message: string, options?: ErrorOptions) {
     super(message, options);
+    (this as { variable: string }).variable = variable;
   }
 }
 

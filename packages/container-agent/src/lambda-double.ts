@@ -18,7 +18,7 @@
  */
 import { HARNESS_ENV, parseDoubleId, type TaskCallback } from '@harness/core/protocol';
 import { createAwsContext, type AwsContext, type Env, type FetchLike } from './aws.js';
-import { awaitResult, lookUpRoute, parseResultItem, performCallback, sendInvocation } from './round-trip.js';
+import { awaitResult, lookUpRoute, parseResultItem, performCallback, sendInvocation, sessionLostMessage } from './round-trip.js';
 
 /** The `name`s of the errors the double throws for its own failures (a handler's error keeps its own name). */
 export const LAMBDA_DOUBLE_ERRORS = {
@@ -65,7 +65,7 @@ class LambdaDoubleError extends Error {
   }
 }
 
-type Logger = (level: 'info' | 'error' | 'debug', message: string, fields?: Record<string, unknown>) => void;
+type Logger = (level: 'info' | 'warn' | 'error' | 'debug', message: string, fields?: Record<string, unknown>) => void;
 
 // One JSON object per line on stdout, like the agent: CloudWatch Logs keeps a line as one event.
 function createLogger(env: Env, context: Record<string, unknown>): Logger {
@@ -148,12 +148,7 @@ export async function invokeDouble(
     onResend: (from, to) => log('info', `invocation sent again, to session ${to}: session ${from} stopped heartbeating and ${to} took ${double} over`),
   });
   if ('sessionLost' in wait) {
-    const lost = wait.sessionLost;
-    const text =
-      `the test session ${lost.session} stopped answering before it answered invocation ${invocationId} of Lambda function double ${functionName} (${double}): ` +
-      (lost.reason === 'expired'
-        ? `its route expired at ${new Date((lost.expiresAt ?? 0) * 1000).toISOString()} (AWS's clock) without a heartbeat and no other session took it over; the test process was probably killed or crashed.`
-        : 'it removed its route (the session closed, or unmocked the function) with the invocation unanswered.');
+    const text = sessionLostMessage(wait.sessionLost, invocationId, `Lambda function double ${functionName} (${double})`, 'function');
     log('error', text, { routesTable, polls: wait.polls });
     throw new LambdaDoubleError(LAMBDA_DOUBLE_ERRORS.sessionLost, text);
   }
@@ -182,8 +177,9 @@ export async function invokeDouble(
     if (taskToken === undefined) {
       throw internal(log, `the handler asked for a task ${answer.callback.type} callback, but the event has no task token (a top-level taskToken field)`);
     }
-    await performCallback(aws, answer.callback, taskToken);
-    log('info', `task ${answer.callback.type} sent`);
+    const { warning } = await performCallback(aws, answer.callback, taskToken);
+    if (warning) log('warn', warning);
+    else log('info', `task ${answer.callback.type} sent`);
   }
   if (answer.functionError === 'Unhandled') {
     const errorType = answer.errorType as string;

@@ -40,7 +40,7 @@ import { AwsRequestError } from './errors.js';
 /**
  * How the results table is polled: the delay before each poll is the larger of a backoff
  * (`initialMs` × `factor`^n) and `latencyFactor` × the latency of the double's last call, at most
- * `maxMs`, spread by ± `jitter`/2. Under load AWS (or moto) answers slower and the doubles poll
+ * spread by ± `jitter`/2, at most `maxMs`. Under load AWS (or moto) answers slower and the doubles poll
  * less, instead of adding to the load; idle, a result is picked up within tens of milliseconds.
  */
 export const RESULT_POLL = { initialMs: 20, factor: 1.5, maxMs: 1_000, latencyFactor: 2, jitter: 0.4 } as const;
@@ -168,6 +168,19 @@ export interface SessionLost {
 }
 
 /**
+ * What a task or function double logs when the session it waited on ended first: `subject` names the double
+ * (`ECS task RenderPdf`), `unmocked` what the session may have unmocked (`task`, `function`).
+ */
+export function sessionLostMessage(lost: SessionLost, invocationId: string, subject: string, unmocked: string): string {
+  return (
+    `the test session ${lost.session} stopped answering before it answered invocation ${invocationId} of ${subject}: ` +
+    (lost.reason === 'expired'
+      ? `its route expired at ${new Date((lost.expiresAt ?? 0) * 1000).toISOString()} (AWS's clock) without a heartbeat and no other session took it over; the test process was probably killed or crashed.`
+      : `it removed its route (the session closed, or unmocked the ${unmocked}) with the invocation unanswered.`)
+  );
+}
+
+/**
  * What {@link awaitResult} got: the results item; nothing by the deadline; or the end of the session it
  * waited on. `polls`: the reads it made; `resent`: the sessions it sent the invocation to again after
  * its route moved.
@@ -191,6 +204,10 @@ export interface AwaitOptions {
   readonly watch?: Partial<Record<keyof typeof ROUTE_WATCH, number>>;
   /** Told when the invocation is sent again to the session that took the route. */
   readonly onResend?: (from: string, to: string) => void;
+  /** This machine's clock for the deadline, call latencies and route checks, epoch ms. Default `Date.now` (tests drive it). */
+  readonly clock?: () => number;
+  /** Waits the delay before a poll. Default a timer (tests record the delays asked for). */
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 /**
@@ -203,22 +220,25 @@ export async function awaitResult(aws: AwsContext, tables: ResultTables, sent: S
   const poll = { ...RESULT_POLL, ...options.poll };
   const watch = { ...ROUTE_WATCH, ...options.watch };
   const now = options.now ?? Date.now;
+  const clock = options.clock ?? Date.now;
+  const wait = options.sleep ?? sleep;
   const resultKey = { [TABLE_KEYS.results]: sent.invocationId };
   const routeKey = { [TABLE_KEYS.routes]: sent.double };
   const resent: string[] = [];
   let route = sent.route;
   let polls = 0;
   let lastLatency = sent.sentAt - sent.sendStartedAt;
-  let lastRouteCheck = Date.now();
+  let lastRouteCheck = clock();
   let batched = true;
   for (let step = 0; ; step++) {
-    const remaining = deadline - Date.now();
-    const delay = Math.min(poll.maxMs, Math.max(poll.initialMs * poll.factor ** step, poll.latencyFactor * lastLatency)) * (1 - poll.jitter / 2 + poll.jitter * Math.random());
+    const remaining = deadline - clock();
+    const spread = 1 - poll.jitter / 2 + poll.jitter * Math.random();
+    const delay = Math.min(poll.maxMs, Math.max(poll.initialMs * poll.factor ** step, poll.latencyFactor * lastLatency) * spread);
     // The last poll comes at the deadline, not after it.
-    await sleep(Math.max(0, Math.min(delay, remaining)));
-    const timeoutMs = Math.max(1, Math.min(REQUEST_TIMEOUT_MS, deadline - Date.now() + 1_000));
-    const checkRoute = Date.now() - lastRouteCheck >= watch.intervalMs;
-    const started = Date.now();
+    await wait(Math.max(0, Math.min(delay, remaining)));
+    const timeoutMs = Math.max(1, Math.min(REQUEST_TIMEOUT_MS, deadline - clock() + 1_000));
+    const checkRoute = clock() - lastRouteCheck >= watch.intervalMs;
+    const started = clock();
     polls++;
     let result: ItemRead | 'unread' = 'unread';
     let routeRead: ItemRead | 'unread' = 'unread';
@@ -243,14 +263,14 @@ export async function awaitResult(aws: AwsContext, tables: ResultTables, sent: S
       } else if (!checkRoute) {
         result = await readItem(aws, tables.resultsTable, resultKey, { attempts: 1, timeoutMs });
       }
-      lastLatency = Date.now() - started;
+      lastLatency = clock() - started;
     } catch (error) {
       if (!isTransientFailure(error)) throw error;
-      lastLatency = Math.max(lastLatency, Date.now() - started);
+      lastLatency = Math.max(lastLatency, clock() - started);
     }
     if (result !== 'unread' && result.item) return { item: result.item, polls, resent };
     if (routeRead !== 'unread') {
-      lastRouteCheck = Date.now();
+      lastRouteCheck = clock();
       const judged = judgeRoute(routeRead, now);
       if (judged.status === 'none') return { sessionLost: { session: route.session, reason: 'released' }, polls, resent };
       if (judged.status === 'found' && judged.route.session !== route.session && resent.length < watch.maxResends) {
@@ -265,7 +285,7 @@ export async function awaitResult(aws: AwsContext, tables: ResultTables, sent: S
         return { sessionLost: { session: route.session, reason: 'expired', expiresAt: judged.expiresAt }, polls, resent };
       }
     }
-    if (Date.now() >= deadline) return { timedOut: true, polls, resent };
+    if (clock() >= deadline) return { timedOut: true, polls, resent };
   }
 }
 
@@ -285,11 +305,40 @@ export function parseResultItem(item: Record<string, unknown>): { readonly resul
   }
 }
 
-/** Performs a handler's task-token callback: SendTaskSuccess with its output (JSON, `null` for none) or SendTaskFailure. */
-export async function performCallback(aws: AwsContext, callback: TaskCallback, taskToken: string): Promise<void> {
-  if (callback.type === 'success') {
-    await sendTaskSuccess(aws, taskToken, JSON.stringify(callback.output ?? null));
-  } else {
-    await sendTaskFailure(aws, taskToken, callback.error, callback.cause);
+/**
+ * Performs a handler's task-token callback: SendTaskSuccess with its output (JSON, `null` for none) or
+ * SendTaskFailure. A call whose answer was lost (no answer, or a 5xx) is sent again; when that repeat gets
+ * `TaskTimedOut` ("The task token has either expired or the task associated with the token has already been
+ * closed", SendTaskSuccess / SendTaskFailure errors in the Step Functions API reference), the lost attempt is
+ * what closed the task: the callback was delivered, and `warning` says so for the log.
+ */
+export async function performCallback(aws: AwsContext, callback: TaskCallback, taskToken: string): Promise<{ readonly warning?: string }> {
+  const operation = callback.type === 'success' ? 'SendTaskSuccess' : 'SendTaskFailure';
+  // Attempts that may have reached Step Functions without their answer reaching us.
+  let unsure = 0;
+  const watched: AwsContext = {
+    ...aws,
+    fetch: async (url, init) => {
+      try {
+        const response = await aws.fetch(url, init);
+        if (response.status >= 500) unsure++;
+        return response;
+      } catch (error) {
+        unsure++;
+        throw error;
+      }
+    },
+  };
+  try {
+    if (callback.type === 'success') await sendTaskSuccess(watched, taskToken, JSON.stringify(callback.output ?? null));
+    else await sendTaskFailure(watched, taskToken, callback.error, callback.cause);
+    return {};
+  } catch (error) {
+    if (unsure === 0 || !(error instanceof AwsRequestError) || error.errorType !== 'TaskTimedOut') throw error;
+    return {
+      warning:
+        `${operation} was sent again after ${unsure === 1 ? 'an attempt' : `${unsure} attempts`} whose answer was lost, and Step Functions answered TaskTimedOut ` +
+        `(${error.awsMessage ?? 'the task token has expired or its task is closed'}): taken as delivered by the lost attempt, which closed the task.`,
+    };
   }
 }

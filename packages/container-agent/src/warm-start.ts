@@ -13,7 +13,8 @@
  * `-e` code (a `[eval]` script with `require`, `module`, `__filename`, and
  * `import()`). It serves that one task and exits as the task does. End of
  * file with nothing read (the pool closing, or its parent gone) makes it exit 0,
- * so a pool's processes never outlive the test process.
+ * so a pool's processes never outlive the test process; a pipe that fails or
+ * ends after part of a hand-off makes it exit 70, with the reason on stderr.
  *
  * Only node's `-e` form is handed over; the runner starts anything else
  * (another program, node options, environment variables node reads at
@@ -63,11 +64,23 @@ if (loader) {
 const chunks: Buffer[] = [];
 const channel = new Socket({ fd: 3, readable: true, writable: false });
 channel.on('data', (chunk: Buffer) => chunks.push(chunk));
-channel.on('error', () => process.exit(0));
+// With nothing read, the pool closed (or its parent is gone): not a task, exit 0. After part of a
+// hand-off, the task was lost on the way: exit 70 (internal error), saying so, never 0 (success).
+const giveUp = (what: string): never => {
+  if (chunks.length === 0) process.exit(0);
+  process.stderr.write(`warm-start: ${what} after ${Buffer.concat(chunks).length} bytes of the hand-off; the task did not start\n`);
+  process.exit(70);
+};
+channel.on('error', (error) => giveUp(`the hand-off pipe failed (${error.message})`));
 channel.on('end', () => {
   channel.destroy();
   if (chunks.length === 0) process.exit(0);
-  const handoff = JSON.parse(Buffer.concat(chunks).toString('utf8')) as WarmStartHandoff;
+  let handoff: WarmStartHandoff;
+  try {
+    handoff = JSON.parse(Buffer.concat(chunks).toString('utf8')) as WarmStartHandoff;
+  } catch (error) {
+    return giveUp(`the hand-off is not JSON (${(error as Error).message})`);
+  }
   // From a tick of its own, so that the script's throw is an uncaught exception, as in `node -e`.
   void ready.then(() => process.nextTick(becomeTask, handoff));
 });

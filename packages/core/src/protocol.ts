@@ -146,6 +146,25 @@ export const AGENT_EXIT_CODES = {
 } as const;
 
 /**
+ * Error codes of AWS throttling answers: `ThrottlingException`, `RequestThrottled`, `Throttling`… (all match
+ * `Throttl`), DynamoDB's `ProvisionedThroughputExceededException` and `RequestLimitExceeded`, `TooManyRequestsException`,
+ * S3's `SlowDown`. (Short: the container agent's bootstrap carries it, in every task definition.)
+ */
+export const THROTTLING_ERROR_CODES = /Throttl|(RequestLimit|Throughput)Exceeded|TooManyRequests|SlowDown/;
+
+/**
+ * Whether an AWS error answer may succeed if the call is sent again: an HTTP 5xx but 501 (Not Implemented: the
+ * endpoint lacks the operation, so no retry helps), or throttling (by its error code, {@link THROTTLING_ERROR_CODES}).
+ * One rule for core's transport (SDK errors: `$metadata.httpStatusCode`, `name`) and the container agent (its own
+ * HTTP client). A call that got no answer at all (lost, reset, timed out) is transient as well: each caller knows
+ * how its client says so.
+ */
+export function isRetryableAnswer({ status, errorType = '' }: { readonly status: number; readonly errorType?: string | undefined }): boolean {
+  // 5xx but 501, written short for the bootstrap.
+  return status === 500 || status > 501 || THROTTLING_ERROR_CODES.test(errorType);
+}
+
+/**
  * Largest invocation message harness sends over SQS: 1 MiB (1,048,576 bytes), SQS's largest message. A queue's
  * default `MaximumMessageSize` is 256 KiB, so the session queue is created with this value
  * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html).
@@ -153,8 +172,11 @@ export const AGENT_EXIT_CODES = {
  */
 export const MAX_MESSAGE_BYTES = 1_048_576;
 
-/** What {@link MAX_MESSAGE_BYTES} is, for error messages. */
-const MESSAGE_LIMIT = `an SQS message (the session queue's MaximumMessageSize, ${MAX_MESSAGE_BYTES} bytes = 1 MiB, SQS's largest)`;
+/**
+ * What {@link MAX_MESSAGE_BYTES} is, for error messages. A function, not a constant: a bundler keeps a template
+ * constant even where nothing uses it, and the container agent's bootstrap imports this module.
+ */
+const messageLimit = (): string => `an SQS message (the session queue's MaximumMessageSize, ${MAX_MESSAGE_BYTES} bytes = 1 MiB, SQS's largest)`;
 
 // ----- ECS -----
 
@@ -203,7 +225,7 @@ export interface EcsResultValue {
  *
  * @param limit - what carries it, for the error message; default: an SQS message ({@link MAX_MESSAGE_BYTES})
  */
-export function encodeJson(value: unknown, limitBytes: number, what: string, limit = MESSAGE_LIMIT): string {
+export function encodeJson(value: unknown, limitBytes: number, what: string, limit = messageLimit()): string {
   const body = JSON.stringify(value);
   const size = byteLength(body);
   if (size > limitBytes) {

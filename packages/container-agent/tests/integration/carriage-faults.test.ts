@@ -192,8 +192,10 @@ describe('Invocation carriage under faults (moto behind a faulty proxy)', () => 
 
   it('ends the wait of a task whose session was killed with exit 69 and a message naming the session', async () => {
     // Arrange: a session in a child process that receives and never answers
+    // A 15 s timeout: seeing the session dead takes ~10 s after the kill (below), so a regression past that
+    // ends the task with exit 124 (timeout) instead of 69, and fails the test without timing it.
     const { child, received } = await startChildSession();
-    const waiting = runAgent('orphan-0', 0, { timeoutMs: 40_000 });
+    const waiting = runAgent('orphan-0', 0, { timeoutMs: 15_000 });
     await untilReceived(received, 1);
 
     // Act
@@ -201,7 +203,7 @@ describe('Invocation carriage under faults (moto behind a faulty proxy)', () => 
     const killedAt = Date.now();
     const outcome = await waiting;
 
-    // Assert: the default route TTL (6 s) + grace (2 s) + a route check (1.5 s), not the 40 s timeout
+    // Assert: seen dead after the default route TTL (6 s) + grace (2 s) + a route check (1.5 s), before the 15 s timeout
     expect(outcome.exitCode).toBe(AGENT_EXIT_CODES.sessionLost);
     const line = logs.find((entry) => entry.level === 'error' && String(entry.message).startsWith('the test session child'));
     expect(line?.message).toMatch(/^the test session child\d+ stopped answering before it answered invocation .* of ECS task Job: its route expired at .* \(AWS's clock\)/);
@@ -209,9 +211,10 @@ describe('Invocation carriage under faults (moto behind a faulty proxy)', () => 
   });
 
   it('hands the invocations of a killed session to the session that takes its double over, and loses none', async () => {
-    // Arrange: five tasks wait on a child session
+    // Arrange: five tasks wait on a child session, with a 20 s timeout: the takeover (the dead route's 6 s TTL,
+    // then the tasks' next route check) comes within ~10 s of the kill; a task still waiting at 20 s exits 124
     const { child, received } = await startChildSession();
-    const waiting = Promise.all(Array.from({ length: 5 }, (_, i) => runAgent(`takeover-${i}`, i + 1, { timeoutMs: 40_000 })));
+    const waiting = Promise.all(Array.from({ length: 5 }, (_, i) => runAgent(`takeover-${i}`, i + 1, { timeoutMs: 20_000 })));
     await untilReceived(received, 5);
 
     // Act: the child dies; a new session mocks the same double (waiting for the dead route to expire)

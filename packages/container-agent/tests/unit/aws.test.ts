@@ -5,6 +5,7 @@ import {
   createAwsContext,
   createCredentialProvider,
   getItem,
+  isTransientFailure,
   resolveEndpoint,
   s3GetObject,
   s3ObjectUrl,
@@ -432,5 +433,24 @@ describe('Function: getItem', () => {
 
     // Assert
     expect(item).toBeUndefined();
+  });
+});
+
+describe('Function: isTransientFailure', () => {
+  it.each([
+    ['no answer (status 0)', 0, undefined, true],
+    ['a 500', 500, 'InternalFailure', true],
+    ['a 501 (not implemented)', 501, 'NotImplemented', false],
+    ['DynamoDB RequestLimitExceeded (core retries it too)', 400, 'RequestLimitExceeded', true],
+    ['SQS RequestThrottled', 400, 'RequestThrottled', true],
+    ['a task token already closed', 400, 'TaskTimedOut', false],
+  ])('%s → %s', (_case, status, errorType, expected) => {
+    const error = new AwsRequestError({ service: 'sqs', operation: 'SendMessage', status, ...(errorType ? { errorType } : {}) }, 'failed');
+
+    expect(isTransientFailure(error)).toBe(expected);
+  });
+
+  it('is false for an error that is not an AWS call\'s', () => {
+    expect(isTransientFailure(new Error('boom'))).toBe(false);
   });
 });

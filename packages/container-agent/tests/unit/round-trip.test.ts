@@ -1,5 +1,5 @@
 import { MAX_MESSAGE_BYTES, PROTOCOL_VERSION, type InvocationMessage } from '@harness/core/protocol';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createAwsContext, type AttributeValue, type AwsContext } from '../../src/aws.js';
 import {
   RESULT_POLL,
@@ -9,6 +9,7 @@ import {
   parseResultItem,
   performCallback,
   sendInvocation,
+  sessionLostMessage,
   type SentInvocation,
 } from '../../src/round-trip.js';
 
@@ -99,6 +100,23 @@ const route = (session: string, expiresAt: number, queueUrl = QUEUE_URL): Record
 const TABLES = { resultsTable: 'results', routesTable: 'routes' };
 /** Short knobs, so a route check comes after 30 ms and polls are ~5 ms apart. */
 const QUICK = { poll: { initialMs: 5, factor: 1, maxMs: 5, jitter: 0 }, watch: { intervalMs: 30, graceMs: 2_000 } };
+
+/** This machine's clock for awaitResult, moving only when it sleeps (or `advance` says), and the delays it asked for. */
+function virtualTime(): { clock: () => number; sleep: (ms: number) => Promise<void>; advance: (ms: number) => void; delays: number[] } {
+  let now = Date.now();
+  const delays: number[] = [];
+  return {
+    clock: () => now,
+    sleep: async (ms) => {
+      delays.push(ms);
+      now += ms;
+    },
+    advance: (ms) => {
+      now += ms;
+    },
+    delays,
+  };
+}
 
 const inAMinute = () => String(Math.floor(Date.now() / 1000) + 60);
 
@@ -243,6 +261,10 @@ describe('Function: sendInvocation', () => {
 });
 
 describe('Function: awaitResult', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
   it('returns the results item as soon as it is there, with the number of polls', async () => {
     // Arrange
     const { aws, calls } = fakeAws({ results: (poll) => (poll === 3 ? { invocationId: { S: 'i-1' }, result: { S: '{}' } } : undefined) });
@@ -258,38 +280,58 @@ describe('Function: awaitResult', () => {
   });
 
   it('waits longer between polls as the wait grows, and at least latencyFactor × the last call', async () => {
-    // Arrange: the send took 40 ms, so the first poll waits at least ~80 ms × (1 - jitter/2)
-    const { aws, calls } = fakeAws({ results: (poll) => (poll === 4 ? { invocationId: { S: 'i-1' }, result: { S: '{}' } } : undefined) });
-    const sent = sentInvocation({ sendStartedAt: Date.now() - 40, sentAt: Date.now() });
+    // Arrange: the send took 40 ms; the polls take 10, 60 and 10 ms (on a clock that moves only when asked)
+    const time = virtualTime();
+    const fake = fakeAws({ results: (poll) => (poll === 4 ? { invocationId: { S: 'i-1' }, result: { S: '{}' } } : undefined) });
+    const latencies = [10, 60, 10];
+    const aws: AwsContext = { ...fake.aws, fetch: async (url, init) => ((time.advance(latencies.shift() ?? 0), fake.aws.fetch(url, init))) };
+    const sent = sentInvocation({ sendStartedAt: time.clock() - 40, sentAt: time.clock() });
 
     // Act
-    await awaitResult(aws, TABLES, sent, Date.now() + 10_000);
+    const wait = await awaitResult(aws, TABLES, sent, time.clock() + 10_000, { clock: time.clock, sleep: time.sleep, poll: { jitter: 0 } });
 
-    // Assert
-    const floor = RESULT_POLL.latencyFactor * 40 * (1 - RESULT_POLL.jitter / 2);
-    expect((calls[0]?.at ?? 0) - sent.sentAt).toBeGreaterThanOrEqual(Math.floor(floor) - 1);
-    const gaps = calls.slice(1).map((call, index) => call.at - (calls[index]?.at ?? 0));
-    const backoff = [1, 2, 3].map((step) => RESULT_POLL.initialMs * RESULT_POLL.factor ** step * (1 - RESULT_POLL.jitter / 2));
-    gaps.forEach((gap, index) => expect(gap).toBeGreaterThanOrEqual(Math.floor(backoff[index] ?? 0) - 1));
+    // Assert: max(initialMs × factor^n, latencyFactor × the last call)
+    const { initialMs, factor, latencyFactor } = RESULT_POLL;
+    expect(wait).toMatchObject({ polls: 4 });
+    expect(time.delays).toEqual([
+      Math.max(initialMs, latencyFactor * 40),
+      Math.max(initialMs * factor, latencyFactor * 10),
+      Math.max(initialMs * factor ** 2, latencyFactor * 60),
+      Math.max(initialMs * factor ** 3, latencyFactor * 10),
+    ]);
+    expect(time.delays).toEqual([80, 30, 120, 67.5]);
   });
 
-  it('never waits more than maxMs between polls', () => {
-    expect(RESULT_POLL.maxMs).toBe(1_000);
-    expect(ROUTE_WATCH).toEqual({ intervalMs: 1_500, graceMs: 2_000, maxResends: 3 });
-  });
-
-  it('gives up once the deadline has passed, with the number of polls made', async () => {
-    // Arrange
-    const { aws } = fakeAws();
-    const started = Date.now();
+  it('never waits more than maxMs between polls, jitter included', async () => {
+    // Arrange: the largest jitter, a live route, no result for 20 s
+    vi.spyOn(Math, 'random').mockReturnValue(0.999_999);
+    const time = virtualTime();
+    const { aws } = fakeAws({ routes: route('s1', Math.floor(Date.now() / 1000) + 3_600) });
 
     // Act
-    const wait = await awaitResult(aws, TABLES, sentInvocation(), started + 100);
+    const wait = await awaitResult(aws, TABLES, sentInvocation({ sendStartedAt: time.clock(), sentAt: time.clock() }), time.clock() + 20_000, { clock: time.clock, sleep: time.sleep });
 
-    // Assert
+    // Assert: the backoff reached the cap and stayed at it
     expect(wait).toMatchObject({ timedOut: true });
+    expect(Math.max(...time.delays)).toBe(RESULT_POLL.maxMs);
+    expect(time.delays.filter((delay) => delay === RESULT_POLL.maxMs).length).toBeGreaterThan(10);
+    expect(RESULT_POLL.maxMs).toBe(1_000);
+  });
+
+  it('gives up once the deadline has passed, with the number of polls made, the last poll at the deadline', async () => {
+    // Arrange
+    const time = virtualTime();
+    const { aws } = fakeAws();
+    const started = time.clock();
+
+    // Act
+    const wait = await awaitResult(aws, TABLES, sentInvocation({ sendStartedAt: started, sentAt: started }), started + 100, { clock: time.clock, sleep: time.sleep });
+
+    // Assert: the waits add up to the 100 ms to the deadline, not past it
+    expect(wait).toMatchObject({ timedOut: true });
+    expect(wait.polls).toBe(time.delays.length);
     expect(wait.polls).toBeGreaterThan(1);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(99);
+    expect(time.delays.reduce((sum, delay) => sum + delay, 0)).toBeCloseTo(100, 3);
   });
 
   it('polls once when the deadline is already past', async () => {
@@ -460,5 +502,64 @@ describe('Function: performCallback', () => {
 
     // Assert
     expect(calls).toMatchObject([{ operation: 'SendTaskFailure', input: { taskToken: 'token-1', error: 'Card.Declined', cause: 'no funds' } }]);
+  });
+
+  it.each([
+    ['success', { type: 'success', output: { ok: 1 } }, 'SendTaskSuccess'],
+    ['failure', { type: 'failure', error: 'Card.Declined' }, 'SendTaskFailure'],
+  ] as const)('takes TaskTimedOut on a repeat after a lost answer as the %s delivered by the lost attempt, with a warning', async (_case, callback, operation) => {
+    // Arrange: the first call reaches Step Functions (and closes the task), its answer is lost; the repeat gets TaskTimedOut
+    const fake = fakeAws({ fail: (_operation, call) => (call >= 2 ? 400 : undefined), errorType: 'TaskTimedOut' });
+    let lost = 0;
+    const aws: AwsContext = {
+      ...fake.aws,
+      fetch: async (url, init) => {
+        const answer = await fake.aws.fetch(url, init);
+        if (lost++ === 0) throw new Error('socket hang up');
+        return answer;
+      },
+    };
+
+    // Act
+    const outcome = await performCallback(aws, callback, 'token-1');
+
+    // Assert
+    expect(fake.calls.map((call) => call.operation)).toEqual([operation, operation]);
+    expect(outcome.warning).toMatch(new RegExp(`^${operation} was sent again after an attempt whose answer was lost, and Step Functions answered TaskTimedOut .*taken as delivered by the lost attempt`));
+  });
+
+  it('fails with TaskTimedOut when no earlier attempt could have closed the task (first attempt, or after throttling)', async () => {
+    // Arrange
+    const first = fakeAws({ fail: () => 400, errorType: 'TaskTimedOut' });
+    const afterThrottling = fakeAws({ fail: () => 400, errorType: 'TaskTimedOut' });
+    const throttledFirst: AwsContext = {
+      ...afterThrottling.aws,
+      fetch: async (url, init) => {
+        const answer = await afterThrottling.aws.fetch(url, init);
+        // The first answer is a throttling refusal: the call did not take effect.
+        return afterThrottling.calls.length === 1 ? new Response(JSON.stringify({ __type: 'ThrottlingException' }), { status: 400 }) : answer;
+      },
+    };
+
+    // Act + Assert
+    await expect(performCallback(first.aws, { type: 'success', output: 1 }, 'token-1')).rejects.toMatchObject({ errorType: 'TaskTimedOut' });
+    await expect(performCallback(throttledFirst, { type: 'success', output: 1 }, 'token-1')).rejects.toMatchObject({ errorType: 'TaskTimedOut' });
+    expect(afterThrottling.calls).toHaveLength(2);
+  });
+});
+
+describe('Function: sessionLostMessage', () => {
+  it('says the route expired on AWS\'s clock and the test process probably died', () => {
+    expect(sessionLostMessage({ session: 's1', reason: 'expired', expiresAt: 1_700_000_000 }, 'i-1', 'ECS task Job', 'task')).toBe(
+      "the test session s1 stopped answering before it answered invocation i-1 of ECS task Job: its route expired at 2023-11-14T22:13:20.000Z (AWS's clock) " +
+        'without a heartbeat and no other session took it over; the test process was probably killed or crashed.',
+    );
+  });
+
+  it('says the session removed its route, naming what it may have unmocked', () => {
+    expect(sessionLostMessage({ session: 's1', reason: 'released' }, 'i-1', 'Lambda function double hx-Fn (lambda:Fn)', 'function')).toBe(
+      'the test session s1 stopped answering before it answered invocation i-1 of Lambda function double hx-Fn (lambda:Fn): ' +
+        'it removed its route (the session closed, or unmocked the function) with the invocation unanswered.',
+    );
   });
 });

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, connect, type Socket } from 'node:net';
 import type { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { warmStartScript } from '../../src/index.js';
@@ -12,8 +13,8 @@ interface Ended {
 }
 
 /** A process started as the local runner's pool starts one: `node -e <script>`, no environment, a pipe on fd 3. */
-function startWaiting(): { child: ChildProcess; ended: Promise<Ended> } {
-  const child = spawn(process.execPath, ['-e', warmStartScript()], { env: {}, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+function startWaiting(channel: 'pipe' | Socket = 'pipe'): { child: ChildProcess; ended: Promise<Ended> } {
+  const child = spawn(process.execPath, ['-e', warmStartScript()], { env: {}, stdio: ['ignore', 'pipe', 'pipe', channel] });
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -79,5 +80,39 @@ describe('Script: warm-start', () => {
 
     expect(code).toBe(70);
     expect(stderr).toContain('only `-e <script>` can be handed over');
+  });
+
+  it('exits 70, not 0, when its pipe ends after part of a hand-off, saying so', async () => {
+    const { child, ended } = startWaiting();
+
+    const part = '{"args":["-e","process.exit(0)"],"en';
+    (child.stdio[3] as Writable).end(part);
+    const { code, stderr } = await ended;
+
+    expect(code).toBe(70);
+    expect(stderr).toMatch(new RegExp(`^warm-start: the hand-off is not JSON \\(.*\\) after ${part.length} bytes of the hand-off; the task did not start\\n$`));
+  });
+
+  it('exits 70, not 0, when its channel is reset after part of a hand-off', async () => {
+    // Arrange: the channel is a TCP connection; the runner's end writes part of a hand-off, then resets it
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const accepted = new Promise<Socket>((resolve) => server.once('connection', resolve));
+    const { port } = server.address() as { port: number };
+    const taskEnd = connect(port, '127.0.0.1');
+    await new Promise<void>((resolve) => taskEnd.once('connect', resolve));
+    const runnerEnd = await accepted;
+    const { ended } = startWaiting(taskEnd);
+    taskEnd.destroy();
+
+    // Act: 16 MiB, more than the kernel's buffers hold, so that once it is written the task's end has read
+    // some of it (a reset drops what is still unread); then the reset
+    runnerEnd.write(`{"args":["-e","${'x'.repeat(16 * 1024 * 1024)}`, () => runnerEnd.resetAndDestroy());
+    const { code, stderr } = await ended;
+    server.close();
+
+    // Assert: Node reports the reset as a failed read or, once the reset dropped the unread rest, as an early end
+    expect(code).toBe(70);
+    expect(stderr).toMatch(/^warm-start: the hand-off (pipe failed \(.*ECONNRESET.*\)|is not JSON \(.*\)) after [1-9]\d* bytes of the hand-off; the task did not start\n$/);
   });
 });

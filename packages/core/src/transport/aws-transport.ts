@@ -2,6 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Message, SQSClient } from '@aws-sdk/client-sqs';
 import { RouteBusyError, SessionClosedError } from '../errors.js';
 import {
+  isRetryableAnswer,
   MAX_MESSAGE_BYTES,
   parseInvocationMessage,
   routeExpiryIso,
@@ -342,10 +343,10 @@ export class AwsTransport implements SessionTransport {
       const wanted = Math.min(10, free);
       this.reservedSlots += wanted;
       let messages: Message[];
+      // A receive whose answer is lost is given up after its wait plus a call's timeout; its
+      // messages come back after the visibility timeout.
+      const limit = deadline(waitSeconds * 1000 + this.requestTimeoutMs, this.abort.signal);
       try {
-        // A receive whose answer is lost is given up after its wait plus a call's timeout; its
-        // messages come back after the visibility timeout.
-        const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(waitSeconds * 1000 + this.requestTimeoutMs)]);
         const received = await this.options.sqs.send(
           new this.sdk.sqs.ReceiveMessageCommand({
             QueueUrl: queueUrl,
@@ -353,7 +354,7 @@ export class AwsTransport implements SessionTransport {
             WaitTimeSeconds: waitSeconds,
             VisibilityTimeout: this.visibilitySeconds,
           }),
-          { abortSignal: signal },
+          { abortSignal: limit.signal },
         );
         messages = received.Messages ?? [];
         failures = 0;
@@ -364,6 +365,7 @@ export class AwsTransport implements SessionTransport {
         await sleep(Math.min(100 * 2 ** failures, 5_000), this.abort.signal);
         continue;
       } finally {
+        limit.clear();
         this.reservedSlots -= wanted;
       }
       for (const message of messages) this.track(message, dispatch);
@@ -524,11 +526,14 @@ export class AwsTransport implements SessionTransport {
    */
   private async call<T>(send: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
+      const limit = deadline(this.requestTimeoutMs);
       try {
-        return await send(AbortSignal.timeout(this.requestTimeoutMs));
+        return await send(limit.signal);
       } catch (error) {
         if (attempt >= CALL_ATTEMPTS || !isTransient(error)) throw error;
         await sleep(Math.min(50 * 3 ** attempt, 2_000) * (0.5 + Math.random()));
+      } finally {
+        limit.clear();
       }
     }
   }
@@ -558,9 +563,12 @@ export class AwsTransport implements SessionTransport {
 }
 
 const NETWORK_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNREFUSED', 'ECONNABORTED', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
-const THROTTLING = /Throttl|RequestLimitExceeded|ProvisionedThroughputExceeded|TooManyRequests|SlowDown|RequestThrottled/;
 
-/** Whether an SDK call's failure may succeed on retry: an abort by our timeout, a network error, a 5xx but 501, throttling. */
+/**
+ * Whether an SDK call's failure may succeed on retry: no answer (an abort by our timeout, a network error, the SDK's
+ * own `$retryable`), or an answer the protocol's {@link isRetryableAnswer} calls retryable (a 5xx but 501, throttling:
+ * the container agent's rule too).
+ */
 export function isTransient(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const { name, code, $metadata, $retryable } = error as {
@@ -572,8 +580,8 @@ export function isTransient(error: unknown): boolean {
   const status = $metadata?.httpStatusCode;
   if (status === 501) return false;
   if (name === 'TimeoutError' || name === 'AbortError' || $retryable) return true;
-  if ((code && NETWORK_CODES.has(code)) || THROTTLING.test(name ?? '')) return true;
-  return status !== undefined && status >= 500;
+  if (code && NETWORK_CODES.has(code)) return true;
+  return isRetryableAnswer({ status: status ?? 0, errorType: name });
 }
 
 /**
@@ -592,6 +600,33 @@ export function encodeResult(result: InvocationResult, double: string): string {
     const named = error instanceof Error ? error : new Error(String(error));
     return JSON.stringify({ status: 'error', error: { name: named.name, message: named.message } } satisfies InvocationResult);
   }
+}
+
+/**
+ * A signal that aborts after `ms` (a `TimeoutError`), or as soon as `parent` aborts; `clear()` ends the timer
+ * and lets go of `parent`. Not `AbortSignal.any([parent, AbortSignal.timeout(ms)])`: on Node 20 the timer of
+ * `AbortSignal.timeout` holds its signal weakly, and inside `any()` nothing else holds it, so a garbage
+ * collection before it fires loses the abort (nodejs/node#57736). A receive whose answer was lost then
+ * waited forever, and its receiver with it. Here the timer and `parent`'s listener hold the controller.
+ */
+export function deadline(ms: number, parent?: AbortSignal): { readonly signal: AbortSignal; clear(): void } {
+  const controller = new AbortController();
+  const onParentAbort = (): void => controller.abort(parent?.reason);
+  const timer = setTimeout(() => {
+    parent?.removeEventListener('abort', onParentAbort);
+    controller.abort(new DOMException(`no answer within ${ms} ms`, 'TimeoutError'));
+  }, ms);
+  // Like AbortSignal.timeout: the wait it bounds keeps the process alive, the timer alone does not.
+  timer.unref();
+  if (parent?.aborted) onParentAbort();
+  else parent?.addEventListener('abort', onParentAbort, { once: true });
+  return {
+    signal: controller.signal,
+    clear: () => {
+      clearTimeout(timer);
+      parent?.removeEventListener('abort', onParentAbort);
+    },
+  };
 }
 
 /** Waits `ms`, or less when `signal` aborts; the timer never outlives the wait. */

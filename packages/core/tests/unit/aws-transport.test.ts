@@ -15,6 +15,8 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RouteBusyError } from '../../src/errors.js';
 import { MAX_MESSAGE_BYTES, PROTOCOL_VERSION, type InvocationMessage } from '../../src/protocol.js';
@@ -22,6 +24,12 @@ import { RESULT_LIMITS } from '../../src/result-limits.js';
 import { AwsTransport, isTransient } from '../../src/transport/aws-transport.js';
 
 const sqsMock = mockClient(SQSClient);
+
+/** A full garbage collection now (V8's gc(), exposed at run time: vitest's workers start without --expose-gc). */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
 const dynamoMock = mockClient(DynamoDBClient);
 const core = { routesTable: 'routes', resultsTable: 'results', artifactsBucket: 'bucket' };
 
@@ -463,6 +471,44 @@ describe('Class: AwsTransport', () => {
       // Assert
       expect(dispatch).toHaveBeenCalledTimes(1);
       expect(dynamoMock.commandCalls(PutItemCommand).filter((call) => call.args[0].input.TableName === 'results')).toHaveLength(1);
+    });
+
+    it('gives up a receive whose answer is lost after its timeout and receives again, even across a garbage collection', async () => {
+      // Arrange: an SQS whose first receive never answers (the fault proxy's lost response): only the
+      // caller's abort ends it, as the SDK's HTTP handler does. A full GC runs while it hangs: on Node 20,
+      // AbortSignal.any([…, AbortSignal.timeout(ms)]) lost its timeout to it, and the receiver waited forever.
+      const receives: { aborted: boolean }[] = [];
+      const sqs = {
+        send: (command: { constructor: { name: string } }, options?: { abortSignal?: AbortSignal }) => {
+          const name = command.constructor.name;
+          if (name === 'CreateQueueCommand') return Promise.resolve({ QueueUrl: 'http://q/hx-session-s1' });
+          if (name !== 'ReceiveMessageCommand') return Promise.resolve({});
+          const receive = { aborted: false };
+          receives.push(receive);
+          if (receives.length > 1) return new Promise((resolve) => setTimeout(() => resolve({ Messages: [] }), 20));
+          const signal = options?.abortSignal;
+          return new Promise((_resolve, reject) => {
+            signal?.addEventListener('abort', () => {
+              receive.aborted = true;
+              reject(Object.assign(new Error('Request aborted'), { name: 'AbortError' }));
+            }, { once: true });
+          });
+        },
+      } as unknown as SQSClient;
+      const errors: Error[] = [];
+      const subject = transport({ sqs, receivers: 1, receiveWaitSeconds: 0, requestTimeoutMs: 300, onError: (error) => errors.push(error) });
+      await subject.start(async () => ({ status: 'ok', value: null }));
+      await vi.waitFor(() => expect(receives).toHaveLength(1), { timeout: 1_000 });
+
+      // Act: a GC once the receive's call frames are gone (right away, V8 may still hold the timeout signal)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      collectGarbage();
+      await vi.waitFor(() => expect(receives.length, `receives sent: ${receives.length}; errors: ${errors.map((error) => error.name).join(', ')}`).toBeGreaterThanOrEqual(2), { timeout: 5_000 });
+      await subject.close();
+
+      // Assert
+      expect(receives[0]?.aborted).toBe(true);
+      expect(errors[0]?.name).toBe('AbortError');
     });
 
     it('sends a call again when it failed transiently (the abort of its timeout, a reset), and the conditional put keeps one answer', async () => {

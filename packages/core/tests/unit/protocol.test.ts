@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   doubleId,
   encodeJson,
+  isRetryableAnswer,
   MAX_MESSAGE_BYTES,
   parseDoubleId,
   parseInvocationMessage,
@@ -51,5 +52,22 @@ describe('Module: protocol', () => {
       `the invocation of ecs:RenderPdf is ${MAX_MESSAGE_BYTES + 14} bytes, over the 1048576-byte limit of an SQS message (the session queue's MaximumMessageSize, 1048576 bytes = 1 MiB, SQS's largest). Send less data through the double.`,
     );
     expect(MAX_MESSAGE_BYTES).toBe(1_048_576);
+  });
+
+  it.each([
+    ['a 500', 500, 'InternalFailure', true],
+    ['a 503', 503, 'ServiceUnavailable', true],
+    ['a 501 (not implemented: no retry helps)', 501, 'NotImplemented', false],
+    ['ThrottlingException (400)', 400, 'ThrottlingException', true],
+    ['SQS RequestThrottled', 400, 'RequestThrottled', true],
+    ['DynamoDB ProvisionedThroughputExceededException', 400, 'ProvisionedThroughputExceededException', true],
+    ['DynamoDB RequestLimitExceeded', 400, 'RequestLimitExceeded', true],
+    ['TooManyRequestsException (429)', 429, 'TooManyRequestsException', true],
+    ['S3 SlowDown (503)', 503, 'SlowDown', true],
+    ['a conditional check (400)', 400, 'ConditionalCheckFailedException', false],
+    ['Lambda ResourceLimitExceeded, not throttling', 400, 'ResourceLimitExceeded', false],
+    ['a 400 without an error code', 400, undefined, false],
+  ])('judges %s retryable: %s', (_case, status, errorType, expected) => {
+    expect(isRetryableAnswer({ status, errorType })).toBe(expected);
   });
 });

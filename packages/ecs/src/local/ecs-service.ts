@@ -26,6 +26,8 @@ export interface LocalEcsServiceOptions {
   readonly accountId?: string;
   /** Region of requests whose signature names none. Default `us-east-1`. */
   readonly region?: string;
+  /** `false`: every container in a fresh process, never one of a warm pool. Default: the shared pool while one is leased. */
+  readonly pool?: false;
 }
 
 /** One task started on the local target. */
@@ -239,6 +241,7 @@ async function runContainers(
       // The agent gives up after HARNESS_TIMEOUT_MS itself; this only catches an agent that hangs.
       timeoutMs: plan.family.timeoutSeconds * 1000 + 30_000,
       signal,
+      ...(options.pool === false ? { pool: false } : {}),
     });
   } catch (error) {
     // The runner could not start the task at all: ECS would report it as failed to start.

@@ -48,7 +48,8 @@ export interface EcsLocalIntegrationOptions {
   /**
    * How many `node` processes to keep started ahead of tasks (see
    * `createWarmProcessPool`); `0` starts a process per container when its task
-   * arrives. Default: `HARNESS_ECS_WARM_PROCESSES`, else the number of CPUs
+   * arrives, even while another session of the process holds the shared pool.
+   * Default: `HARNESS_ECS_WARM_PROCESSES`, else the number of CPUs
    * from 2 to 8. The pool is shared by the sessions of one process and
    * closed with the last of them.
    */
@@ -102,7 +103,10 @@ export function ecsLocalIntegration(
   context: LocalIntegrationContext,
   options: EcsLocalIntegrationOptions = {},
 ): EcsLocalIntegration {
+  // 0 turns the pool off for this integration's tasks, even while another session holds the shared pool.
+  const poolOff = options.warmProcesses === 0;
   const ecs = createLocalEcsService(config, context, {
+    ...(poolOff ? { pool: false } : {}),
     ...(options.environment ? { environment: options.environment } : {}),
     ...(options.agent ? { agent: options.agent } : {}),
     ...(options.stopTimeoutMs !== undefined ? { stopTimeoutMs: options.stopTimeoutMs } : {}),

@@ -168,4 +168,32 @@ describe('Function: ecsLocalIntegration with the shared pool', () => {
       await integration.dispose();
     }
   });
+
+  it('starts every container fresh when configured with warmProcesses: 0, even while another session holds the shared pool', async () => {
+    // Arrange: one session holds the shared pool; another is configured without one
+    const pooled = localSession(config);
+    const holder = ecsLocalIntegration(config, pooled.context, { warmProcesses: 2 });
+    const unpooled = localSession(config);
+    const render = await unpooled.api.mockTask('RenderPdf', () => exit(0));
+    await pooled.api.mockTask('RenderPdf', () => exit(0));
+    const without = ecsLocalIntegration(config, unpooled.context, { warmProcesses: 0 });
+    try {
+      await holder.invoke(taskInvocation(RUN_TASK_SYNC, runTaskParameters('RenderPdf', [{ Name: 'Main', Command: ['--order', 'o-1'] }])));
+      const shared = sharedWarmProcessPool();
+      if (!shared) throw new Error('the first session holds no warm process pool after running a task');
+      await waitUntil(() => shared.stats.idle, (idle) => idle === 2);
+      const before = shared.stats;
+
+      // Act
+      const task = await without.invoke(taskInvocation(RUN_TASK_SYNC, runTaskParameters('RenderPdf', [{ Name: 'Main', Command: ['--order', 'o-2'] }])));
+
+      // Assert: the task ran, and the pool neither handed it a process nor saw it
+      expect(task).toMatchObject({ LastStatus: 'STOPPED', Containers: [{ ExitCode: 0 }] });
+      expect(render.invocations).toHaveLength(1);
+      expect({ handedOver: shared.stats.handedOver, startedFresh: shared.stats.startedFresh }).toEqual({ handedOver: before.handedOver, startedFresh: before.startedFresh });
+    } finally {
+      await without.dispose();
+      await holder.dispose();
+    }
+  });
 });
