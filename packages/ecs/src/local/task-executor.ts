@@ -82,6 +82,8 @@ export function startTaskExecutor(options: TaskExecutorOptions): TaskExecutor {
       clusterArn: task.clusterArn,
       credentials: options.credentials,
       environment: options.environment,
+      // `warmProcesses: 0` means no pool for this executor's tasks, even while another session holds one.
+      ...(poolSize > 0 ? {} : { pool: false as const }),
     });
     const stopTask = () =>
       client.send(new StopTaskCommand({ cluster: options.cluster, task: task.taskArn, reason: result.stoppedReason }));
