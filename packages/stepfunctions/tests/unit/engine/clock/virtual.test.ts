@@ -221,11 +221,13 @@ describe('Function: createVirtualClock', () => {
     it('keeps a timer waiting while held and skips to its due time once released', async () => {
       // Arrange
       const clock = createVirtualClock({ start: START });
-      const release = clock.hold('invoke Lambda Charge');
       let resolved = false;
+      // The timer first, while the clock is frozen, so its due time is START + 60 s whatever the machine's load;
+      // the hold in the same turn, before the clock could skip to it.
       const sleeping = clock.sleep(60_000).then(() => {
         resolved = true;
       });
+      const release = clock.hold('invoke Lambda Charge');
 
       // Act
       await turns(20);
