@@ -16,7 +16,7 @@ export interface SnapshotVisit {
   readonly caughtBy?: string;
   /** A Map state's iterations, by item index. */
   readonly iterations?: readonly (readonly SnapshotVisit[])[];
-  /** A Parallel state's branches, in the order they started. */
+  /** A Parallel state's branches, by the name of their first state (the order they start in varies between runs and targets). */
   readonly branches?: readonly (readonly SnapshotVisit[])[];
 }
 
@@ -52,11 +52,17 @@ const TRACE_KEY = /^(?:trace|stackTrace|stack)$/;
 /** The execution name AWS gives when none is passed, and what the local target gives: a UUID; or a name the test chose. */
 const EXECUTION_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]*:\d{12}:execution:[^:]+:([^:]+)$/;
 
+/** Branches by the name of their first state: state names are unique in a state machine, so the order is the same on every run. */
+function byFirstState(a: Thread, b: Thread): number {
+  const first = (thread: Thread): string => thread.visits[0]?.name ?? '';
+  return first(a) < first(b) ? -1 : first(a) > first(b) ? 1 : 0;
+}
+
 /**
  * The execution with what differs between runs and between targets replaced
  * by placeholders, for `toMatchExecutionSnapshot` (or your own
  * `toMatchSnapshot`): the states in order (Map iterations by index, Parallel
- * branches as they started), each with its input, output, retries and error.
+ * branches by their first state's name), each with its input, output, retries and error.
  *
  * Replaced: the execution's name (`<execution-name>`), the account and region
  * in every ARN (`<account>`, `<region>`), UUIDs (`<uuid-1>`, `<uuid-2>`…, the same
@@ -91,7 +97,7 @@ export function normaliseExecution(run: ExecutionLike, options: NormaliseOptions
       ...(failure?.cause !== undefined ? { cause: normalise(parseJsonText(failure.cause)) } : {}),
       ...(catcher ? { caughtBy: catcher.name } : {}),
       ...(visit.type === 'Map' ? { iterations: visit.children.map(threadSnapshot) } : {}),
-      ...(visit.type === 'Parallel' ? { branches: visit.children.map(threadSnapshot) } : {}),
+      ...(visit.type === 'Parallel' ? { branches: [...visit.children].sort(byFirstState).map(threadSnapshot) } : {}),
     };
   };
   const threadSnapshot = (thread: Thread): SnapshotVisit[] => thread.visits.map(visitSnapshot);
