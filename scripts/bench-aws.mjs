@@ -31,7 +31,7 @@ const load = (path) => import(pathToFileURL(join(root, path)).href);
 const { startMotoServer, motoEnvironment } = await load('packages/testing/dist/index.js');
 const { createHarness } = await load('packages/core/dist/index.js');
 const { stepFunctionsAdapter, executeOnAws } = await load('packages/stepfunctions/dist/index.js');
-const { lambdaAdapter } = await load('packages/lambda/dist/index.js');
+const { deployedFunctionName, lambdaAdapter } = await load('packages/lambda/dist/index.js');
 const { LambdaClient, InvokeCommand } = createRequire(join(root, 'packages/lambda/package.json'))('@aws-sdk/client-lambda');
 const { SFNClient, StartExecutionCommand, DescribeExecutionCommand, ListStateMachinesCommand } = createRequire(
   join(root, 'packages/stepfunctions/package.json'),
@@ -127,7 +127,8 @@ try {
   const invokeMs = [];
   for (let index = -1; index < runs; index++) {
     const started = performance.now();
-    const answer = await lambda.send(new InvokeCommand({ FunctionName: 'Bench', Payload: JSON.stringify({ index }) }));
+    // Deployed as <stack>-<name>, as every Lambda double is.
+    const answer = await lambda.send(new InvokeCommand({ FunctionName: deployedFunctionName(stack, 'Bench'), Payload: JSON.stringify({ index }) }));
     const payload = JSON.parse(new TextDecoder().decode(answer.Payload));
     if (answer.FunctionError || payload.echoed?.index !== index) throw new Error(`invocation ${index} answered ${answer.FunctionError ?? ''} ${JSON.stringify(payload)}`);
     if (index >= 0) invokeMs.push(performance.now() - started); // index -1: warm-up, not counted
