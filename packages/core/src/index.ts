@@ -102,6 +102,6 @@ export {
   writeLogsStatement,
 } from './template-pieces.js';
 export type { IamInlinePolicy, IamPolicyDocument, IamStatement } from './template-pieces.js';
-export { describeLocalEndpoint, localEndpointRegion } from './local-endpoint.js';
-export type { LocalEndpoint, LocalEndpointCredentials, LocalEndpointOptions } from './local-endpoint.js';
+export { describeLocalEndpoint, endpointIntegration, localEndpointRegion } from './local-endpoint.js';
+export type { EndpointIntegrationLookup, LocalEndpoint, LocalEndpointCredentials, LocalEndpointOptions } from './local-endpoint.js';
 export { listenOnLoopback, readRequestBody, signedRegion } from './loopback-http.js';

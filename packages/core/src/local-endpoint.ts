@@ -1,3 +1,6 @@
+import type { AdapterSession } from './types/adapter.js';
+import type { LocalServiceIntegration } from './types/local.js';
+
 /**
  * A local target's AWS API as application code sees it: the loopback
  * endpoint's address, a region and credentials the AWS SDK accepts, and the
@@ -103,4 +106,42 @@ function setVariable(name: string, value: string, restore: (() => void)[]): void
     if (before === undefined) delete process.env[name];
     else process.env[name] = before;
   });
+}
+
+/** What {@link endpointIntegration} needs to find an adapter's local integration, and to say why it cannot. */
+export interface EndpointIntegrationLookup<T> {
+  /** The API call, as errors name it: `harness.ecs.endpoint()`. */
+  readonly call: string;
+  /** What application code does on the aws target instead: `your code calls ECS itself (…) and RunTask starts the doubles …`. */
+  readonly onAws: string;
+  /** The integration, as errors name it: `ECS local integration`. */
+  readonly integration: string;
+  /** How to create a harness that has it: `createHarness({ adapters: [ecsAdapter] }) from '@harness/ecs'`. */
+  readonly createWith: string;
+  /** Picks the integration out of the session's. */
+  readonly find: (integration: LocalServiceIntegration) => integration is T & LocalServiceIntegration;
+  /** The adapter's own error for each refusal: `target` (not the local target), `missing` (no such integration). */
+  readonly error: (kind: 'target' | 'missing', message: string) => Error;
+}
+
+/**
+ * The local integration behind an adapter's `endpoint()`, or the adapter's own error saying why there is
+ * none: the session is not on the local target, or the harness lacks the adapter's integration.
+ *
+ * @example
+ * const integration = endpointIntegration(session, { call: 'harness.ecs.endpoint()', …, find: isEcsLocalIntegration, error: (_, message) => new EcsLocalIntegrationError(message) });
+ */
+export function endpointIntegration<T>(session: Pick<AdapterSession, 'target' | 'integrations'>, lookup: EndpointIntegrationLookup<T>): T {
+  if (session.target !== 'local') {
+    throw lookup.error(
+      'target',
+      `${lookup.call} serves the local target only; this session's target is ${session.target}. There, ${lookup.onAws}. ` +
+        "To fix this, run the test on the local target (createHarness({ target: 'local' }), or HARNESS_TARGET unset), or leave out the endpoint on the aws target.",
+    );
+  }
+  const found = session.integrations().find(lookup.find);
+  if (!found) {
+    throw lookup.error('missing', `${lookup.call} found no ${lookup.integration} in this harness. To fix this, create the harness with ${lookup.createWith}.`);
+  }
+  return found;
 }

@@ -1,4 +1,5 @@
 import {
+  endpointIntegration,
   AlreadyMockedError,
   checkHandler,
   checkResultValue,
@@ -344,19 +345,14 @@ export function createEcsMockApi(session: AdapterSession, known: KnownFamilies):
       });
     },
     async endpoint(options) {
-      if (session.target !== 'local') {
-        throw new EcsLocalIntegrationError(
-          `harness.ecs.endpoint() serves the local target only; this session's target is ${session.target}. ` +
-            'There, your code calls ECS itself (AWS, or an AWS-compatible endpoint through AWS_ENDPOINT_URL_ECS) and RunTask starts the doubles `harness deploy` created. ' +
-            "To fix this, run the test on the local target (createHarness({ target: 'local' }), or HARNESS_TARGET unset), or leave out the endpoint on the aws target.",
-        );
-      }
-      const integration = session.integrations().find(isEcsLocalIntegration);
-      if (!integration) {
-        throw new EcsLocalIntegrationError(
-          "harness.ecs.endpoint() found no ECS local integration in this harness. To fix this, create the harness with createHarness({ adapters: [ecsAdapter] }) from '@harness/ecs'.",
-        );
-      }
+      const integration = endpointIntegration(session, {
+        call: 'harness.ecs.endpoint()',
+        onAws: 'your code calls ECS itself (AWS, or an AWS-compatible endpoint through AWS_ENDPOINT_URL_ECS) and RunTask starts the doubles `harness deploy` created',
+        integration: 'ECS local integration',
+        createWith: "createHarness({ adapters: [ecsAdapter] }) from '@harness/ecs'",
+        find: isEcsLocalIntegration,
+        error: (_, message) => new EcsLocalIntegrationError(message),
+      });
       return integration.endpoint(options);
     },
   };

@@ -1,4 +1,5 @@
 import {
+  endpointIntegration,
   AlreadyMockedError,
   checkCallbackOutput,
   checkHandler,
@@ -333,19 +334,14 @@ export function createLambdaMockApi(session: AdapterSession, config: LambdaConfi
       return mock as unknown as FunctionMock<TEvent, TResult>;
     },
     async endpoint(options) {
-      if (session.target !== 'local') {
-        throw new LambdaNotSupportedError(
-          `harness.lambda.endpoint() serves the local target only; this session's target is ${session.target}. ` +
-            'There, your code invokes Lambda itself (AWS, or an AWS-compatible endpoint through AWS_ENDPOINT_URL_LAMBDA) and reaches the doubles `harness deploy` created. ' +
-            "To fix this, run the test on the local target (createHarness({ target: 'local' }), or HARNESS_TARGET unset), or leave out the endpoint on the aws target.",
-        );
-      }
-      const integration = session.integrations().find(isLambdaLocalIntegration);
-      if (!integration) {
-        throw new LambdaNotSupportedError(
-          "harness.lambda.endpoint() found no Lambda local integration in this harness. To fix this, create the harness with createHarness({ adapters: [lambdaAdapter] }) from '@harness/lambda'.",
-        );
-      }
+      const integration = endpointIntegration(session, {
+        call: 'harness.lambda.endpoint()',
+        onAws: 'your code invokes Lambda itself (AWS, or an AWS-compatible endpoint through AWS_ENDPOINT_URL_LAMBDA) and reaches the doubles `harness deploy` created',
+        integration: 'Lambda local integration',
+        createWith: "createHarness({ adapters: [lambdaAdapter] }) from '@harness/lambda'",
+        find: isLambdaLocalIntegration,
+        error: (_, message) => new LambdaNotSupportedError(message),
+      });
       return integration.endpoint(options);
     },
   };

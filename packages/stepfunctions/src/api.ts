@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import {
+  endpointIntegration,
   adapterStackName,
   AlreadyMockedError,
   checkFailure,
@@ -693,19 +694,14 @@ export function createStepFunctionsApi(session: AdapterSession, _config: StepFun
     s3,
 
     async endpoint(options) {
-      if (session.target !== 'local') {
-        throw new LocalTargetOnlyError(
-          `harness.stepFunctions.endpoint() serves the local target only; this session's target is ${session.target}. ` +
-            'There, your code calls Step Functions itself (AWS, or an AWS-compatible endpoint through AWS_ENDPOINT_URL_SFN) and starts the deployed state machines. ' +
-            "To fix this, run the test on the local target (createHarness({ target: 'local' }), or HARNESS_TARGET unset), or leave out the endpoint on the aws target.",
-        );
-      }
-      const integration = session.integrations().find(isStepFunctionsLocalIntegration);
-      if (!integration) {
-        throw new StepFunctionsError(
-          "harness.stepFunctions.endpoint() found no Step Functions local integration in this harness. To fix this, create the harness with createHarness({ adapters: [stepFunctionsAdapter] }) from '@harness/stepfunctions'.",
-        );
-      }
+      const integration = endpointIntegration(session, {
+        call: 'harness.stepFunctions.endpoint()',
+        onAws: 'your code calls Step Functions itself (AWS, or an AWS-compatible endpoint through AWS_ENDPOINT_URL_SFN) and starts the deployed state machines',
+        integration: 'Step Functions local integration',
+        createWith: "createHarness({ adapters: [stepFunctionsAdapter] }) from '@harness/stepfunctions'",
+        find: isStepFunctionsLocalIntegration,
+        error: (kind, message) => (kind === 'target' ? new LocalTargetOnlyError(message) : new StepFunctionsError(message)),
+      });
       // Definitions registered just now take their routes asynchronously: a StartExecution must find them.
       await Promise.all(doubles.values());
       return integration.endpoint(options);
