@@ -16,9 +16,10 @@
 //    loopback proxy that, for a fraction of calls, loses the answer, resets the connection, answers 500
 //    or ThrottlingException, or delays it: lost, answered twice, longest wait vs the timeout.
 //
-// Needs the built packages. `--json` prints one object; `--quick` runs a tenth of each count.
+// Needs the built packages. `--json` prints one object; `--quick` runs a tenth of each count;
+// `--concurrency=50,200` picks the ECS concurrencies; `--no-lambda` skips (3).
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -30,6 +31,12 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const json = process.argv.includes('--json');
 const quick = process.argv.includes('--quick');
 const withFaults = !process.argv.includes('--no-faults');
+const withLambda = !process.argv.includes('--no-lambda');
+// `--count-calls`: sections 2 and 3 go through two pass-through proxies (one for the session, one for the
+// doubles) that count SQS/DynamoDB calls by operation, printed per invocation.
+const countCalls = process.argv.includes('--count-calls');
+const concurrencyArgument = process.argv.find((argument) => argument.startsWith('--concurrency='));
+const concurrencies = concurrencyArgument ? concurrencyArgument.slice('--concurrency='.length).split(',').map(Number) : [1, 50, 200];
 const say = json ? () => {} : (line) => console.log(line);
 const scale = (n) => (quick ? Math.max(10, Math.round(n / 10)) : n);
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -68,7 +75,39 @@ async function pool(count, concurrency, job) {
 const moto = await startMotoServer();
 Object.assign(process.env, motoEnvironment(moto.endpoint));
 say(`moto server on ${moto.endpoint}`);
-const results = { concurrencies: [1, 50, 200] };
+
+// CPU time of this process (the session and the doubles) and of moto's, in ms, where /proc shows it (Linux).
+const motoPid = (() => {
+  try {
+    const port = new URL(moto.endpoint).port;
+    return readdirSync('/proc').find((entry) => /^\d+$/.test(entry) && (() => {
+      try {
+        const command = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+        return command.some((part) => part.endsWith('harness_moto_server.py')) && command.includes(port);
+      } catch {
+        return false;
+      }
+    })());
+  } catch {
+    return undefined;
+  }
+})();
+const cpuMs = () => {
+  const own = process.cpuUsage();
+  let motoMs = NaN;
+  try {
+    const fields = readFileSync(`/proc/${motoPid}/stat`, 'utf8').split(') ')[1].split(' ');
+    motoMs = ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {}
+  return { node: (own.user + own.system) / 1000, moto: motoMs };
+};
+/** CPU ms per invocation of each process since `before`, as text. */
+const cpuPerInvocation = (before, invocations) => {
+  const after = cpuMs();
+  const per = (key) => round((after[key] - before[key]) / invocations, 1);
+  return { nodeMs: per('node'), motoMs: per('moto') };
+};
+const results = { concurrencies };
 let harness;
 let proxy;
 const metadata = createServer((request, response) => {
@@ -148,6 +187,7 @@ try {
   results.raw = {};
   for (const concurrency of results.concurrencies) {
     const count = scale(concurrency === 1 ? 100 : concurrency === 50 ? 500 : 1000);
+    const cpuBefore = cpuMs();
     const wallMs = await pool(count, concurrency, async (i) => {
       const id = `raw-${concurrency}-${i}`;
       await rawCall('dynamodb', 'GetItem', { TableName: routesTable, Key: { double: { S: 'ecs:Raw' } }, ConsistentRead: true });
@@ -165,13 +205,30 @@ try {
       }
       await rawCall('dynamodb', 'GetItem', { TableName: resultsTable, Key: { invocationId: { S: id } }, ConsistentRead: true });
     });
-    results.raw[concurrency] = { invocations: count, perSecond: round((count / wallMs) * 1000, 1) };
-    say(`moto raw ceiling (6 calls per invocation), ${concurrency} concurrent: ${results.raw[concurrency].perSecond} invocations/s`);
+    results.raw[concurrency] = { invocations: count, perSecond: round((count / wallMs) * 1000, 1), cpuPerInvocation: cpuPerInvocation(cpuBefore, count) };
+    const { nodeMs, motoMs } = results.raw[concurrency].cpuPerInvocation;
+    say(`moto raw ceiling (6 calls per invocation), ${concurrency} concurrent: ${results.raw[concurrency].perSecond} invocations/s (CPU per invocation: node ${nodeMs} ms, moto ${motoMs} ms)`);
   }
   await sqs.send(new DeleteQueueCommand({ QueueUrl: rawQueue }));
 
   // ----- 2. ECS invocations through the harness -----
-  harness = await createHarness({ target: 'aws', adapters: [ecsAdapter, lambdaAdapter], config: configPath });
+  const counters = countCalls ? { session: await startFaultProxy(moto.endpoint), doubles: await startFaultProxy(moto.endpoint) } : undefined;
+  const callsPerInvocation = (invocations) => {
+    if (!counters) return undefined;
+    const perSide = {};
+    for (const [side, counter] of Object.entries(counters)) {
+      perSide[side] = Object.fromEntries(Object.entries(counter.calls).map(([operation, calls]) => [operation, round(calls / invocations, 2)]));
+      for (const operation of Object.keys(counter.calls)) delete counter.calls[operation];
+    }
+    return perSide;
+  };
+  if (counters) agentEnv.AWS_ENDPOINT_URL = counters.doubles.url;
+  harness = await createHarness({
+    target: 'aws',
+    adapters: [ecsAdapter, lambdaAdapter],
+    config: configPath,
+    ...(counters ? { clients: { sqs: new SQSClient({ endpoint: counters.session.url }), dynamodb: new DynamoDBClient({ endpoint: counters.session.url }) } } : {}),
+  });
   const runs = new Map();
   const bench = await harness.ecs.mockTask('Bench', ({ command }) => {
     runs.set(command[0], (runs.get(command[0]) ?? 0) + 1);
@@ -191,13 +248,16 @@ try {
   };
   await runAgent('warm-0');
   pollsPerInvocation();
+  callsPerInvocation(1);
   results.ecs = {};
   for (const concurrency of results.concurrencies) {
     const count = scale(concurrency === 1 ? 100 : concurrency === 50 ? 500 : 1000);
     bench.clear();
     runs.clear();
     const outcomes = [];
+    const cpuBefore = cpuMs();
     const wallMs = await pool(count, concurrency, async (i) => outcomes.push(await runAgent(`ecs-${concurrency}-${i}`)));
+    const cpu = cpuPerInvocation(cpuBefore, count);
     const ms = outcomes.map((outcome) => outcome.ms);
     const wrong = outcomes.filter((outcome) => !outcome.ok);
     const twice = [...runs.values()].filter((times) => times > 1).length;
@@ -210,45 +270,57 @@ try {
       wrongExitCodes: wrong.length,
       handlerRanTwice: twice,
       ofRawCeiling: round((count / wallMs) * 1000 / results.raw[concurrency].perSecond, 2),
+      cpuPerInvocation: cpu,
     };
     const r = results.ecs[concurrency];
     say(
       `ECS invocations, ${concurrency} concurrent (${count}): ${r.perSecond}/s (${Math.round(r.ofRawCeiling * 100)} % of moto's raw ceiling), ` +
-        `p50 ${r.p50Ms} ms, p95 ${r.p95Ms} ms, ${r.pollsPerInvocation} polls per invocation, ${r.wrongExitCodes} wrong exit codes, ${twice} handlers run twice`,
+        `p50 ${r.p50Ms} ms, p95 ${r.p95Ms} ms, ${r.pollsPerInvocation} polls per invocation, ${r.wrongExitCodes} wrong exit codes, ${twice} handlers run twice ` +
+        `(CPU per invocation: node ${cpu.nodeMs} ms, moto ${cpu.motoMs} ms)`,
     );
     if (wrong.length) say(`  wrong: ${JSON.stringify(wrong.slice(0, 5))}`);
+    if (counters) {
+      r.callsPerInvocation = callsPerInvocation(count);
+      say(`  calls per invocation: ${JSON.stringify(r.callsPerInvocation)}`);
+    }
   }
-  results.ecs.ratio200to50 = round(results.ecs[200].perSecond / results.ecs[50].perSecond, 2);
-  say(`ECS invocations/s at 200 concurrent ÷ at 50: ${results.ecs.ratio200to50}`);
+  if (results.ecs[200] && results.ecs[50]) {
+    results.ecs.ratio200to50 = round(results.ecs[200].perSecond / results.ecs[50].perSecond, 2);
+    say(`ECS invocations/s at 200 concurrent ÷ at 50: ${results.ecs.ratio200to50}`);
+  }
 
   // ----- 3. Lambda double calls -----
-  await harness.lambda.mockFunction('BenchFn', (event) => ({ echoed: event.index }));
-  const lambdaEnv = { ...agentEnv, HARNESS_DOUBLE: 'lambda:BenchFn', HARNESS_ROUTES_TABLE: routesTable, HARNESS_RESULTS_TABLE: resultsTable, HARNESS_TIMEOUT_MS: '30000' };
-  const lambdaCount = scale(1000);
-  const failures = {};
-  const lambdaMs = [];
-  const lambdaWall = await pool(lambdaCount, 50, async (index) => {
-    const started = performance.now();
-    try {
-      const answer = await invokeDouble({ index }, { getRemainingTimeInMillis: () => 30_000 - (performance.now() - started) }, lambdaEnv);
-      if (answer?.echoed !== index) failures.wrongAnswer = (failures.wrongAnswer ?? 0) + 1;
-    } catch (error) {
-      failures[error.name] = (failures[error.name] ?? 0) + 1;
-    }
-    lambdaMs.push(performance.now() - started);
-  });
-  logLines = [];
-  results.lambda = {
-    calls: lambdaCount,
-    concurrency: 50,
-    perSecond: round((lambdaCount / lambdaWall) * 1000, 1),
-    p95Ms: round(percentile(lambdaMs, 95)),
-    timeouts: failures['Harness.Timeout'] ?? 0,
-    failures,
-  };
-  say(`Lambda double calls, ${lambdaCount} at 50 concurrent: ${results.lambda.timeouts} Harness.Timeout, failures ${JSON.stringify(failures)}, ${results.lambda.perSecond}/s, p95 ${results.lambda.p95Ms} ms`);
+  if (withLambda) {
+    await harness.lambda.mockFunction('BenchFn', (event) => ({ echoed: event.index }));
+    const lambdaEnv = { ...agentEnv, HARNESS_DOUBLE: 'lambda:BenchFn', HARNESS_ROUTES_TABLE: routesTable, HARNESS_RESULTS_TABLE: resultsTable, HARNESS_TIMEOUT_MS: '30000' };
+    const lambdaCount = scale(1000);
+    const failures = {};
+    const lambdaMs = [];
+    const lambdaWall = await pool(lambdaCount, 50, async (index) => {
+      const started = performance.now();
+      try {
+        const answer = await invokeDouble({ index }, { getRemainingTimeInMillis: () => 30_000 - (performance.now() - started) }, lambdaEnv);
+        if (answer?.echoed !== index) failures.wrongAnswer = (failures.wrongAnswer ?? 0) + 1;
+      } catch (error) {
+        failures[error.name] = (failures[error.name] ?? 0) + 1;
+      }
+      lambdaMs.push(performance.now() - started);
+    });
+    logLines = [];
+    results.lambda = {
+      calls: lambdaCount,
+      concurrency: 50,
+      perSecond: round((lambdaCount / lambdaWall) * 1000, 1),
+      p95Ms: round(percentile(lambdaMs, 95)),
+      timeouts: failures['Harness.Timeout'] ?? 0,
+      failures,
+    };
+    say(`Lambda double calls, ${lambdaCount} at 50 concurrent: ${results.lambda.timeouts} Harness.Timeout, failures ${JSON.stringify(failures)}, ${results.lambda.perSecond}/s, p95 ${results.lambda.p95Ms} ms`);
+  }
   await harness.close();
   harness = undefined;
+  for (const counter of Object.values(counters ?? {})) await counter.close();
+  if (counters) agentEnv.AWS_ENDPOINT_URL = moto.endpoint;
 
   // ----- 4. the same through a faulty proxy -----
   if (withFaults) {

@@ -64,11 +64,21 @@ export const ROUTE_DEFAULTS = { ttlSeconds: 6, heartbeatIntervalMs: 1_500 } as c
 export const LISTENER_DEFAULTS = { receivers: 4, visibilityTimeoutSeconds: 10, requestTimeoutMs: 10_000, maxConcurrentHandlers: 1_000 } as const;
 
 /**
- * Result puts and deletes in flight at once. The SDK's client keeps 50 sockets; past
- * that, calls queue inside it while their timeouts run, and a heartbeat queued behind hundreds of puts
- * arrives too late to keep the route. Bounded here, routes, claims and receives always find a socket.
+ * Result puts in flight at once. The SDK's DynamoDB client keeps 50 sockets; past that, calls queue
+ * inside it while their timeouts run, and a heartbeat queued behind hundreds of puts arrives too late
+ * to keep the route. Bounded here, routes and claims always find a socket.
  */
 const BULK_CALLS_IN_FLIGHT = 40;
+
+/**
+ * Message deletes: DeleteMessageBatch calls in flight at once (10 receipts each). A full batch goes
+ * as soon as a call is free; a partial one when no delete is in flight or its oldest receipt has
+ * waited {@link DELETE_LINGER_MS}. Under load deletes gather while the previous batch is on its way,
+ * so one call serves ten invocations instead of one (measured on moto at 200 concurrent: 0.93 calls per
+ * invocation before, when every turn of the event loop sent its own batch).
+ */
+const DELETE_CALLS_IN_FLIGHT = 8;
+const DELETE_LINGER_MS = 200;
 
 const RESULT_TTL_SECONDS = 3_600;
 const MAX_DROPPED_KEPT = 100;
@@ -76,6 +86,13 @@ const MAX_DROPPED_KEPT = 100;
 const ANSWERED_KEPT = 20_000;
 /** Attempts of one SQS/DynamoDB call whose failure is transient (a lost answer, a reset, a 5xx, throttling). */
 const CALL_ATTEMPTS = 5;
+
+/** A message waiting for its DeleteMessageBatch: since when (epoch ms), and who to tell. */
+interface PendingDelete {
+  readonly receipt: string;
+  readonly since: number;
+  readonly done: (error?: unknown) => void;
+}
 
 /** An invocation being answered, and the receipts of every copy of its message received meanwhile. */
 interface Running {
@@ -116,8 +133,16 @@ export class AwsTransport implements SessionTransport {
   /** Slots promised to receives in flight (each asks for at most its share of the free slots). */
   private reservedSlots = 0;
   private stopping: Promise<void> | undefined;
-  private deletes: { receipt: string; done: (error?: unknown) => void }[] = [];
+  private deletes: PendingDelete[] = [];
   private deleteScheduled = false;
+  private deleteCallsInFlight = 0;
+  private deleteLinger: NodeJS.Timeout | undefined;
+  /**
+   * The receipts of messages whose invocations are running, with when their visibility was last set
+   * and the receipts set (of their {@link Running}) they belong to; renewed together, ten per call.
+   */
+  private readonly invisible = new Map<string, { setAt: number; readonly receipts: Set<string> }>();
+  private renewal: NodeJS.Timeout | undefined;
   private bulkInFlight = 0;
   private readonly bulkWaiting: (() => void)[] = [];
   private closed = false;
@@ -171,6 +196,8 @@ export class AwsTransport implements SessionTransport {
     const receivers = Math.max(1, this.options.receivers ?? LISTENER_DEFAULTS.receivers);
     this.listening = Promise.all(Array.from({ length: receivers }, () => this.listen(dispatch))).then(() => undefined);
     this.scheduleHeartbeat();
+    this.renewal = setInterval(() => this.renewVisibility(), (this.visibilitySeconds * 1000) / 10);
+    this.renewal.unref();
   }
 
   async claimRoute(double: string): Promise<void> {
@@ -252,6 +279,7 @@ export class AwsTransport implements SessionTransport {
     await new Promise<void>((resolve) => setImmediate(resolve));
     await Promise.allSettled([...this.inFlight.values()].filter((running) => running.answeredOpen).map((running) => running.work));
     this.releasing = true;
+    clearInterval(this.renewal);
     clearTimeout(this.heartbeat);
     await this.heartbeating;
     const problems: unknown[] = [];
@@ -407,11 +435,11 @@ export class AwsTransport implements SessionTransport {
     }
     const already = this.inFlight.get(invocationId);
     if (already) {
-      if (receipt) already.receipts.add(receipt);
+      if (receipt) this.hide(receipt, already.receipts);
       return;
     }
-    const receipts = new Set<string>(receipt ? [receipt] : []);
-    const extender = this.extendVisibility(receipts);
+    const receipts = new Set<string>();
+    if (receipt) this.hide(receipt, receipts);
     const running: Running = { work: Promise.resolve(), receipts, answeredOpen: false };
     const work = this.answer(invocation, dispatch, running)
       .then(() => {
@@ -424,7 +452,7 @@ export class AwsTransport implements SessionTransport {
         (error: unknown) => this.report(error),
       )
       .finally(() => {
-        clearInterval(extender);
+        for (const handle of receipts) this.invisible.delete(handle);
         this.inFlight.delete(invocationId);
         this.wakeSlotWaiters();
       });
@@ -432,25 +460,54 @@ export class AwsTransport implements SessionTransport {
     this.inFlight.set(invocationId, running);
   }
 
-  /** Keeps a running invocation's messages invisible: renews their visibility at half its timeout. */
-  private extendVisibility(receipts: Set<string>): NodeJS.Timeout {
+  /** Keeps a received message invisible while its invocation runs (see {@link renewVisibility}). */
+  private hide(receipt: string, receipts: Set<string>): void {
+    receipts.add(receipt);
+    this.invisible.set(receipt, { setAt: Date.now(), receipts });
+  }
+
+  /**
+   * Renews, to the full visibility timeout, every running invocation's message whose visibility was set
+   * half a timeout ago or more: ten receipts per ChangeMessageVisibilityBatch (the same IAM action as
+   * ChangeMessageVisibility). Runs every tenth of the timeout, so a renewal goes out between half and
+   * six tenths of it. One call per ten messages, not one per message: at 200 concurrent on moto the
+   * single calls were 3.3 per invocation, and queued behind them the result writes waited seconds.
+   */
+  private renewVisibility(): void {
+    // close() is deleting the queue, and these messages with it.
+    if (this.releasing || this.invisible.size === 0) return;
     const QueueUrl = this.requireQueue();
-    const timer = setInterval(() => {
-      // close() is deleting the queue, and these messages with it.
-      if (this.releasing) return;
-      for (const ReceiptHandle of receipts) {
-        // Not bulk: a renewal queued past the visibility timeout would be too late.
-        this.call((abortSignal) => this.options.sqs.send(new this.sdk.sqs.ChangeMessageVisibilityCommand({ QueueUrl, ReceiptHandle, VisibilityTimeout: this.visibilitySeconds }), { abortSignal })).catch(
-          (error: unknown) => {
+    const now = Date.now();
+    const halfMs = (this.visibilitySeconds * 1000) / 2;
+    const due: { receipt: string; receipts: Set<string> }[] = [];
+    for (const [receipt, held] of this.invisible) {
+      if (now - held.setAt < halfMs) continue;
+      held.setAt = now;
+      due.push({ receipt, receipts: held.receipts });
+    }
+    for (let start = 0; start < due.length; start += 10) {
+      const batch = due.slice(start, start + 10);
+      // Not bulk: a renewal queued past the visibility timeout would be too late.
+      this.call((abortSignal) => this.options.sqs.send(new this.sdk.sqs.ChangeMessageVisibilityBatchCommand({
+        QueueUrl,
+        Entries: batch.map((entry, index) => ({ Id: String(index), ReceiptHandle: entry.receipt, VisibilityTimeout: this.visibilitySeconds })),
+      }), { abortSignal })).then(
+        (answer) => {
+          for (const failure of answer.Failed ?? []) {
+            const entry = batch[Number(failure.Id)];
+            if (!entry) continue;
             // The message became visible and was received again: that copy's receipt is in the set too.
-            if ((error as { name?: string }).name === 'ReceiptHandleIsInvalid' || /receipt handle is invalid/i.test((error as Error).message)) receipts.delete(ReceiptHandle);
-            else this.report(error);
-          },
-        );
-      }
-    }, (this.visibilitySeconds * 1000) / 2);
-    timer.unref();
-    return timer;
+            if (failure.Code === 'ReceiptHandleIsInvalid' || /receipt handle is invalid/i.test(failure.Message ?? '')) {
+              entry.receipts.delete(entry.receipt);
+              this.invisible.delete(entry.receipt);
+            } else {
+              this.report(new Error(`SQS did not extend the visibility of a message of session ${this.options.session}: ${failure.Code ?? ''} ${failure.Message ?? ''}`));
+            }
+          }
+        },
+        (error: unknown) => this.report(error),
+      );
+    }
   }
 
   private remember(invocationId: string): void {
@@ -486,28 +543,49 @@ export class AwsTransport implements SessionTransport {
     }
   }
 
-  /** Deletes a message; deletes asked for in the same turn of the event loop go in one DeleteMessageBatch (up to 10). */
+  /** Deletes a message, in a DeleteMessageBatch with others (see {@link DELETE_CALLS_IN_FLIGHT}). */
   private deleteMessage(receipt: string): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.deletes.push({ receipt, done: (error) => (error === undefined ? resolve() : reject(error)) });
+      this.deletes.push({ receipt, since: Date.now(), done: (error) => (error === undefined ? resolve() : reject(error)) });
+      // Deletes asked for in the same turn of the event loop gather first.
       if (this.deleteScheduled) return;
       this.deleteScheduled = true;
       setImmediate(() => {
         this.deleteScheduled = false;
-        const pending = this.deletes;
-        this.deletes = [];
-        for (let start = 0; start < pending.length; start += 10) void this.deleteBatch(pending.slice(start, start + 10));
+        this.flushDeletes();
       });
     });
   }
 
-  private async deleteBatch(batch: { receipt: string; done: (error?: unknown) => void }[]): Promise<void> {
+  /** Sends the full batches a free call can take, and a partial one when no delete is in flight or it has lingered. */
+  private flushDeletes(): void {
+    clearTimeout(this.deleteLinger);
+    this.deleteLinger = undefined;
+    while (this.deletes.length > 0 && this.deleteCallsInFlight < DELETE_CALLS_IN_FLIGHT) {
+      const lingered = Date.now() - (this.deletes[0]?.since ?? 0) >= DELETE_LINGER_MS;
+      if (this.deletes.length < 10 && this.deleteCallsInFlight > 0 && !lingered) break;
+      const batch = this.deletes.splice(0, 10);
+      this.deleteCallsInFlight++;
+      void this.deleteBatch(batch).finally(() => {
+        this.deleteCallsInFlight--;
+        this.flushDeletes();
+      });
+    }
+    if (this.deletes.length > 0 && this.deleteCallsInFlight < DELETE_CALLS_IN_FLIGHT) {
+      const waitMs = Math.max(0, DELETE_LINGER_MS - (Date.now() - (this.deletes[0]?.since ?? 0)));
+      this.deleteLinger = setTimeout(() => this.flushDeletes(), waitMs);
+      // Only set while a delete is in flight, whose socket keeps the process alive.
+      this.deleteLinger.unref();
+    }
+  }
+
+  private async deleteBatch(batch: PendingDelete[]): Promise<void> {
     const QueueUrl = this.requireQueue();
     try {
-      const answer = await this.bulk(() => this.call((abortSignal) => this.options.sqs.send(new this.sdk.sqs.DeleteMessageBatchCommand({
+      const answer = await this.call((abortSignal) => this.options.sqs.send(new this.sdk.sqs.DeleteMessageBatchCommand({
         QueueUrl,
         Entries: batch.map((entry, index) => ({ Id: String(index), ReceiptHandle: entry.receipt })),
-      }), { abortSignal })));
+      }), { abortSignal }));
       const failed = new Map((answer.Failed ?? []).map((failure) => [failure.Id, failure]));
       batch.forEach((entry, index) => {
         const failure = failed.get(String(index));

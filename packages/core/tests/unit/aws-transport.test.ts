@@ -7,7 +7,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import {
-  ChangeMessageVisibilityCommand,
+  ChangeMessageVisibilityBatchCommand,
   CreateQueueCommand,
   DeleteMessageBatchCommand,
   DeleteQueueCommand,
@@ -156,7 +156,7 @@ describe('Class: AwsTransport', () => {
     sqsMock.on(CreateQueueCommand).resolves({ QueueUrl: 'http://q/hx-session-s1' });
     sqsMock.on(DeleteQueueCommand).resolves({});
     sqsMock.on(DeleteMessageBatchCommand).resolves({ Successful: [] });
-    sqsMock.on(ChangeMessageVisibilityCommand).resolves({});
+    sqsMock.on(ChangeMessageVisibilityBatchCommand).resolves({ Successful: [] });
     dynamoMock.on(PutItemCommand).resolves({});
     dynamoMock.on(DeleteItemCommand).resolves({});
   });
@@ -450,10 +450,93 @@ describe('Class: AwsTransport', () => {
       await vi.waitFor(() => expect(deletedReceipts()).toHaveLength(1), { timeout: 3_000 });
       await subject.close();
 
-      // Assert: renewed at ~0.5 s and ~1 s, to the full visibility timeout each time
-      const renewals = sqsMock.commandCalls(ChangeMessageVisibilityCommand).map((call) => call.args[0].input);
+      // Assert: renewed at half the timeout and again (between 0.5 and 0.6 s, between 1 and 1.2 s), to the full visibility timeout each time
+      const renewals = sqsMock.commandCalls(ChangeMessageVisibilityBatchCommand).map((call) => call.args[0].input);
       expect(renewals.length).toBeGreaterThanOrEqual(2);
-      expect(renewals[0]).toMatchObject({ QueueUrl: 'http://q/hx-session-s1', ReceiptHandle: expect.stringMatching(/^rh-i-slow-/), VisibilityTimeout: 1 });
+      expect(renewals[0]).toMatchObject({
+        QueueUrl: 'http://q/hx-session-s1',
+        Entries: [{ Id: '0', ReceiptHandle: expect.stringMatching(/^rh-i-slow-/), VisibilityTimeout: 1 }],
+      });
+    });
+
+    it('renews the visibility of many running invocations ten receipts per call', async () => {
+      // Arrange: 23 invocations whose handlers wait until released, visibility 1 s
+      deliver(Array.from({ length: 10 }, (_, i) => message(`i-a${i}`)), Array.from({ length: 10 }, (_, i) => message(`i-b${i}`)), Array.from({ length: 3 }, (_, i) => message(`i-c${i}`)));
+      const handler = gate();
+      const subject = transport({ visibilityTimeoutSeconds: 1, receivers: 1 });
+
+      // Act: hold them past half the visibility timeout
+      await subject.start(handler.dispatch);
+      await vi.waitFor(() => expect(handler.held()).toBe(23), { timeout: 2_000 });
+      await vi.waitFor(() => expect(sqsMock.commandCalls(ChangeMessageVisibilityBatchCommand).length).toBeGreaterThanOrEqual(3), { timeout: 2_000 });
+      handler.releaseAll();
+      await subject.close();
+
+      // Assert: every receipt renewed, in calls of at most ten
+      const calls = sqsMock.commandCalls(ChangeMessageVisibilityBatchCommand).map((call) => call.args[0].input.Entries ?? []);
+      expect(Math.max(...calls.map((entries) => entries.length))).toBe(10);
+      const renewed = new Set(calls.flat().map((entry) => String(entry.ReceiptHandle).split('-')[2]));
+      expect(renewed.size).toBe(23);
+    });
+
+    it('stops renewing a receipt SQS calls invalid, and renews the others', async () => {
+      // Arrange: two slow invocations; SQS refuses the first receipt on every renewal
+      const first = message('i-gone');
+      const second = message('i-kept');
+      deliver([first, second]);
+      sqsMock.on(ChangeMessageVisibilityBatchCommand).callsFake(async (input: { Entries: { Id: string; ReceiptHandle: string }[] }) => ({
+        Successful: input.Entries.filter((entry) => entry.ReceiptHandle !== first.ReceiptHandle).map((entry) => ({ Id: entry.Id })),
+        Failed: input.Entries.filter((entry) => entry.ReceiptHandle === first.ReceiptHandle).map((entry) => ({
+          Id: entry.Id,
+          SenderFault: true,
+          Code: 'ReceiptHandleIsInvalid',
+          Message: 'The input receipt handle is invalid.',
+        })),
+      }));
+      const errors: Error[] = [];
+      const subject = transport({ visibilityTimeoutSeconds: 1, onError: (error) => errors.push(error) });
+
+      // Act
+      await subject.start(async () => {
+        await new Promise((resolve) => setTimeout(resolve, 1_300));
+        return { status: 'ok', value: null };
+      });
+      await vi.waitFor(() => expect(deletedReceipts()).toHaveLength(1), { timeout: 3_000 });
+      await subject.close();
+
+      // Assert: the invalid receipt was renewed once and never deleted; the other renewed again and deleted; nothing reported
+      const renewedHandles = sqsMock.commandCalls(ChangeMessageVisibilityBatchCommand).flatMap((call) => (call.args[0].input.Entries ?? []).map((entry) => entry.ReceiptHandle));
+      expect(renewedHandles.filter((handle) => handle === first.ReceiptHandle)).toHaveLength(1);
+      expect(renewedHandles.filter((handle) => handle === second.ReceiptHandle).length).toBeGreaterThanOrEqual(2);
+      expect(deletedReceipts()).toEqual([second.ReceiptHandle]);
+      expect(errors).toEqual([]);
+    });
+
+    it('gathers deletes while a DeleteMessageBatch is in flight: ten receipts per call under load', async () => {
+      // Arrange: the first delete call answers only when released; 25 invocations answered meanwhile
+      let releaseFirst: () => void = () => {};
+      let deleteCalls = 0;
+      sqsMock.on(DeleteMessageBatchCommand).callsFake(async () => {
+        if (++deleteCalls === 1) await new Promise<void>((resolve) => (releaseFirst = resolve));
+        return { Successful: [] };
+      });
+      deliver([message('i-first')], [], Array.from({ length: 10 }, (_, i) => message(`i-x${i}`)), Array.from({ length: 10 }, (_, i) => message(`i-y${i}`)), Array.from({ length: 5 }, (_, i) => message(`i-z${i}`)));
+      const answered: string[] = [];
+      const subject = transport({ receivers: 1 });
+
+      // Act
+      await subject.start(async (invocation) => {
+        answered.push(invocation.invocationId);
+        return { status: 'ok', value: null };
+      });
+      await vi.waitFor(() => expect(answered).toHaveLength(26), { timeout: 2_000 });
+      await vi.waitFor(() => expect(deletedReceipts()).toHaveLength(26), { timeout: 2_000 });
+      const whileBlocked = sqsMock.commandCalls(DeleteMessageBatchCommand).map((call) => call.args[0].input.Entries?.length);
+      releaseFirst();
+      await subject.close();
+
+      // Assert: the first alone; the rest gathered into full batches, then the 5 left after their linger
+      expect(whileBlocked).toEqual([1, 10, 10, 5]);
     });
 
     it('deletes a redelivery of an invocation it already answered without running the handler again', async () => {
