@@ -203,7 +203,7 @@ describe.each(published)('Package: $name', ({ name, directory, manifest }) => {
 describe('Install: @harness/core and @harness/ecs alone', () => {
   it('brings no other harness package: the container agent is inside @harness/ecs', () => {
     expect(readdirSync(join(ecsAlone, 'node_modules', '@harness')).sort()).toEqual(['core', 'ecs']);
-    expect(packed.get('@harness/ecs')?.files).toContain('dist/agent.mjs');
+    expect(packed.get('@harness/ecs')?.files).toContain('dist/agent.cjs');
   });
 
   it("runs the ECS README's example (RunTask, waitUntilTasksStopped, DescribeTasks through the AWS SDK) and fixtures/ecs-alone with the agent it ships (npx vitest run)", async () => {
@@ -220,7 +220,7 @@ describe('Install: @harness/core and @harness/ecs alone', () => {
       "const { ecsArtifacts, parseEcsConfig } = require('@harness/ecs');",
       "ecsArtifacts(parseEcsConfig({ families: { RenderPdf: { containers: ['Main'] } } })).then((artifacts) => console.log(JSON.stringify(artifacts.map(({ key }) => key))));",
     ].join('\n');
-    const agent = readFileSync(join(ecsAlone, 'node_modules', '@harness', 'ecs', 'dist', 'agent.mjs'));
+    const agent = readFileSync(join(ecsAlone, 'node_modules', '@harness', 'ecs', 'dist', 'agent.cjs'));
 
     const result = succeeded(await run(process.execPath, ['-e', script], { cwd: ecsAlone }));
 
@@ -256,14 +256,14 @@ describe("Install: every package, the root README's five-minute example", () => 
   it('synthesizes the stacks with the artifacts the packages ship (npx harness synth)', async () => {
     const result = succeeded(timed('harness synth', await run('npx', ['--no', 'harness', 'synth'], { cwd: fiveMinute })));
     const out = join(fiveMinute, 'harness.out');
-    const agent = readFileSync(join(fiveMinute, 'node_modules', '@harness', 'ecs', 'dist', 'agent.mjs'));
+    const agent = readFileSync(join(fiveMinute, 'node_modules', '@harness', 'ecs', 'dist', 'agent.cjs'));
     const agentSha256 = createHash('sha256').update(agent).digest('hex');
 
     expect(readdirSync(out).sort()).toEqual(['harness-dev-core.template.json', 'harness-dev-ecs.template.json', 'harness-dev-lambda.template.json']);
     expect(result.stdout).toContain('harness-dev-ecs.template.json');
     // The agent inside @harness/ecs is the one this workspace builds, byte for byte, and the ECS stack pins it.
-    expect(agent.equals(readFileSync(join(root, 'packages', 'container-agent', 'dist', 'agent.mjs')))).toBe(true);
-    expect(readFileSync(join(out, 'harness-dev-ecs.template.json'), 'utf8')).toContain(`agents/container-agent-${agentSha256}.mjs`);
+    expect(agent.equals(readFileSync(join(root, 'packages', 'container-agent', 'dist', 'agent.cjs')))).toBe(true);
+    expect(readFileSync(join(out, 'harness-dev-ecs.template.json'), 'utf8')).toContain(`agents/container-agent-${agentSha256}.cjs`);
     // Likewise the Lambda double inside @harness/lambda.
     expect(readFileSync(join(out, 'harness-dev-lambda.template.json'), 'utf8')).toContain(`agents/lambda-double-${readLambdaArtifact().sha256}.zip`);
   });

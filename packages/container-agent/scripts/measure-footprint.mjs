@@ -56,8 +56,8 @@ function fail(message) {
 
 // ----- what to measure -----
 
-if (!existsSync(join(dist, 'index.js')) || !existsSync(join(dist, 'agent.mjs'))) {
-  fail(`${dist} has no index.js and agent.mjs. To fix this, run \`npx tsup\` in packages/container-agent.`);
+if (!existsSync(join(dist, 'index.js')) || !existsSync(join(dist, 'agent.cjs'))) {
+  fail(`${dist} has no index.js and agent.cjs. To fix this, run \`npx tsup\` in packages/container-agent.`);
 }
 const pkg = await import(pathToFileURL(join(dist, 'index.js')).href);
 const agent = pkg.readAgentArtifact();

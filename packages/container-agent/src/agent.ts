@@ -3,8 +3,9 @@
  * task's invocation (command, environment, overrides, task token) to the test
  * session that mocked the task, waits for the session's answer and acts on it.
  *
- * Built as the single-file `dist/agent.mjs`: Node built-ins only, the wire
- * format bundled in.
+ * Built as the single file `dist/agent.cjs` (the artifact the bootstrap runs)
+ * and as the ES module `dist/agent.mjs`: Node built-ins only, the wire format
+ * bundled in.
  */
 import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -360,6 +361,9 @@ function describeError(error: unknown): Record<string, unknown> {
 }
 
 function isEntryPoint(): boolean {
+  // The CommonJS build (dist/agent.cjs): node's main module. The bootstrap compiles it with a module of its
+  // own, never node's main one; in the ES module build `module` is not defined.
+  if (typeof module !== 'undefined' && typeof require !== 'undefined') return require.main === module;
   const script = process.argv[1];
   if (!script) return false;
   try {
@@ -369,7 +373,7 @@ function isEntryPoint(): boolean {
   }
 }
 
-// `node agent.mjs a b` runs the agent; importing the module (the bootstrap, a test) does not.
+// `node agent.mjs a b` (or agent.cjs) runs the agent; loading the module (the bootstrap, a test) does not.
 if (isEntryPoint()) {
   void main(process.argv.slice(2)).then((code) => {
     process.stdout.write('', () => process.exit(code));

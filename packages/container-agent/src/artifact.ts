@@ -9,7 +9,7 @@ declare const __HARNESS_BOOTSTRAP_SCRIPT__: string | undefined;
 
 /** The built agent and its SHA-256, ready to upload and pin. */
 export interface AgentArtifact {
-  /** The bytes of `dist/agent.mjs`. */
+  /** The bytes of `dist/agent.cjs`. */
   readonly body: Uint8Array;
   /** Hex SHA-256 of `body`: the value of `HARNESS_AGENT_SHA256`. */
   readonly sha256: string;
@@ -31,14 +31,16 @@ function readBuilt(file: string): Buffer {
 }
 
 /**
- * Absolute path of the built agent, `dist/agent.mjs`: a single ES module
- * with no dependency, runnable as `node agent.mjs <command…>`.
+ * Absolute path of the built agent, `dist/agent.cjs`: a single CommonJS file
+ * with no dependency, runnable as `node agent.cjs <command…>`. It is the
+ * artifact: the bootstrap compiles these bytes in memory. (`dist/agent.mjs`
+ * is the same program as an ES module, for `import()` in-process.)
  *
  * @example
  * spawn(process.execPath, [agentArtifactPath(), '--order', 'o-1'], { env });
  */
 export function agentArtifactPath(): string {
-  return join(distDirectory(), 'agent.mjs');
+  return join(distDirectory(), 'agent.cjs');
 }
 
 /**
@@ -49,10 +51,10 @@ export function agentArtifactPath(): string {
  *
  * @example
  * const { body, sha256 } = readAgentArtifact();
- * await s3.send(new PutObjectCommand({ Bucket, Key: `agent/${sha256}.mjs`, Body: body }));
+ * await s3.send(new PutObjectCommand({ Bucket, Key: `agent/${sha256}.cjs`, Body: body }));
  */
 export function readAgentArtifact(): AgentArtifact {
-  const body = new Uint8Array(readBuilt('agent.mjs'));
+  const body = new Uint8Array(readBuilt('agent.cjs'));
   return { body, sha256: sha256Hex(body) };
 }
 

@@ -53,7 +53,7 @@ export class AwsRequestError extends ContainerAgentError implements AwsRequestEr
   }
 }
 
-/** The built agent (`dist/agent.mjs`) is not where the package expects it. */
+/** The built agent (`dist/agent.cjs`) is not where the package expects it. */
 export class AgentArtifactMissingError extends ContainerAgentError {
   override name = 'AgentArtifactMissingError';
   readonly path: string;

@@ -74,14 +74,14 @@ export function ecsLogGroupName(stack: string): string {
  *
  * @example
  * const [agent] = await ecsArtifacts(config);
- * agent.key; // 'agents/container-agent-<sha256>.mjs'
+ * agent.key; // 'agents/container-agent-<sha256>.cjs'
  */
 export async function ecsArtifacts(_config: EcsConfig): Promise<Artifact[]> {
   const { body, sha256 } = readAgentArtifact();
   return [
     {
       name: AGENT_ARTIFACT,
-      key: `agents/container-agent-${sha256}.mjs`,
+      key: `agents/container-agent-${sha256}.cjs`,
       body,
       sha256,
       contentType: 'text/javascript',

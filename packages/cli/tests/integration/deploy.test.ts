@@ -98,7 +98,7 @@ describe('harness CLI against moto', () => {
         HARNESS_DOUBLE: 'ecs:RenderPdf',
         HARNESS_TIMEOUT_MS: '900000',
         HARNESS_AGENT_BUCKET: coreOutputs.ArtifactsBucketName,
-        HARNESS_AGENT_KEY: `agents/container-agent-${agent.sha256}.mjs`,
+        HARNESS_AGENT_KEY: `agents/container-agent-${agent.sha256}.cjs`,
         HARNESS_AGENT_SHA256: agent.sha256,
         HARNESS_TASK_TOKEN_VARIABLE: 'TASK_TOKEN',
         AWS_REGION: 'us-east-1',
@@ -115,7 +115,7 @@ describe('harness CLI against moto', () => {
     const { sha256 } = readAgentArtifact();
 
     // Act
-    const object = await s3.send(new GetObjectCommand({ Bucket: coreOutputs.ArtifactsBucketName, Key: `agents/container-agent-${sha256}.mjs` }));
+    const object = await s3.send(new GetObjectCommand({ Bucket: coreOutputs.ArtifactsBucketName, Key: `agents/container-agent-${sha256}.cjs` }));
     const bytes = await object.Body?.transformToByteArray();
 
     // Assert

@@ -15,7 +15,7 @@ const s3Mock = mockClient(S3Client);
 const client = new S3Client({ region: 'us-east-1' });
 const body = new TextEncoder().encode('export {};\n');
 const sha256 = createHash('sha256').update(body).digest('hex');
-const agent: Artifact = { name: 'container-agent', key: `agents/container-agent-${sha256}.mjs`, body, sha256, contentType: 'text/javascript' };
+const agent: Artifact = { name: 'container-agent', key: `agents/container-agent-${sha256}.cjs`, body, sha256, contentType: 'text/javascript' };
 const notFound = Object.assign(new Error('NotFound'), { name: 'NotFound', $metadata: { httpStatusCode: 404 } });
 
 beforeEach(() => s3Mock.reset());

@@ -85,7 +85,7 @@ async function runAnswered(
   return { run: await running, invocation };
 }
 
-describe('Agent (built dist/agent.mjs) against moto', () => {
+describe('Agent (built dist/agent.cjs) against moto', () => {
   it('exits 78 at once when no session has mocked the task, and says how to mock it', async () => {
     // Arrange
     const { double, name } = nextDouble();

@@ -1,6 +1,6 @@
 import { AGENT_EXIT_CODES } from '@harness/core/protocol';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,9 +20,9 @@ import {
 
 const sha256 = (body: string | Uint8Array) => createHash('sha256').update(body).digest('hex');
 
-// A stand-in agent: proves the bootstrap imports what it fetched and passes the command through.
+// A stand-in agent, CommonJS as the built one: proves the bootstrap runs what it fetched and passes the command through.
 const testAgent = (marker: string) =>
-  `export async function main(command) { console.log(JSON.stringify({ marker: ${JSON.stringify(marker)}, command })); return 5; }\n`;
+  `exports.main = async function main(command) { console.log(JSON.stringify({ marker: ${JSON.stringify(marker)}, command })); return 5; };\n`;
 
 let pkg: typeof PackageApi;
 let stack: Stack;
@@ -60,11 +60,11 @@ function containerEnv(extra: Record<string, string>): Record<string, string> {
 }
 
 describe('Bootstrap (built, run as node -e)', () => {
-  it('fetches the agent from S3 with the container credentials, checks its SHA-256 and runs main(command)', async () => {
+  it('fetches the agent from S3 with the container credentials, checks its SHA-256 and runs main(command) from memory', async () => {
     // Arrange
     const body = testAgent(randomBytes(8).toString('hex'));
-    await putObject(stack.bucket, 'agent/test-agent.mjs', body);
-    const env = containerEnv({ HARNESS_AGENT_KEY: 'agent/test-agent.mjs', HARNESS_AGENT_SHA256: sha256(body) });
+    await putObject(stack.bucket, 'agent/test-agent.cjs', body);
+    const env = containerEnv({ HARNESS_AGENT_KEY: 'agent/test-agent.cjs', HARNESS_AGENT_SHA256: sha256(body) });
     const requestsBefore = endpoints.credentialRequests.length;
 
     // Act
@@ -75,7 +75,8 @@ describe('Bootstrap (built, run as node -e)', () => {
     expect(run.code).toBe(5);
     expect(JSON.parse(run.stdout.trim())).toMatchObject({ command: ['--order', 'o 1'] });
     expect(endpoints.credentialRequests.slice(requestsBefore)).toEqual([endpoints.authorizationToken]);
-    expect(readdirSync(scratch)).toEqual([`harness-agent-${sha256(body)}.mjs`]);
+    // Compiled from the verified bytes in memory: nothing written between the check and the run.
+    expect(readdirSync(scratch)).toEqual([]);
     rmSync(scratch, { recursive: true, force: true });
   });
 
@@ -93,7 +94,6 @@ describe('Bootstrap (built, run as node -e)', () => {
     expect(run.code).toBe(AGENT_EXIT_CODES.integrityError);
     expect(run.stdout).not.toContain('tampered-');
     expect(readdirSync(scratch)).toEqual([]);
-    expect(existsSync(join(tmpdir(), `harness-agent-${sha256(tampered)}.mjs`))).toBe(false);
     expect(run.logs).toHaveLength(1);
     expect(run.logs[0]).toMatchObject({
       level: 'error',
@@ -127,7 +127,7 @@ describe('Bootstrap (built, run as node -e)', () => {
   it('exits 70 without fetching anything when the credentials endpoint refuses the token, logging no token', async () => {
     // Arrange
     const env = containerEnv({
-      HARNESS_AGENT_KEY: 'agent/test-agent.mjs',
+      HARNESS_AGENT_KEY: 'agent/test-agent.cjs',
       HARNESS_AGENT_SHA256: sha256('x'),
       AWS_CONTAINER_AUTHORIZATION_TOKEN: 'wrong-token-value',
     });
@@ -162,12 +162,12 @@ describe('Built package API', () => {
     expect(fromEsm.entryPoint).toEqual(['node', '-e', pkg.BOOTSTRAP_SCRIPT, '--']);
   });
 
-  it('ships a bootstrap under 8 KiB and an agent that imports nothing but node: built-ins', () => {
+  it('ships a bootstrap under 8 KiB and an agent that requires nothing but node: built-ins', () => {
     // Arrange
     const agent = readFileSync(AGENT_PATH, 'utf8');
 
     // Act
-    const imports = [...agent.matchAll(/^import .* from ["']([^"']+)["'];?$/gm)].map((match) => match[1]);
+    const imports = [...agent.matchAll(/\brequire\("([^"]+)"\)/g)].map((match) => match[1]);
     const requires = [...pkg.BOOTSTRAP_SCRIPT.matchAll(/require\("([^"]+)"\)/g)].map((match) => match[1]);
 
     // Assert

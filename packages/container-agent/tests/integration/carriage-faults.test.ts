@@ -1,5 +1,5 @@
 /**
- * The fault suite of the invocation carriage (issue 10): the built agent (dist/agent.mjs, in this
+ * The fault suite of the invocation carriage (issue 10): the built agent (dist/agent.cjs, in this
  * process) and core's AwsTransport talk to moto through a loopback proxy that loses answers, resets
  * connections, answers 500 / ThrottlingException and delays calls; a session in a child process is
  * killed; clocks are skewed by ±5 minutes. Every invocation must be answered exactly once, or end with

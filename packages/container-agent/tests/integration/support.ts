@@ -11,7 +11,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type * as PackageApi from '../../src/index.js';
 
 export const DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist');
-export const AGENT_PATH = join(DIST, 'agent.mjs');
+/** The agent artifact: what the bootstrap fetches and runs, and what `agentArtifactPath()` names. */
+export const AGENT_PATH = join(DIST, 'agent.cjs');
 
 /** The built package (dist/index.js), as other harness packages load it. */
 export async function loadBuiltPackage(): Promise<typeof PackageApi> {

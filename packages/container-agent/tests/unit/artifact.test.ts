@@ -14,13 +14,13 @@ import {
 
 // These read the built dist/ (the test target depends on the build).
 describe('Function: agentArtifactPath', () => {
-  it('is the absolute path of dist/agent.mjs', () => {
+  it('is the absolute path of dist/agent.cjs', () => {
     // Act
     const path = agentArtifactPath();
 
     // Assert
     expect(isAbsolute(path)).toBe(true);
-    expect(path.replaceAll('\\', '/')).toMatch(/\/packages\/container-agent\/dist\/agent\.mjs$/);
+    expect(path.replaceAll('\\', '/')).toMatch(/\/packages\/container-agent\/dist\/agent\.cjs$/);
   });
 });
 

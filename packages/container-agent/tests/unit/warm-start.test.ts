@@ -53,6 +53,21 @@ describe('Script: warm-start', () => {
     });
   });
 
+  it("hands the script node's own process.emitWarning, which prints the script's warnings as node -e does", async () => {
+    // Arrange: the pool process spent its own import() warning through a stand-in for process.emitWarning
+    const { child, ended } = startWaiting();
+    const script = 'console.log(process.emitWarning.name); process.emitWarning("render queues are experimental", "ExperimentalWarning")';
+
+    // Act
+    handOver(child, { args: ['-e', script], env: {} });
+    const { code, stdout, stderr } = await ended;
+
+    // Assert
+    expect(code).toBe(0);
+    expect(stdout).toBe('emitWarning\n');
+    expect(stderr).toMatch(/^\(node:\d+\) ExperimentalWarning: render queues are experimental\n/);
+  });
+
   it('reports a throw in the script as node -e does: the stack on stderr, exit code 1', async () => {
     const { child, ended } = startWaiting();
 

@@ -186,7 +186,7 @@ export async function startLocalAwsEndpoint(options: LocalAwsEndpointOptions): P
   const names: LocalAwsNames = {
     ...LOCAL_AWS_NAMES,
     ...options.names,
-    agentKey: `agents/container-agent-${agent.sha256}.mjs`,
+    agentKey: `agents/container-agent-${agent.sha256}.cjs`,
     agentSha256: agent.sha256,
   };
   const routeTtlSeconds = options.routeTtlSeconds ?? 3600;

@@ -90,7 +90,7 @@ describe('Function: startLocalAwsEndpoint', () => {
       routesTable: 'harness-local-routes',
       resultsTable: 'harness-local-results',
       artifactsBucket: 'harness-local-artifacts',
-      agentKey: `agents/container-agent-${agent.sha256}.mjs`,
+      agentKey: `agents/container-agent-${agent.sha256}.cjs`,
       agentSha256: agent.sha256,
     });
   });

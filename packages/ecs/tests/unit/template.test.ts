@@ -14,7 +14,7 @@ const context: TemplateContext = {
     resultsTable: 'harness-dev-core-ResultsTable-DEF',
     artifactsBucket: 'harness-dev-core-artifactsbucket-ghi',
   },
-  artifacts: { [AGENT_ARTIFACT]: { key: `agents/container-agent-${SHA256}.mjs`, sha256: SHA256 } },
+  artifacts: { [AGENT_ARTIFACT]: { key: `agents/container-agent-${SHA256}.cjs`, sha256: SHA256 } },
 };
 
 const config = parseEcsConfig({
@@ -65,7 +65,7 @@ describe('Function: ecsTemplate', () => {
         Sid: 'FetchAgent',
         Effect: 'Allow',
         Action: 's3:GetObject',
-        Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:s3:::harness-dev-core-artifactsbucket-ghi/agents/container-agent-${SHA256}.mjs` },
+        Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:s3:::harness-dev-core-artifactsbucket-ghi/agents/container-agent-${SHA256}.cjs` },
       },
       {
         Sid: 'ReadRouteAndResult',
@@ -151,7 +151,7 @@ describe('Function: ecsTemplate', () => {
       const environment = Object.fromEntries(container.Environment.map(({ Name, Value }) => [Name, Value]));
       expect(environment).toMatchObject({
         [HARNESS_ENV.agentBucket]: 'harness-dev-core-artifactsbucket-ghi',
-        [HARNESS_ENV.agentKey]: `agents/container-agent-${SHA256}.mjs`,
+        [HARNESS_ENV.agentKey]: `agents/container-agent-${SHA256}.cjs`,
         [HARNESS_ENV.agentSha256]: SHA256,
         [HARNESS_ENV.routesTable]: 'harness-dev-core-RoutesTable-ABC',
         [HARNESS_ENV.resultsTable]: 'harness-dev-core-ResultsTable-DEF',
@@ -351,7 +351,7 @@ describe('Function: ecsTemplate', () => {
                     },
                     {
                       "Name": "HARNESS_AGENT_KEY",
-                      "Value": "agents/container-agent-abababababababababababababababababababababababababababababababab.mjs",
+                      "Value": "agents/container-agent-abababababababababababababababababababababababababababababababab.cjs",
                     },
                     {
                       "Name": "HARNESS_AGENT_SHA256",
@@ -434,7 +434,7 @@ describe('Function: ecsTemplate', () => {
                         "Action": "s3:GetObject",
                         "Effect": "Allow",
                         "Resource": {
-                          "Fn::Sub": "arn:\${AWS::Partition}:s3:::harness-dev-core-artifactsbucket-ghi/agents/container-agent-abababababababababababababababababababababababababababababababab.mjs",
+                          "Fn::Sub": "arn:\${AWS::Partition}:s3:::harness-dev-core-artifactsbucket-ghi/agents/container-agent-abababababababababababababababababababababababababababababababab.cjs",
                         },
                         "Sid": "FetchAgent",
                       },
@@ -514,7 +514,7 @@ describe('Function: ecsArtifacts', () => {
     const sha256 = createHash('sha256').update(agent?.body ?? new Uint8Array()).digest('hex');
     expect(agent).toMatchObject({
       name: 'container-agent',
-      key: `agents/container-agent-${sha256}.mjs`,
+      key: `agents/container-agent-${sha256}.cjs`,
       sha256,
       contentType: 'text/javascript',
     });
