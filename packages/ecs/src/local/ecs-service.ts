@@ -123,13 +123,20 @@ export function createLocalEcsService(config: EcsConfig, context: LocalIntegrati
       const plan = planTask(request, family, account);
       const started = provisioningTask(plan);
       const credentials = taskCredentials();
-      aws.registerTask({ task: runningTask(plan, new Date()), accessKeyId: credentials.accessKeyId });
+      // PROVISIONING while it waits for room (see localContainerSlots), RUNNING once its containers start.
+      aws.registerTask({ task: started, accessKeyId: credentials.accessKeyId });
       const controller = new AbortController();
 
-      const finished = runContainers(plan, aws, credentials, controller.signal, options).then((result) => {
-        const stopped = stoppedTask(plan, result);
-        aws.endTask(stopped);
-        return { result, stopped };
+      const finished = localContainerSlots.acquire(plan.family.containers.length, controller.signal).then(async (release) => {
+        try {
+          if (!controller.signal.aborted) aws.registerTask({ task: runningTask(plan, new Date()), accessKeyId: credentials.accessKeyId });
+          const result = await runContainers(plan, aws, credentials, controller.signal, options);
+          const stopped = stoppedTask(plan, result);
+          aws.endTask(stopped);
+          return { result, stopped };
+        } finally {
+          release();
+        }
       });
       const entry: RunningTask = {
         controller,
@@ -179,6 +186,87 @@ export function createLocalEcsService(config: EcsConfig, context: LocalIntegrati
 
   return service;
 }
+
+/** Containers running at once on the local target when `HARNESS_ECS_MAX_CONTAINERS` does not say. */
+export const DEFAULT_MAX_LOCAL_CONTAINERS = 64;
+
+/**
+ * How many containers of local tasks run at once, across every harness in this process: `HARNESS_ECS_MAX_CONTAINERS`
+ * (a positive integer), else {@link DEFAULT_MAX_LOCAL_CONTAINERS}.
+ */
+export function maxLocalContainers(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.HARNESS_ECS_MAX_CONTAINERS;
+  if (raw === undefined || raw === '') return DEFAULT_MAX_LOCAL_CONTAINERS;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new EcsLocalIntegrationError(`HARNESS_ECS_MAX_CONTAINERS is ${JSON.stringify(raw)}: it must be a whole number of containers, 1 or more (default ${DEFAULT_MAX_LOCAL_CONTAINERS}).`);
+  }
+  return value;
+}
+
+/**
+ * Room for local containers, like a cluster's capacity: each container is a `node` process (~45 MB), and a
+ * task whose containers would pass {@link maxLocalContainers} stays PROVISIONING until running tasks end,
+ * first come first served. Without it a 500-item Map with no MaxConcurrency started 500 processes at once
+ * (~22 GB) and its tasks failed; the tasks' CPU is the bound anyway (on 2 CPUs, 42-48 ms per task whether
+ * 40 or 250 run at once). A task with more containers than the bound runs alone.
+ */
+export function createContainerSlots(limit: () => number): {
+  acquire(containers: number, signal: AbortSignal): Promise<() => void>;
+  readonly inUse: number;
+} {
+  let inUse = 0;
+  const waiting: { readonly containers: number; readonly grant: () => void }[] = [];
+  const grantWaiting = (): void => {
+    while (waiting.length > 0) {
+      const next = waiting[0]!;
+      const needed = Math.min(next.containers, limit());
+      if (inUse > 0 && inUse + needed > limit()) return;
+      waiting.shift();
+      next.grant();
+    }
+  };
+  return {
+    get inUse() {
+      return inUse;
+    },
+    acquire(containers, signal) {
+      const take = (): (() => void) => {
+        const held = Math.min(containers, limit());
+        inUse += held;
+        let released = false;
+        return () => {
+          if (released) return;
+          released = true;
+          inUse -= held;
+          grantWaiting();
+        };
+      };
+      if (waiting.length === 0 && (inUse === 0 || inUse + Math.min(containers, limit()) <= limit())) return Promise.resolve(take());
+      return new Promise((resolve) => {
+        const entry = {
+          containers,
+          grant: () => {
+            signal.removeEventListener('abort', onAbort);
+            resolve(take());
+          },
+        };
+        // A task stopped while it waits starts nothing: it goes on without room, and its runner sees the stop.
+        const onAbort = (): void => {
+          const index = waiting.indexOf(entry);
+          if (index >= 0) waiting.splice(index, 1);
+          resolve(() => {});
+          grantWaiting();
+        };
+        if (signal.aborted) return onAbort();
+        signal.addEventListener('abort', onAbort, { once: true });
+        waiting.push(entry);
+      });
+    },
+  };
+}
+
+const localContainerSlots = createContainerSlots(() => maxLocalContainers());
 
 /**
  * The account of a task that application code starts: the one its cluster or

@@ -183,6 +183,58 @@ describe('harness.ecs.endpoint() (local target)', () => {
       expect(byId.tasks?.map((task) => task.taskArn)).toEqual([taskArn]);
       expect(noCluster).toMatchObject({ tasks: [], failures: [{ arn: taskArn, reason: 'MISSING' }] });
     });
+    it('keeps a task PROVISIONING while the local containers are at HARNESS_ECS_MAX_CONTAINERS, and runs it when one ends', async () => {
+      // Arrange: room for one container; the first task holds it until released
+      process.env.HARNESS_ECS_MAX_CONTAINERS = '1';
+      try {
+        const releases: (() => void)[] = [];
+        const render = await harness.ecs.mockTask('RenderPdf', () => new Promise<number>((resolve) => releases.push(() => resolve(0))));
+
+        // Act
+        const [first] = await runTask();
+        await render.waitForInvocation({ timeoutMs: 10_000 });
+        const [second] = await runTask();
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        const waiting = await ecs.send(new DescribeTasksCommand({ cluster, tasks: [second?.taskArn ?? ''] }));
+        const invokedWhileFull = render.invocations.length;
+        releases[0]?.();
+        await stoppedTask(first?.taskArn ?? '');
+        await render.waitForInvocation({ where: (invocation) => invocation.taskArn === second?.taskArn, timeoutMs: 10_000 });
+        releases[1]?.();
+        const done = await stoppedTask(second?.taskArn ?? '');
+
+        // Assert
+        expect(waiting.tasks?.[0]).toMatchObject({ lastStatus: 'PROVISIONING', containers: [expect.objectContaining({ lastStatus: 'PENDING' })] });
+        expect(invokedWhileFull).toBe(1);
+        expect(done.containers?.[0]?.exitCode).toBe(0);
+      } finally {
+        delete process.env.HARNESS_ECS_MAX_CONTAINERS;
+      }
+    });
+
+    it('starts nothing of a task stopped while it waits for room', async () => {
+      // Arrange
+      process.env.HARNESS_ECS_MAX_CONTAINERS = '1';
+      try {
+        let release: () => void = () => {};
+        const render = await harness.ecs.mockTask('RenderPdf', () => new Promise<number>((resolve) => (release = () => resolve(0))));
+        const [first] = await runTask();
+        await render.waitForInvocation({ timeoutMs: 10_000 });
+        const [second] = await runTask();
+
+        // Act
+        await ecs.send(new StopTaskCommand({ cluster, task: second?.taskArn ?? '', reason: 'not needed' }));
+        const stopped = await stoppedTask(second?.taskArn ?? '');
+        release();
+        await stoppedTask(first?.taskArn ?? '');
+
+        // Assert
+        expect(stopped).toMatchObject({ lastStatus: 'STOPPED', stopCode: 'UserInitiated', stoppedReason: 'not needed' });
+        expect(render.invocations).toHaveLength(1);
+      } finally {
+        delete process.env.HARNESS_ECS_MAX_CONTAINERS;
+      }
+    });
   });
 
   describe('RunTask of a family nobody mocks', () => {
