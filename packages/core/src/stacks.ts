@@ -28,6 +28,8 @@ const ARN = /^arn:[a-z0-9-]+:[a-z0-9-]+:[a-z0-9-]*:(\d{12})?:.+$/;
 const ARN_KEY = /Arn(?=[A-Z0-9_]|$)/;
 /** What AWS-compatible endpoints put in an output they could not resolve. */
 const PLACEHOLDERS = new Set(['unknown', 'undefined', 'null', 'none', 'nan']);
+/** Of those, the ones no output of any key holds on purpose (LocalStack's, for an attribute it could not resolve). */
+const UNRESOLVED = new Set(['unknown', 'undefined']);
 /** DynamoDB table names (3–255 of letters, digits, `_ . -`). */
 const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
 /** S3 bucket names (3–63 of lower-case letters, digits, `.` and `-`, starting and ending with a letter or digit). */
@@ -37,7 +39,8 @@ const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
  * Checks a stack's outputs for shape and returns them: an output key that
  * names an ARN (`…Arn`, `…Arn<Name>`) must hold an ARN, any value starting
  * with `arn:` must be a whole ARN, a `…Name` output must not be a placeholder
- * (`unknown`), and the core stack's table and bucket names must be valid
+ * (`unknown`, `none`…), no output may be `unknown` or `undefined` (an ECS
+ * `TaskDefinition<Family>` holds an ARN under a key without `Arn`), and the core stack's table and bucket names must be valid
  * names. Throws {@link StackOutputError} listing every output refused.
  *
  * @example
@@ -49,6 +52,7 @@ export function checkStackOutputs<T extends Readonly<Record<string, string>>>(st
     const shown = `${key} = ${JSON.stringify(value)}`;
     if ((ARN_KEY.test(key) || value.startsWith('arn:')) && !ARN.test(value)) problems.push(`${shown} (not an ARN)`);
     else if (key.endsWith('Name') && PLACEHOLDERS.has(value.trim().toLowerCase())) problems.push(`${shown} (a placeholder, not a name)`);
+    else if (UNRESOLVED.has(value.trim().toLowerCase())) problems.push(`${shown} (a placeholder, not a value)`);
     else if ((key === CORE_OUTPUTS.routesTable || key === CORE_OUTPUTS.resultsTable) && !TABLE_NAME.test(value)) problems.push(`${shown} (not a DynamoDB table name)`);
     else if (key === CORE_OUTPUTS.artifactsBucket && !BUCKET_NAME.test(value)) problems.push(`${shown} (not an S3 bucket name)`);
   }

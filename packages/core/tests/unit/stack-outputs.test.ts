@@ -23,19 +23,21 @@ describe('Function: checkStackOutputs', () => {
     expect(checkStackOutputs('harness-dev-ecs', outputs)).toBe(outputs);
   });
 
-  it('refuses "unknown" as an ARN or a name, and a malformed ARN, listing every one', () => {
+  it('refuses "unknown" as an ARN, a name or any value, and a malformed ARN, listing every one', () => {
     const check = () =>
       checkStackOutputs('harness-dev-ecs', {
         ClusterArn: 'unknown',
         TaskDefinitionRenderPdf: 'arn:aws:ecs:task-definition/x',
+        TaskDefinitionLabel: 'unknown',
         LogGroupName: 'unknown',
-        Arnold: 'unknown',
+        Arnold: 'terminator',
       });
 
     expect(check).toThrow(StackOutputError);
     expect(check).toThrow(
       'Stack harness-dev-ecs has outputs that its template cannot have made: ClusterArn = "unknown" (not an ARN); ' +
-        'TaskDefinitionRenderPdf = "arn:aws:ecs:task-definition/x" (not an ARN); LogGroupName = "unknown" (a placeholder, not a name).',
+        'TaskDefinitionRenderPdf = "arn:aws:ecs:task-definition/x" (not an ARN); TaskDefinitionLabel = "unknown" (a placeholder, not a value); ' +
+        'LogGroupName = "unknown" (a placeholder, not a name).',
     );
   });
 });
