@@ -6,6 +6,7 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeClustersCommand, DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { GetObjectCommand, HeadBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { CreateQueueCommand, DeleteQueueCommand, ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { bootstrapEntryPoint, readAgentArtifact } from '@harness/container-agent';
 import { runCli as harness, uniqueName } from '@harness/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +15,7 @@ const cloudFormation = new CloudFormationClient({});
 const dynamodb = new DynamoDBClient({});
 const ecs = new ECSClient({});
 const s3 = new S3Client({ forcePathStyle: true });
+const sqs = new SQSClient({});
 
 function family(containers: unknown[]) {
   return { containers, taskTokenVariable: 'TASK_TOKEN' };
@@ -204,11 +206,21 @@ describe('harness CLI against moto', () => {
     expect((await stackOf(`${stack}-core`))?.StackStatus).toBe('CREATE_COMPLETE');
   });
 
-  it('destroys the stacks and the bucket', async () => {
+  it('destroys the stacks, the bucket and the queues of sessions that did not close', async () => {
+    // Arrange: the queue a killed test session left (named and tagged as the session makes it), and a
+    // queue under the same prefix that another stack's session made
+    const leftover = await sqs.send(new CreateQueueCommand({ QueueName: `${stack}-session-killed1`, tags: { 'harness:stack': stack, 'harness:session': 'killed1' } }));
+    const foreign = await sqs.send(new CreateQueueCommand({ QueueName: `${stack}-session-x-session-s2`, tags: { 'harness:stack': `${stack}-session-x`, 'harness:session': 's2' } }));
+
     // Act
     const run = await harness(dir, 'destroy', '--yes');
 
     // Assert
+    const remaining = (await sqs.send(new ListQueuesCommand({ QueueNamePrefix: `${stack}-session-` }))).QueueUrls ?? [];
+    await sqs.send(new DeleteQueueCommand({ QueueUrl: foreign.QueueUrl }));
+    expect(remaining).toEqual([foreign.QueueUrl]);
+    expect(remaining).not.toContain(leftover.QueueUrl);
+    expect(run.stderr).toContain('✔ deleted 1 session queue left by test sessions that did not close');
     expect(run.stderr).toContain(`✔ ${stack}-core: DELETE_COMPLETE`);
     expect(run.code).toBe(0);
     await expect(cloudFormation.send(new DescribeStacksCommand({ StackName: `${stack}-core` }))).rejects.toThrow(/does not exist/);
@@ -222,6 +234,6 @@ describe('harness CLI against moto', () => {
     const run = await harness(dir, 'destroy', '--yes', '--json');
 
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout).stacks).toEqual({ [`${stack}-ecs`]: 'absent', [`${stack}-core`]: 'absent' });
+    expect(JSON.parse(run.stdout)).toMatchObject({ stacks: { [`${stack}-ecs`]: 'absent', [`${stack}-core`]: 'absent' }, sessionQueues: 0 });
   });
 });

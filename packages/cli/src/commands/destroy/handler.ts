@@ -1,5 +1,6 @@
 import { DescribeStacksCommand, type CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { adapterStackName, CORE_OUTPUTS, coreStackName, HarnessError } from '@harness/core';
+import { DeleteQueueCommand, ListQueuesCommand, ListQueueTagsCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { adapterStackName, CORE_OUTPUTS, coreStackName, HarnessError, sessionQueuePrefix } from '@harness/core';
 import { emptyBucket } from '../../aws/artifacts.js';
 import { createAwsClients, destroyAwsClients, resolveRegion } from '../../aws/clients.js';
 import { assertOwnedStack, deleteStack, describeStack, formatStackEvent, stackOutputs, type StackOwnership } from '../../aws/stacks.js';
@@ -97,7 +98,23 @@ export async function destroyHandler(args: DestroyArgs, runtime: CliRuntime): Pr
       }
     }
 
-    if (args.json) writeJson(runtime, { stack, region, stacks: results });
+    // The queues of test sessions that never closed (killed, crashed): not stack resources, they outlive
+    // the stacks. With the core stack gone, no session of this stack can use one.
+    let sessionQueues = 0;
+    if (withCore && results[coreStackName(stack)] !== 'failed' && results[coreStackName(stack)] !== 'kept') {
+      const sqs = new SQSClient(settings.region !== undefined ? { region: settings.region } : {});
+      try {
+        sessionQueues = await deleteSessionQueues(sqs, stack);
+        if (sessionQueues > 0) progress(runtime, `${MARK.ok} deleted ${sessionQueues} session queue${sessionQueues > 1 ? 's' : ''} left by test sessions that did not close`);
+      } catch (error) {
+        problems.push(`the session queues ${sessionQueuePrefix(stack)}* could not be listed or deleted: ${(error as Error).message}`);
+        results[`${sessionQueuePrefix(stack)}*`] = 'failed';
+      } finally {
+        sqs.destroy();
+      }
+    }
+
+    if (args.json) writeJson(runtime, { stack, region, stacks: results, sessionQueues });
     const notDeleted = Object.entries(results).filter(([, result]) => result === 'failed' || result === 'kept').map(([name]) => name);
     if (notDeleted.length > 0) {
       throw new HarnessError(
@@ -113,6 +130,26 @@ export async function destroyHandler(args: DestroyArgs, runtime: CliRuntime): Pr
 
 /** What destroy did with one stack: `kept` is the core stack left because an adapter stack that uses it could not be deleted. */
 export type DestroyResult = 'deleted' | 'absent' | 'failed' | 'kept';
+
+/**
+ * Deletes the session queues of `stack` (named `<stack>-session-…`, tagged `harness:stack` = `stack`; a queue
+ * of that name tagged for another stack or not at all is left alone) and says how many it deleted.
+ */
+async function deleteSessionQueues(sqs: SQSClient, stack: string): Promise<number> {
+  let deleted = 0;
+  let nextToken: string | undefined;
+  do {
+    const page = await sqs.send(new ListQueuesCommand({ QueueNamePrefix: sessionQueuePrefix(stack), NextToken: nextToken, MaxResults: 1000 }));
+    for (const QueueUrl of page.QueueUrls ?? []) {
+      const { Tags } = await sqs.send(new ListQueueTagsCommand({ QueueUrl }));
+      if (Tags?.[STACK_TAGS.stack] !== stack) continue;
+      await sqs.send(new DeleteQueueCommand({ QueueUrl }));
+      deleted++;
+    }
+    nextToken = page.NextToken;
+  } while (nextToken);
+  return deleted;
+}
 
 /** Names of the live stacks tagged as part of this harness stack. */
 async function stacksOf(cloudFormation: CloudFormationClient, stack: string): Promise<string[]> {
