@@ -224,7 +224,7 @@ describe('Install: @harness/core and @harness/ecs alone', () => {
 
     const result = succeeded(await run(process.execPath, ['-e', script], { cwd: ecsAlone }));
 
-    expect(JSON.parse(result.stdout)).toEqual([`agents/container-agent-${createHash('sha256').update(agent).digest('hex')}.mjs`]);
+    expect(JSON.parse(result.stdout)).toEqual([`agents/container-agent-${createHash('sha256').update(agent).digest('hex')}.cjs`]);
   });
 });
 
