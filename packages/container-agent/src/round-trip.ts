@@ -82,13 +82,24 @@ export type RouteLookup =
  */
 export async function lookUpRoute(aws: AwsContext, routesTable: string, double: string, now: () => number = Date.now): Promise<RouteLookup> {
   for (;;) {
+    const started = Date.now();
     const read = await readItem(aws, routesTable, { [TABLE_KEYS.routes]: double });
     const lookup = judgeRoute(read, now);
-    // A route that lapsed less than ROUTE_WATCH.graceMs ago may belong to a live session whose heartbeat is
-    // late (a loaded endpoint): read it again shortly rather than report a crash that did not happen.
-    if (lookup.status !== 'expired' || lookup.expiresAt * 1000 + ROUTE_WATCH.graceMs < answerTime(read, now)) return lookup;
+    // A route that lapsed less than its grace ago may belong to a live session whose heartbeat is late (a
+    // loaded endpoint): read it again shortly rather than report a crash that did not happen.
+    if (lookup.status !== 'expired' || lookup.expiresAt * 1000 + routeGraceMs(ROUTE_WATCH.graceMs, Date.now() - started) < answerTime(read, now)) return lookup;
     await sleep(250);
   }
+}
+
+/**
+ * How long past its expiry a route may still be renewed by a live session: `graceMs`, or twice the latency of
+ * the read that found it when the endpoint answers slower than that — the session's heartbeat waits on the same
+ * endpoint (on moto at 200 concurrent invocations, answers took seconds and a live session's route was seen
+ * lapsed between two heartbeats).
+ */
+export function routeGraceMs(graceMs: number, readLatencyMs: number): number {
+  return Math.max(graceMs, 2 * readLatencyMs);
 }
 
 /**
@@ -281,7 +292,7 @@ export async function awaitResult(aws: AwsContext, tables: ResultTables, sent: S
         await sendMessage(aws, route.queueUrl, JSON.stringify(message), { groupId: sent.double, deduplicationId: `${sent.invocationId}-${resent.length + 1}` });
         resent.push(route.session);
         options.onResend?.(from, route.session);
-      } else if (judged.status === 'expired' && judged.expiresAt * 1000 + watch.graceMs < answerTime(routeRead, now)) {
+      } else if (judged.status === 'expired' && judged.expiresAt * 1000 + routeGraceMs(watch.graceMs, lastLatency) < answerTime(routeRead, now)) {
         return { sessionLost: { session: route.session, reason: 'expired', expiresAt: judged.expiresAt }, polls, resent };
       }
     }

@@ -6,6 +6,7 @@ import {
   ROUTE_WATCH,
   awaitResult,
   lookUpRoute,
+  routeGraceMs,
   parseResultItem,
   performCallback,
   sendInvocation,
@@ -34,6 +35,8 @@ function fakeAws(
     fail?: (operation: string, call: number) => number | undefined;
     /** The error code of a failed answer: default ThrottlingException for a 400, InternalFailure otherwise. */
     errorType?: string;
+    /** How long each answer takes, in ms (a loaded endpoint). */
+    latencyMs?: number;
   } = {},
 ): {
   readonly aws: AwsContext;
@@ -51,6 +54,7 @@ function fakeAws(
         const input = JSON.parse(String(init?.body ?? '{}')) as Record<string, unknown>;
         const operation = target.split('.')[1] ?? '';
         calls.push({ operation, input, at: Date.now() });
+        if (items.latencyMs) await new Promise((resolve) => setTimeout(resolve, items.latencyMs));
         const headers: Record<string, string> = items.date ? { date: new Date(items.date()).toUTCString() } : {};
         const status = items.fail?.(operation, calls.length);
         if (status) {
@@ -183,6 +187,25 @@ describe('Function: lookUpRoute', () => {
     // Assert
     expect(lookup).toMatchObject({ status: 'found', route: { session: 's1' } });
     expect(calls).toHaveLength(2);
+  });
+
+  it('gives a lapsed route a grace of twice the read latency on a slow endpoint, where the heartbeat is as late', async () => {
+    // Arrange: the route lapsed 2 s before the answer's Date (past the 2 s grace); renewed on the second read
+    const awsNow = Date.now();
+    const routes = (call: number) => route('s1', Math.floor(awsNow / 1000) + (call === 1 ? -2 : 6));
+    const slow = fakeAws({ date: () => awsNow, routes, latencyMs: 1_400 });
+    const fast = fakeAws({ date: () => awsNow, routes });
+
+    // Act
+    const onSlow = await lookUpRoute(slow.aws, 'routes', 'ecs:Job');
+    const onFast = await lookUpRoute(fast.aws, 'routes', 'ecs:Job');
+
+    // Assert: read in 1.4 s, the lapse is within a 2.8 s grace: read again, renewed; read at once, it is not
+    expect(onSlow).toMatchObject({ status: 'found', route: { session: 's1' } });
+    expect(slow.calls).toHaveLength(2);
+    expect(onFast).toMatchObject({ status: 'expired', session: 's1' });
+    expect(routeGraceMs(2_000, 1_400)).toBe(2_800);
+    expect(routeGraceMs(2_000, 300)).toBe(2_000);
   });
 
   it("answers 'expired' before checking the session and queue of the item", async () => {

@@ -269,6 +269,33 @@ describe('Class: AwsTransport', () => {
       expect(renewal?.ExpressionAttributeValues?.[':expiresAtIso']?.S).toBe(new Date(expiresAt * 1000).toISOString());
     });
 
+    it('writes a route that outlives four of the endpoint\'s slowest recent answers, so a slow heartbeat lands in time', async () => {
+      // Arrange: a 1 s route lifetime; the endpoint takes 600 ms to answer the start's clock read
+      deliver();
+      dynamoMock.on(GetItemCommand).callsFake(async () => {
+        await new Promise((resolve) => setTimeout(resolve, 600));
+        return {};
+      });
+      const fast = transport({ routeTtlSeconds: 1, heartbeatIntervalMs: 100 });
+      const slow = transport({ routeTtlSeconds: 1, heartbeatIntervalMs: 100, session: 's2' });
+
+      // Act
+      const lifetimeBefore = slow.routeLifetimeSeconds();
+      await slow.start(async () => ({ status: 'ok', value: null }));
+      const lifetimeAfter = slow.routeLifetimeSeconds();
+      const before = Math.floor(Date.now() / 1000);
+      await slow.claimRoute('ecs:RenderPdf');
+      await slow.close();
+
+      // Assert: 4 × 600 ms + one 100 ms interval → 3 s, not 1; written on the route
+      expect(lifetimeBefore).toBe(1);
+      expect(lifetimeAfter).toBe(3);
+      expect(fast.routeLifetimeSeconds()).toBe(1);
+      const written = Number(dynamoMock.commandCalls(PutItemCommand).at(-1)?.args[0].input.Item?.expiresAt?.N);
+      expect(written - before).toBeGreaterThanOrEqual(3);
+      expect(written - before).toBeLessThanOrEqual(4);
+    });
+
     it('waits for a live holder, then fails naming it', async () => {
       deliver();
       dynamoMock
