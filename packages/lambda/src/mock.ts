@@ -2,6 +2,7 @@ import {
   endpointIntegration,
   AlreadyMockedError,
   checkCallbackOutput,
+  checkFailure,
   checkHandler,
   checkResultValue,
   doubleId,
@@ -17,7 +18,6 @@ import {
   type WaitForInvocationOptions,
 } from '@harness/core';
 import { FUNCTION_NAME_PATTERN, type LambdaConfig } from './config.js';
-import { STEP_FUNCTIONS_LIMITS } from './constants.js';
 import { LambdaCallbackError, LambdaNotSupportedError, UnknownLambdaFunctionError } from './errors.js';
 import type { LambdaEndpoint, LambdaEndpointOptions } from './local/app-endpoint.js';
 import type { LambdaLocalIntegration } from './local/integration.js';
@@ -242,8 +242,8 @@ class LambdaFunctionMock extends RecordingMock<RecordedLambdaInvocation, LambdaH
         setCallback({ type: 'success', output: JSON.parse(checkCallbackOutput(output, doubleId('lambda', this.functionName))) as unknown }, 'sendTaskSuccess');
       },
       sendTaskFailure: (error, cause) => {
-        checkLength(this.functionName, 'error', error, STEP_FUNCTIONS_LIMITS.maxCallbackErrorLength);
-        checkLength(this.functionName, 'cause', cause, STEP_FUNCTIONS_LIMITS.maxCallbackCauseLength);
+        // SendTaskFailure's limits (error ≤ 256, cause ≤ 32,768 characters): InvalidFailureError, as for an ECS double.
+        checkFailure({ error, cause }, doubleId('lambda', this.functionName), 'context.sendTaskFailure');
         setCallback(
           { type: 'failure', ...(error !== undefined ? { error } : {}), ...(cause !== undefined ? { cause } : {}) },
           'sendTaskFailure',
@@ -370,11 +370,3 @@ function toJsonPayload(functionName: string, returned: unknown): unknown {
   return JSON.parse(json) as unknown;
 }
 
-function checkLength(functionName: string, what: string, value: string | undefined, limit: number): void {
-  if (value !== undefined && value.length > limit) {
-    throw new LambdaCallbackError(
-      functionName,
-      `Lambda function double ${functionName}: context.sendTaskFailure ${what} is ${value.length} characters; AWS allows ${limit}.`,
-    );
-  }
-}

@@ -1,4 +1,4 @@
-import { AlreadyMockedError, InvalidAnswerError, InvalidHandlerError, ResultNotSerializableError, ResultTooLargeError, WaitTimeoutError } from '@harness/core';
+import { AlreadyMockedError, InvalidAnswerError, InvalidFailureError, InvalidHandlerError, ResultNotSerializableError, ResultTooLargeError, WaitTimeoutError } from '@harness/core';
 import { createFakeSession, type FakeSession } from '@harness/core/testing';
 import { describe, expect, it } from 'vitest';
 import { parseLambdaConfig, type LambdaConfig } from '../../src/config.js';
@@ -536,18 +536,6 @@ describe('Function: createLambdaMockApi', () => {
         },
         'was called after the handler had already called back (success)',
       ],
-      [
-        'with an error over 256 characters',
-        'tok-1',
-        (context: { sendTaskFailure(error?: string): void }) => context.sendTaskFailure('e'.repeat(257)),
-        'context.sendTaskFailure error is 257 characters; AWS allows 256.',
-      ],
-      [
-        'with a cause over 32768 characters',
-        'tok-1',
-        (context: { sendTaskFailure(error?: string, cause?: string): void }) => context.sendTaskFailure('E', 'c'.repeat(32_769)),
-        'context.sendTaskFailure cause is 32769 characters; AWS allows 32768.',
-      ],
     ])('refuses a callback %s: the handler sees the error, as it would see the SDK refuse', async (_case, taskToken, call, message) => {
       // Arrange
       const session = createFakeSession();
@@ -561,6 +549,26 @@ describe('Function: createLambdaMockApi', () => {
 
       // Assert
       expect(answer).toMatchObject({ functionError: 'Unhandled', errorType: 'LambdaCallbackError' });
+      expect(mock.errors[0]?.message).toContain(message);
+    });
+
+    it.each([
+      ['an error over 256 characters', 'e'.repeat(257), undefined, 'lambda:ChargeCard: the error of context.sendTaskFailure is 257 characters; Step Functions takes a string of at most 256 characters there'],
+      ['a cause over 32768 characters', 'E', 'c'.repeat(32_769), 'lambda:ChargeCard: the cause of context.sendTaskFailure is 32769 characters; Step Functions takes a string of at most 32768 characters there'],
+    ])('refuses sendTaskFailure with %s as InvalidFailureError, as the ECS double does', async (_case, error, cause, message) => {
+      // Arrange
+      const session = createFakeSession();
+      const mock = await createLambdaMockApi(session, anyFunction).mockFunction('ChargeCard', (_event, context) => {
+        context.sendTaskFailure(error, cause);
+        return null;
+      });
+
+      // Act
+      const answer = await invoke(session, { functionName: 'ChargeCard', event: {}, taskToken: 'tok-1' });
+
+      // Assert: the handler saw the error (it threw out of the handler), and the mock names it
+      expect(answer).toMatchObject({ functionError: 'Unhandled', errorType: 'InvalidFailureError' });
+      expect(mock.errors[0]).toBeInstanceOf(InvalidFailureError);
       expect(mock.errors[0]?.message).toContain(message);
     });
 
