@@ -179,7 +179,7 @@ export class AwsTransport implements SessionTransport {
     return Math.min(Math.max(this.routeTtlSeconds, needed), 10 * this.routeTtlSeconds);
   }
 
-  /** Notes how long an answered call took (a lost or refused one says nothing about the endpoint's speed). */
+  /** Notes how long a call the endpoint answered took, with a result or an error (a lost answer says nothing about its speed). */
   private observeLatency(ms: number): void {
     this.rotateLatencyWindow();
     if (ms > this.slowest[0]) this.slowest[0] = ms;

@@ -217,14 +217,11 @@ export function createContainerSlots(limit: () => number): {
 } {
   let inUse = 0;
   const waiting: { readonly containers: number; readonly grant: () => void }[] = [];
+  // The room a task's containers take, and whether it is free now: a task larger than the bound runs alone.
+  const room = (containers: number): number => Math.min(containers, limit());
+  const fits = (containers: number): boolean => inUse === 0 || inUse + room(containers) <= limit();
   const grantWaiting = (): void => {
-    while (waiting.length > 0) {
-      const next = waiting[0]!;
-      const needed = Math.min(next.containers, limit());
-      if (inUse > 0 && inUse + needed > limit()) return;
-      waiting.shift();
-      next.grant();
-    }
+    while (waiting.length > 0 && fits(waiting[0]!.containers)) waiting.shift()!.grant();
   };
   return {
     get inUse() {
@@ -232,7 +229,7 @@ export function createContainerSlots(limit: () => number): {
     },
     acquire(containers, signal) {
       const take = (): (() => void) => {
-        const held = Math.min(containers, limit());
+        const held = room(containers);
         inUse += held;
         let released = false;
         return () => {
@@ -242,7 +239,7 @@ export function createContainerSlots(limit: () => number): {
           grantWaiting();
         };
       };
-      if (waiting.length === 0 && (inUse === 0 || inUse + Math.min(containers, limit()) <= limit())) return Promise.resolve(take());
+      if (waiting.length === 0 && fits(containers)) return Promise.resolve(take());
       return new Promise((resolve) => {
         const entry = {
           containers,
