@@ -100,22 +100,26 @@ export async function destroyHandler(args: DestroyArgs, runtime: CliRuntime): Pr
 
     // The queues of test sessions that never closed (killed, crashed): not stack resources, they outlive
     // the stacks. With the core stack gone, no session of this stack can use one.
-    let sessionQueues = 0;
-    if (withCore && results[coreStackName(stack)] !== 'failed' && results[coreStackName(stack)] !== 'kept') {
+    let sessionQueues: number | 'failed' = 0;
+    const coreResult = results[coreStackName(stack)];
+    if (withCore && (coreResult === 'deleted' || coreResult === 'absent')) {
       const sqs = new SQSClient(settings.region !== undefined ? { region: settings.region } : {});
       try {
         sessionQueues = await deleteSessionQueues(sqs, stack);
         if (sessionQueues > 0) progress(runtime, `${MARK.ok} deleted ${sessionQueues} session queue${sessionQueues > 1 ? 's' : ''} left by test sessions that did not close`);
       } catch (error) {
+        sessionQueues = 'failed';
         problems.push(`the session queues ${sessionQueuePrefix(stack)}* could not be listed or deleted: ${(error as Error).message}`);
-        results[`${sessionQueuePrefix(stack)}*`] = 'failed';
       } finally {
         sqs.destroy();
       }
     }
 
     if (args.json) writeJson(runtime, { stack, region, stacks: results, sessionQueues });
-    const notDeleted = Object.entries(results).filter(([, result]) => result === 'failed' || result === 'kept').map(([name]) => name);
+    const notDeleted = [
+      ...Object.entries(results).filter(([, result]) => result === 'failed' || result === 'kept').map(([name]) => name),
+      ...(sessionQueues === 'failed' ? [`${sessionQueuePrefix(stack)}*`] : []),
+    ];
     if (notDeleted.length > 0) {
       throw new HarnessError(
         `harness destroy could not delete ${notDeleted.join(', ')}${problems.length ? `:\n${problems.join('\n')}` : '.'}` +
