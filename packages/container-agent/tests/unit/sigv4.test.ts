@@ -2,6 +2,7 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { describe, expect, it } from 'vitest';
 import { EMPTY_PAYLOAD_SHA256, UNSIGNED_PAYLOAD, encodeRfc3986, signRequest, type AwsCredentials } from '../../src/sigv4.js';
+import { seededRandom } from '../../../core/tests/support/fault-proxy.mjs';
 
 // The credentials, scope and date of the AWS SigV4 test suite (aws-sig-v4-test-suite).
 const SUITE_CREDENTIALS: AwsCredentials = {
@@ -174,18 +175,6 @@ interface GeneratedRequest {
   readonly date: Date;
 }
 
-// mulberry32: small, seeded, good enough to spread cases.
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const PIECES = ['a', 'Z', '0', 'key', ' ', '  ', 'é', '日本', '😀', '!', '*', "'", '(', ')', ';', ':', '@', '&', '=', '+', '$', ',', '[', ']', '%', '~', '-', '.', '_', '%41', 'a b'];
 const RAW_PATH_PIECES = ['a', 'b', ' ', 'é', '!', '*', "'", '(', ')', ';', ':', '@', '&', '=', '+', '$', ',', '%20', '%zz', '~', '-', '_'];
 
@@ -194,7 +183,7 @@ function lowerCaseKeys(headers: Record<string, string | undefined>): Record<stri
 }
 
 function randomRequest(index: number): GeneratedRequest {
-  const next = random(0x5eed + index);
+  const next = seededRandom(0x5eed + index);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
   const text = (pieces: readonly string[], max: number): string => Array.from({ length: Math.floor(next() * max) }, () => pick(pieces)).join('');
 
