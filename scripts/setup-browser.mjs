@@ -2,8 +2,8 @@
 // Installs headless Chromium from the system's packages (Debian: `chromium`) for the tests that open harness's HTML
 // pages in a real browser (packages/coverage). They drive it with playwright-core through its executablePath;
 // Playwright's own browser builds are not downloaded (playwright-core never downloads one on install). Safe to run again.
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { runSetupStep } from './setup-step.mjs';
 
 const CANDIDATES = [process.env.HARNESS_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean);
 const found = () => CANDIDATES.find((path) => existsSync(path));
@@ -23,18 +23,12 @@ if (!isRoot) {
   process.exit(1);
 }
 
-function run(command, args) {
-  console.log(`[setup] ${command} ${args.join(' ')}`);
-  const result = spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-  if (result.error || result.status !== 0) {
-    const reason = result.error ? result.error.message : `exit code ${result.status}`;
-    console.error(
-      `[setup] '${command} ${args.join(' ')}' failed (${reason}). ` +
-        'To fix this, install Chromium with the system package manager (Debian / Ubuntu: apt-get install chromium) or set HARNESS_CHROMIUM to a Chromium binary, then run `npm run setup` again.',
-    );
-    process.exit(1);
-  }
-}
+const run = (command, args) =>
+  runSetupStep(command, args, {
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    fix:
+      'To fix this, install Chromium with the system package manager (Debian / Ubuntu: apt-get install chromium) or set HARNESS_CHROMIUM to a Chromium binary, then run `npm run setup` again.',
+  });
 
 run('apt-get', ['update']);
 run('apt-get', ['install', '-y', '--no-install-recommends', 'chromium']);
