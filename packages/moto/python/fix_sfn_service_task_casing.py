@@ -88,8 +88,9 @@ def _pascal(name: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-def _request_value(value: Any, shape) -> Any:
-    """``value`` with structure member names spelled as in ``shape`` (the boto3 request names)."""
+def _renamed(value: Any, shape, member_name, leaf) -> Any:
+    """``value`` walked along ``shape``: each structure member renamed by ``member_name`` (given the boto3
+    request name), each other value passed through ``leaf(value, shape)``."""
     if shape is None:
         return value
     if shape.type_name == "structure" and isinstance(value, dict):
@@ -100,13 +101,18 @@ def _request_value(value: Any, shape) -> Any:
             if match is None:
                 renamed[key] = item
             else:
-                renamed[match[0]] = _request_value(item, match[1])
+                renamed[member_name(match[0])] = _renamed(item, match[1], member_name, leaf)
         return renamed
     if shape.type_name == "list" and isinstance(value, list):
-        return [_request_value(item, shape.member) for item in value]
+        return [_renamed(item, shape.member, member_name, leaf) for item in value]
     if shape.type_name == "map" and isinstance(value, dict):
-        return {key: _request_value(item, shape.value) for key, item in value.items()}
-    return value
+        return {key: _renamed(item, shape.value, member_name, leaf) for key, item in value.items()}
+    return leaf(value, shape)
+
+
+def _request_value(value: Any, shape) -> Any:
+    """``value`` with structure member names spelled as in ``shape`` (the boto3 request names)."""
+    return _renamed(value, shape, lambda name: name, lambda leaf, _shape: leaf)
 
 
 def _epoch_millis(value: datetime.datetime) -> int:
@@ -115,27 +121,15 @@ def _epoch_millis(value: datetime.datetime) -> int:
     return int(round(value.timestamp() * 1000))
 
 
-def _response_value(value: Any, shape) -> Any:
-    """``value`` with structure member names in PascalCase and timestamps in epoch milliseconds."""
-    if shape is None:
-        return value
-    if shape.type_name == "structure" and isinstance(value, dict):
-        members = _members(shape)
-        renamed = {}
-        for key, item in value.items():
-            match = members.get(key.lower()) if isinstance(key, str) else None
-            if match is None:
-                renamed[key] = item
-            else:
-                renamed[_pascal(match[0])] = _response_value(item, match[1])
-        return renamed
-    if shape.type_name == "list" and isinstance(value, list):
-        return [_response_value(item, shape.member) for item in value]
-    if shape.type_name == "map" and isinstance(value, dict):
-        return {key: _response_value(item, shape.value) for key, item in value.items()}
+def _response_leaf(value: Any, shape) -> Any:
     if shape.type_name == "timestamp" and isinstance(value, datetime.datetime):
         return _epoch_millis(value)
     return value
+
+
+def _response_value(value: Any, shape) -> Any:
+    """``value`` with structure member names in PascalCase and timestamps in epoch milliseconds."""
+    return _renamed(value, shape, _pascal, _response_leaf)
 
 
 def _replace_contents(target: dict, source: dict) -> None:
